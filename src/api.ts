@@ -1,0 +1,33 @@
+import { AvalaClient } from './core/client';
+import type { AvalaSettings } from './config';
+import type { Log } from './log';
+
+/**
+ * Hands out API clients with the user's current settings. A key's client is always for
+ * the base URL that key was stored for, so a key never travels to another host.
+ */
+export class AvalaApi {
+  constructor(
+    private readonly settings: () => AvalaSettings,
+    private readonly log: Log,
+  ) {}
+
+  /** A client for `baseUrl` (default: the configured one). Throws `insecureUrl` for a refused URL. */
+  client(baseUrl?: string): AvalaClient {
+    const settings = this.settings();
+    return new AvalaClient({
+      baseUrl: baseUrl ?? settings.apiBaseUrl,
+      allowInsecureLoopback: settings.allowInsecureLoopback,
+      timeoutMs: settings.timeoutMs,
+      onRequest: (entry) => {
+        const status = entry.status === undefined ? 'no answer' : `HTTP ${entry.status}`;
+        const line = `${entry.method} ${entry.host}${entry.path} → ${status}, ${entry.outcome} (${entry.durationMs} ms)`;
+        if (entry.outcome === 'ok') {
+          this.log.info(line);
+        } else {
+          this.log.warn(line);
+        }
+      },
+    });
+  }
+}

@@ -1,0 +1,89 @@
+import * as vscode from 'vscode';
+import { DEFAULT_BASE_URL, normalizeBaseUrl } from './core/baseUrl';
+
+export const DEFAULT_MISSION_CONTROL_URL = 'https://app.avala.ai';
+
+export interface AvalaSettings {
+  /** Normalised; falls back to the default when the configured value is unusable. */
+  apiBaseUrl: string;
+  /** Why the configured base URL was not used, if it was not. */
+  apiBaseUrlProblem?: string;
+  allowInsecureLoopback: boolean;
+  missionControlUrl: string;
+  timeoutMs: number;
+  keyRotationDays: number;
+  intervalMinutes: number;
+  staleAfterMinutes: number;
+  terminalInjectKey: boolean;
+  debugInjectKey: boolean;
+}
+
+/**
+ * Reads the machine-scoped settings. The base URL decides where keys are sent, so only
+ * the user's own (global) value counts: a repository's .vscode/settings.json is ignored.
+ */
+export function readSettings(): AvalaSettings {
+  const config = vscode.workspace.getConfiguration('avala');
+  const allowInsecureLoopback = userValue<boolean>(config, 'allowInsecureLoopback') ?? false;
+  const configured = userValue<string>(config, 'apiBaseUrl') ?? DEFAULT_BASE_URL;
+  let apiBaseUrl = DEFAULT_BASE_URL;
+  let apiBaseUrlProblem: string | undefined;
+  try {
+    apiBaseUrl = normalizeBaseUrl(configured, allowInsecureLoopback);
+  } catch (error) {
+    apiBaseUrlProblem = (error as Error).message;
+  }
+  const missionControlUrl = userValue<string>(config, 'missionControlUrl') ?? DEFAULT_MISSION_CONTROL_URL;
+  return {
+    apiBaseUrl,
+    apiBaseUrlProblem,
+    allowInsecureLoopback,
+    missionControlUrl: /^https?:\/\//.test(missionControlUrl) ? missionControlUrl.replace(/\/+$/, '') : DEFAULT_MISSION_CONTROL_URL,
+    timeoutMs: clamp(config.get<number>('requestTimeoutSeconds', 10), 1, 120) * 1000,
+    keyRotationDays: clamp(config.get<number>('keyRotationDays', 90), 0, 3650),
+    intervalMinutes: clamp(config.get<number>('validation.intervalMinutes', 15), 0, 1440),
+    staleAfterMinutes: clamp(config.get<number>('validation.staleAfterMinutes', 30), 1, 1440),
+    terminalInjectKey: config.get<boolean>('terminal.injectKey', true),
+    debugInjectKey: config.get<boolean>('debug.injectKey', true),
+  };
+}
+
+/** Names of machine settings a workspace tried to set (they are ignored). */
+export function workspaceOverrides(): string[] {
+  const config = vscode.workspace.getConfiguration('avala');
+  return ['apiBaseUrl', 'missionControlUrl', 'allowInsecureLoopback'].filter((name) => {
+    const inspected = config.inspect(name);
+    return inspected?.workspaceValue !== undefined || inspected?.workspaceFolderValue !== undefined;
+  });
+}
+
+function userValue<T>(config: vscode.WorkspaceConfiguration, name: string): T | undefined {
+  const inspected = config.inspect<T>(name);
+  return inspected?.globalValue ?? inspected?.defaultValue;
+}
+
+function clamp(value: number, min: number, max: number): number {
+  return Number.isFinite(value) ? Math.min(max, Math.max(min, value)) : min;
+}
+
+/** The current settings and an event when any Avala setting changes. */
+export class Settings implements vscode.Disposable {
+  private value = readSettings();
+  private readonly changed = new vscode.EventEmitter<AvalaSettings>();
+  readonly onDidChange = this.changed.event;
+  private readonly subscription = vscode.workspace.onDidChangeConfiguration((e) => {
+    if (e.affectsConfiguration('avala')) {
+      this.value = readSettings();
+      this.changed.fire(this.value);
+    }
+  });
+
+  get current(): AvalaSettings {
+    return this.value;
+  }
+
+  dispose(): void {
+    this.subscription.dispose();
+    this.changed.dispose();
+  }
+}

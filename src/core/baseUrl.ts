@@ -1,0 +1,59 @@
+import { AvalaApiError } from './errors';
+
+export const DEFAULT_BASE_URL = 'https://api.avala.ai/api/v1';
+
+const LOOPBACK_HOSTS = new Set(['localhost', '127.0.0.1', '[::1]', '::1']);
+
+export function isLoopbackHost(hostname: string): boolean {
+  return LOOPBACK_HOSTS.has(hostname.toLowerCase());
+}
+
+/** Truthy the way Avala's SDKs read `AVALA_ALLOW_INSECURE_BASE_URL`. */
+export function isTruthyFlag(value: string | undefined): boolean {
+  return value !== undefined && ['1', 'true', 'yes', 'on'].includes(value.trim().toLowerCase());
+}
+
+/**
+ * Checks and normalises a base URL: HTTPS only, except plain HTTP to a loopback host
+ * when insecure loopback is explicitly allowed. Trailing slashes are dropped.
+ */
+export function normalizeBaseUrl(raw: string, allowInsecureLoopback = false): string {
+  const trimmed = raw.trim();
+  let url: URL;
+  try {
+    url = new URL(trimmed);
+  } catch {
+    throw new AvalaApiError('insecureUrl', `"${trimmed}" is not a valid Avala API base URL.`);
+  }
+  if (url.username || url.password) {
+    throw new AvalaApiError('insecureUrl', 'The Avala API base URL must not contain a user name or password.');
+  }
+  if (url.protocol === 'http:') {
+    if (!isLoopbackHost(url.hostname)) {
+      throw new AvalaApiError('insecureUrl', `Refusing plain HTTP to ${url.host}: the Avala API base URL must use HTTPS.`);
+    }
+    if (!allowInsecureLoopback) {
+      throw new AvalaApiError('insecureUrl', `Refusing plain HTTP to ${url.host}: allow insecure loopback URLs to use a local emulator.`);
+    }
+  } else if (url.protocol !== 'https:') {
+    throw new AvalaApiError('insecureUrl', `The Avala API base URL must use HTTPS, not ${url.protocol.replace(':', '')}.`);
+  }
+  url.search = '';
+  url.hash = '';
+  return url.toString().replace(/\/+$/, '');
+}
+
+/** True when the URL is plain HTTP to loopback (the emulator), which needs the insecure flag downstream. */
+export function isInsecureLoopback(baseUrl: string): boolean {
+  try {
+    const url = new URL(baseUrl);
+    return url.protocol === 'http:' && isLoopbackHost(url.hostname);
+  } catch {
+    return false;
+  }
+}
+
+/** Two base URLs name the same API when they normalise to the same string. */
+export function sameBaseUrl(a: string, b: string): boolean {
+  return a.trim().replace(/\/+$/, '').toLowerCase() === b.trim().replace(/\/+$/, '').toLowerCase();
+}

@@ -1,0 +1,94 @@
+import type { ApiErrorReason } from './errors';
+
+/** What the extension knows about a key, from its last check. */
+export type KeyState =
+  | 'unchecked'
+  | 'valid'
+  | 'invalid'
+  | 'expired'
+  | 'missing'
+  | 'forbidden'
+  | 'throttled'
+  | 'unreachable';
+
+export interface KeyCheck {
+  state: KeyState;
+  /** ISO time of the check. */
+  at: string;
+  /** The server's or the network's words, redacted. */
+  detail?: string;
+  /** For `throttled`: ISO time when checking resumes. */
+  retryAt?: string;
+}
+
+/** Maps an API failure to a key state. Network trouble never makes a key look bad. */
+export function stateFromReason(reason: ApiErrorReason): KeyState {
+  switch (reason) {
+    case 'invalidKey':
+      return 'invalid';
+    case 'expiredKey':
+      return 'expired';
+    case 'missingKey':
+      return 'missing';
+    case 'forbidden':
+      return 'forbidden';
+    case 'rateLimited':
+      return 'throttled';
+    default:
+      return 'unreachable';
+  }
+}
+
+/** States that say the key itself is unusable (as opposed to the network or the server). */
+export function isKeyFailure(state: KeyState): boolean {
+  return state === 'invalid' || state === 'expired';
+}
+
+/** Short words for a state, used by the tree, the status bar and pickers. */
+export function describeState(state: KeyState): string {
+  switch (state) {
+    case 'unchecked':
+      return 'not checked yet';
+    case 'valid':
+      return 'valid';
+    case 'invalid':
+      return 'invalid or revoked';
+    case 'expired':
+      return 'expired';
+    case 'missing':
+      return 'key was not sent';
+    case 'forbidden':
+      return 'works, lacks permission';
+    case 'throttled':
+      return 'throttled';
+    case 'unreachable':
+      return 'cannot reach Avala';
+  }
+}
+
+/** "3 minutes ago"-style relative time for tooltips and tree descriptions. */
+export function relativeTime(iso: string, now = Date.now()): string {
+  const then = Date.parse(iso);
+  if (Number.isNaN(then)) {
+    return 'at an unknown time';
+  }
+  const seconds = Math.round((now - then) / 1000);
+  if (seconds < 45) {
+    return 'just now';
+  }
+  const units: [number, string][] = [
+    [60, 'minute'],
+    [3600, 'hour'],
+    [86400, 'day'],
+  ];
+  let value = seconds / 60;
+  let unit = 'minute';
+  for (const [size, name] of units) {
+    if (seconds >= size) {
+      value = seconds / size;
+      unit = name;
+    }
+  }
+  const n = Math.max(1, Math.round(value));
+  return `${n} ${unit}${n === 1 ? '' : 's'} ago`;
+}

@@ -1,0 +1,114 @@
+// The only module that loads undici. It is bundled into its own file (dist/transport.js)
+// and required on the first request, so activation never pays for it.
+import { Agent, errors } from 'undici';
+import type { HeaderBag } from './classify';
+import { AvalaApiError } from './errors';
+
+export interface TransportRequest {
+  method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+  url: string;
+  headers: Record<string, string>;
+  body?: string;
+  timeoutMs: number;
+  maxBytes: number;
+}
+
+export interface TransportResponse {
+  status: number;
+  headers: HeaderBag;
+  body: string;
+}
+
+export interface Transport {
+  send(request: TransportRequest): Promise<TransportResponse>;
+  close(): Promise<void>;
+}
+
+const NETWORK_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH', 'EPIPE', 'UND_ERR_SOCKET', 'UND_ERR_CLOSED']);
+
+function codeOf(error: unknown): string | undefined {
+  const code = (error as { code?: unknown })?.code;
+  if (typeof code === 'string') {
+    return code;
+  }
+  const cause = (error as { cause?: unknown })?.cause;
+  return cause && cause !== error ? codeOf(cause) : undefined;
+}
+
+/** Maps what undici and the socket throw to one typed error; never includes request headers. */
+export function toTransportError(error: unknown, host: string, timeoutMs: number): AvalaApiError {
+  if (error instanceof AvalaApiError) {
+    return error;
+  }
+  if (
+    error instanceof errors.ConnectTimeoutError ||
+    error instanceof errors.HeadersTimeoutError ||
+    error instanceof errors.BodyTimeoutError ||
+    (error as Error)?.name === 'TimeoutError'
+  ) {
+    return new AvalaApiError('timeout', `The Avala API at ${host} did not answer within ${Math.round(timeoutMs / 100) / 10} s.`, { cause: error });
+  }
+  const code = codeOf(error);
+  const what =
+    code === 'ECONNREFUSED' ? 'refused the connection'
+    : code === 'ECONNRESET' || code === 'UND_ERR_SOCKET' ? 'closed the connection'
+    : code === 'ENOTFOUND' || code === 'EAI_AGAIN' ? 'could not be found (DNS)'
+    : 'could not be reached';
+  const suffix = code && NETWORK_CODES.has(code) ? ` (${code})` : '';
+  return new AvalaApiError('network', `The Avala API at ${host} ${what}${suffix}.`, { cause: error });
+}
+
+export function createTransport(connectTimeoutMs: number): Transport {
+  const agent = new Agent({
+    keepAliveTimeout: 30_000,
+    keepAliveMaxTimeout: 120_000,
+    connect: { timeout: connectTimeoutMs },
+  });
+
+  return {
+    async send(request) {
+      const url = new URL(request.url);
+      // A hard deadline for the whole exchange: undici's body timeout is per chunk, so a
+      // server dripping one byte at a time would otherwise hold us forever.
+      const deadline = AbortSignal.timeout(request.timeoutMs * 2);
+      try {
+        const response = await agent.request({
+          origin: url.origin,
+          path: `${url.pathname}${url.search}`,
+          method: request.method,
+          headers: request.headers,
+          body: request.body,
+          headersTimeout: request.timeoutMs,
+          bodyTimeout: request.timeoutMs,
+          signal: deadline,
+        });
+        const declared = Number(response.headers['content-length']);
+        if (Number.isFinite(declared) && declared > request.maxBytes) {
+          response.body.destroy();
+          throw new AvalaApiError('malformedResponse', `The Avala API at ${url.host} sent a response of ${declared} bytes, over the ${request.maxBytes}-byte limit; it was not read.`, {
+            status: response.statusCode,
+          });
+        }
+        const chunks: Buffer[] = [];
+        let size = 0;
+        for await (const chunk of response.body) {
+          size += (chunk as Buffer).length;
+          if (size > request.maxBytes) {
+            response.body.destroy();
+            throw new AvalaApiError('malformedResponse', `The Avala API at ${url.host} sent more than ${request.maxBytes} bytes; the response was dropped.`, {
+              status: response.statusCode,
+            });
+          }
+          chunks.push(chunk as Buffer);
+        }
+        return { status: response.statusCode, headers: response.headers as HeaderBag, body: Buffer.concat(chunks).toString('utf8') };
+      } catch (error) {
+        if (deadline.aborted && !(error instanceof AvalaApiError)) {
+          throw new AvalaApiError('timeout', `The Avala API at ${url.host} did not finish answering within ${Math.round(request.timeoutMs / 500) / 2} s.`, { cause: error });
+        }
+        throw toTransportError(error, url.host, request.timeoutMs);
+      }
+    },
+    close: () => agent.close(),
+  };
+}

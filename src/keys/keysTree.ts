@@ -1,0 +1,166 @@
+import * as vscode from 'vscode';
+import type { Settings } from '../config';
+import { detailRows, needsRotation, shownState, type DetailRow, type RowIcon } from '../core/keyView';
+import { describeState, type KeyState } from '../core/keyState';
+import type { KeyMeta, KeyStore } from '../core/keyStore';
+
+/** What the tree needs from the validator: which keys are being checked right now. */
+export interface CheckActivity {
+  isChecking(id: string): boolean;
+  readonly onDidChangeActivity: vscode.Event<unknown>;
+}
+
+type Node = { type: 'key'; keyId: string } | { type: 'detail'; keyId: string; row: DetailRow; index: number };
+
+const STATE_ICON: Record<KeyState, [string, string | undefined]> = {
+  unchecked: ['circle-large-outline', undefined],
+  valid: ['pass-filled', 'testing.iconPassed'],
+  invalid: ['error', 'errorForeground'],
+  expired: ['error', 'errorForeground'],
+  missing: ['warning', 'list.warningForeground'],
+  forbidden: ['warning', 'list.warningForeground'],
+  throttled: ['watch', 'list.warningForeground'],
+  unreachable: ['cloud', 'disabledForeground'],
+};
+
+const ROW_ICON: Record<RowIcon, string> = {
+  scope: 'symbol-key',
+  fullAccess: 'warning',
+  calendar: 'calendar',
+  check: 'history',
+  rotate: 'sync',
+  host: 'globe',
+  unknown: 'question',
+};
+
+/** The Keys view: renders the key store and the validator's results; never calls the API. */
+export class KeysTree implements vscode.TreeDataProvider<Node>, vscode.Disposable {
+  private readonly changed = new vscode.EventEmitter<Node | undefined>();
+  readonly onDidChangeTreeData = this.changed.event;
+  private readonly view: vscode.TreeView<Node>;
+  private readonly disposables: vscode.Disposable[] = [];
+  private readonly keyNodes = new Map<string, Node>();
+
+  constructor(
+    private readonly store: KeyStore,
+    private readonly settings: Settings,
+    private readonly activity: CheckActivity,
+  ) {
+    this.view = vscode.window.createTreeView('avala.keys', { treeDataProvider: this, showCollapseAll: true });
+    this.disposables.push(
+      this.view,
+      this.changed,
+      store.onDidChange(() => this.refresh()),
+      activity.onDidChangeActivity(() => this.refresh()),
+      settings.onDidChange(() => this.refresh()),
+      vscode.workspace.onDidGrantWorkspaceTrust(() => this.refresh()),
+    );
+    void store.ready.then(() => this.refresh());
+  }
+
+  refresh(): void {
+    this.updateMessage();
+    void vscode.commands.executeCommand('setContext', 'avala.hasKeys', this.store.list().length > 0);
+    void vscode.commands.executeCommand('setContext', 'avala.hasActiveKey', !!this.store.activeId());
+    this.changed.fire(undefined);
+  }
+
+  async reveal(id: string): Promise<void> {
+    await this.store.ready;
+    const node = this.keyNode(id);
+    await vscode.commands.executeCommand('avala.keys.focus');
+    await this.view.reveal(node, { select: true, focus: true, expand: true });
+  }
+
+  getChildren(node?: Node): Node[] {
+    if (!node) {
+      return this.store.list().map((k) => this.keyNode(k.id));
+    }
+    if (node.type !== 'key') {
+      return [];
+    }
+    const meta = this.store.get(node.keyId);
+    if (!meta) {
+      return [];
+    }
+    return detailRows(meta, this.settings.current.keyRotationDays, this.activity.isChecking(meta.id)).map((row, index) => ({ type: 'detail', keyId: meta.id, row, index }));
+  }
+
+  getParent(node: Node): Node | undefined {
+    return node.type === 'detail' ? this.keyNode(node.keyId) : undefined;
+  }
+
+  getTreeItem(node: Node): vscode.TreeItem {
+    const meta = this.store.get(node.keyId);
+    if (!meta) {
+      return new vscode.TreeItem('(removed)');
+    }
+    return node.type === 'key' ? this.keyItem(meta) : this.detailItem(node.row, meta);
+  }
+
+  dispose(): void {
+    for (const d of this.disposables) {
+      d.dispose();
+    }
+  }
+
+  private keyNode(id: string): Node {
+    let node = this.keyNodes.get(id);
+    if (!node) {
+      node = { type: 'key', keyId: id };
+      this.keyNodes.set(id, node);
+    }
+    return node;
+  }
+
+  private keyItem(meta: KeyMeta): vscode.TreeItem {
+    const active = this.store.activeId() === meta.id;
+    const checking = this.activity.isChecking(meta.id);
+    const state = shownState(meta);
+    const item = new vscode.TreeItem(meta.label, vscode.TreeItemCollapsibleState.Collapsed);
+    item.id = `key:${meta.id}`;
+    item.description = `${active ? '● active · ' : ''}${meta.environment} · ${meta.masked}`;
+    const [icon, color] = STATE_ICON[state];
+    item.iconPath = checking ? new vscode.ThemeIcon('loading~spin') : new vscode.ThemeIcon(icon, color ? new vscode.ThemeColor(color) : undefined);
+    item.contextValue = active ? 'avalaKey.active' : 'avalaKey';
+    const tooltip = new vscode.MarkdownString(undefined, true);
+    tooltip.appendMarkdown(`**${escape(meta.label)}**${active ? ' — active' : ''}\n\n`);
+    tooltip.appendMarkdown(`$(key) \`${meta.masked}\` · ${escape(meta.environment)}\n\n`);
+    tooltip.appendMarkdown(`State: ${checking ? 'checking…' : describeState(state)}${meta.lastCheck?.detail ? ` — ${escape(meta.lastCheck.detail)}` : ''}\n\n`);
+    if (needsRotation(meta, this.settings.current.keyRotationDays)) {
+      tooltip.appendMarkdown('$(sync) Rotate keys regularly: this key is older than your rotation policy.\n\n');
+    }
+    item.tooltip = tooltip;
+    item.accessibilityInformation = { label: `${meta.label}, ${meta.environment}, ${describeState(state)}${active ? ', active key' : ''}` };
+    return item;
+  }
+
+  private detailItem(row: DetailRow, meta: KeyMeta): vscode.TreeItem {
+    const item = new vscode.TreeItem(row.label, vscode.TreeItemCollapsibleState.None);
+    item.id = `key:${meta.id}:${row.kind}:${row.label}`;
+    item.description = row.description;
+    item.tooltip = row.tooltip;
+    item.iconPath = new vscode.ThemeIcon(ROW_ICON[row.icon], row.warning ? new vscode.ThemeColor('list.warningForeground') : undefined);
+    item.contextValue = `avalaDetail.${row.kind}`;
+    return item;
+  }
+
+  private updateMessage(): void {
+    const problems: string[] = [];
+    if (this.store.loadError) {
+      problems.push(this.store.loadError.message);
+    }
+    const baseUrlProblem = this.settings.current.apiBaseUrlProblem;
+    if (baseUrlProblem) {
+      problems.push(`avala.apiBaseUrl is not used: ${baseUrlProblem}`);
+    }
+    if (!vscode.workspace.isTrusted && this.store.list().length > 0) {
+      problems.push('Restricted Mode: keys are not put into terminals, debug sessions or tasks until you trust this workspace.');
+    }
+    this.view.message = problems.length ? problems.join(' ') : undefined;
+  }
+}
+
+function escape(text: string): string {
+  return text.replace(/[\\`*_{}[\]()#+\-.!|<>]/g, '\\$&');
+}

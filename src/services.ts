@@ -1,0 +1,18 @@
+import type * as vscode from 'vscode';
+import type { AvalaApi } from './api';
+import type { Settings } from './config';
+import type { KeyStore } from './core/keyStore';
+import type { KeyCommands } from './keys/keyCommands';
+import type { Log } from './log';
+import type { KeyValidator } from './validation/keyValidator';
+
+/** What every feature's `register…(services)` receives from the composition root. */
+export interface Services {
+  context: vscode.ExtensionContext;
+  log: Log;
+  settings: Settings;
+  store: KeyStore;
+  api: AvalaApi;
+  validator: KeyValidator;
+  commands: KeyCommands;
+}
