@@ -201,7 +201,12 @@ export class KeyStore implements Disposable {
         next.label = this.uniqueLabel(patch.label, id);
       }
       this.keys.set(id, next);
-      await this.writeIndex();
+      try {
+        await this.writeIndex();
+      } catch (error) {
+        this.keys.set(id, current);
+        throw error;
+      }
       this.changed.fire();
       return next;
     });

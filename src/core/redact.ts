@@ -11,8 +11,9 @@ const knownSecrets = new Set<string>();
 const HEADER = /(x-avala-api-key["']?\s*[:=]\s*["']?)([^\s"',;}]+)/gi;
 // Avala's documented key shape and other prefixed keys (`avk_…`, any case).
 const AVK = /\bavk_[A-Za-z0-9_-]+/gi;
-// The server-generated form: 40 hex characters not part of a longer hex run.
-const HEX40 = /(?<![0-9a-fA-F])[0-9a-fA-F]{40}(?![0-9a-fA-F])/g;
+// The server-generated form: 40 hex characters. Longer hex runs are masked too: a key
+// glued to text that happens to start with hex letters ("…6507Bearer") must not escape.
+const HEX40 = /[0-9a-fA-F]{40,}/g;
 
 /** Remembers a value that must never appear in output (shorter than 6 chars is ignored). */
 export function registerSecret(value: string | undefined): void {

@@ -1,0 +1,266 @@
+import * as assert from 'node:assert/strict';
+import * as http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { AvalaClient, closeSharedTransports, type RequestLogEntry } from '../../src/core/client';
+import { AvalaApiError, type ApiErrorReason } from '../../src/core/errors';
+import { startEmulator, type RunningEmulator } from '../emulator/emulator';
+
+const PASSWORD = 'Canary-Pa55word!';
+
+function expectReason(reason: ApiErrorReason, ...secrets: string[]) {
+  return (error: unknown) => {
+    assert.ok(error instanceof AvalaApiError, `expected AvalaApiError, got ${String(error)}`);
+    assert.equal(error.reason, reason, `reason of: ${error.message}`);
+    const text = `${error.message} ${error.detail ?? ''} ${JSON.stringify(error.fieldErrors ?? {})} ${error.stack ?? ''}`;
+    for (const secret of secrets) {
+      assert.ok(!text.includes(secret), `error text leaks a secret: ${text}`);
+    }
+    return true;
+  };
+}
+
+describe('AvalaClient against the emulator', function () {
+  this.timeout(20_000);
+  let emulator: RunningEmulator;
+  let log: RequestLogEntry[];
+  let client: AvalaClient;
+
+  before(async () => {
+    emulator = await startEmulator({ port: 0, quiet: true });
+  });
+  beforeEach(() => {
+    emulator.reset();
+    log = [];
+    client = new AvalaClient({ baseUrl: `${emulator.baseUrl}/`, allowInsecureLoopback: true, timeoutMs: 2000, onRequest: (e) => log.push(e) });
+  });
+  after(async () => {
+    await closeSharedTransports();
+    await emulator.close();
+  });
+
+  describe('checking a key', () => {
+    it('reads the scopes of a scoped key and sends the key, Accept and the client name', async () => {
+      const { key } = emulator.createKey({ name: 'ci', scopes: ['datasets.read', 'exports.create'] });
+      const permissions = await client.getPermissions(key);
+      assert.deepEqual(permissions.scopes, ['datasets.read', 'exports.create']);
+      assert.equal(permissions.fullAccess, false);
+      const last = emulator.requests.at(-1)!;
+      assert.equal(last.path, '/api/v1/users/me/permissions/');
+      assert.equal(last.keySent, true);
+      assert.equal(last.client, 'vscode_extension');
+    });
+
+    it('calls a key with no scopes full organization access', async () => {
+      const { key } = emulator.createKey({ name: 'all', scopes: [] });
+      const permissions = await client.getPermissions(key);
+      assert.equal(permissions.fullAccess, true);
+    });
+
+    it('falls back to the organizations list where the permissions path answers 404', async () => {
+      const { key } = emulator.createKey({ name: 'old', scopes: ['datasets.read'] });
+      emulator.configure({ permissionsEndpoint: false });
+      const permissions = await client.getPermissions(key);
+      assert.equal(permissions.source, 'organizations');
+      assert.equal(permissions.scopes, undefined);
+      assert.deepEqual(emulator.requests.map((r) => `${r.path}?${r.query}`.replace(/\?$/, '')), ['/api/v1/users/me/permissions/', '/api/v1/organizations/?limit=1']);
+    });
+
+    it('reuses one kept-alive connection for consecutive requests', async () => {
+      let connections = 0;
+      let requests = 0;
+      const server = http.createServer((_req, res) => {
+        requests++;
+        res.writeHead(200, { 'content-type': 'application/json' });
+        res.end(JSON.stringify({ type: 'customer', scopes: [] }));
+      });
+      server.on('connection', () => connections++);
+      await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+      try {
+        const { port } = server.address() as AddressInfo;
+        const c2 = new AvalaClient({ baseUrl: `http://127.0.0.1:${port}/api/v1`, allowInsecureLoopback: true, timeoutMs: 2000 });
+        for (let i = 0; i < 20; i++) {
+          await c2.getPermissions('avk_keepalive');
+        }
+        assert.equal(requests, 20);
+        // The first answer can land before its socket is back in the pool, so a second
+        // connection may open once; after that every request reuses them.
+        assert.ok(connections <= 2, `20 requests opened ${connections} connections`);
+      } finally {
+        server.closeAllConnections();
+        await new Promise((resolve) => server.close(resolve));
+      }
+    });
+  });
+
+  describe('every row of the error table', () => {
+    it('an invalid key is invalidKey with the exact detail', async () => {
+      await assert.rejects(client.getPermissions('avk_' + '1'.repeat(40)), (e: unknown) => expectReason('invalidKey', '1'.repeat(40))(e) && (e as AvalaApiError).detail === 'Invalid API key.');
+    });
+    it('a revoked key is invalidKey', async () => {
+      const { id, key } = emulator.createKey({ name: 'r', scopes: [] });
+      emulator.revokeKey(id);
+      await assert.rejects(client.getPermissions(key), expectReason('invalidKey', key));
+    });
+    it('an expired key is expiredKey with the exact detail', async () => {
+      const { id, key } = emulator.createKey({ name: 'e', scopes: [] });
+      emulator.expireKey(id);
+      await assert.rejects(client.getPermissions(key), (e: unknown) => expectReason('expiredKey', key)(e) && (e as AvalaApiError).detail === 'API key has expired.');
+    });
+    it('a request without the key header is missingKey with the exact detail', async () => {
+      await assert.rejects(client.request('GET', '/agents/'), (e: unknown) => expectReason('missingKey')(e) && (e as AvalaApiError).detail === 'Authentication credentials were not provided.');
+    });
+    it('a key without the scope is forbidden', async () => {
+      const { key } = emulator.createKey({ name: 's', scopes: ['exports.create'] });
+      await assert.rejects(client.request('GET', '/datasets/', { key }), (e: unknown) => expectReason('forbidden', key)(e) && (e as AvalaApiError).detail === 'You do not have permission to perform this action.');
+    });
+    it('throttling is rateLimited with the seconds to wait and the rate-limit headers', async () => {
+      emulator.configure({ rateLimitPerMinute: 2 });
+      const { key } = emulator.createKey({ name: 't', scopes: [] });
+      await client.getPermissions(key);
+      await client.getPermissions(key);
+      await assert.rejects(client.getPermissions(key), (e: unknown) => {
+        expectReason('rateLimited', key)(e);
+        const error = e as AvalaApiError;
+        assert.ok(error.retryAfterSeconds! >= 1 && error.retryAfterSeconds! <= 60);
+        assert.equal(error.rateLimit?.limit, 2);
+        assert.equal(error.rateLimit?.remaining, 0);
+        assert.match(error.detail!, /^Request was throttled\. Expected available in \d+ seconds?\.$/);
+        return true;
+      });
+    });
+  });
+
+  describe('signing up', () => {
+    it('creates an account and returns its key', async () => {
+      const result = await client.signUp({ email: 'dev@acme.com', password: PASSWORD, firstName: 'Ada' });
+      assert.match(result.apiKey, /^avk_[0-9a-f]{40}$/);
+      assert.equal(result.user.email, 'dev@acme.com');
+      assert.equal(result.user.firstName, 'Ada');
+      assert.equal(emulator.requests.at(-1)!.keySent, false);
+    });
+    it('names a duplicate email as a validation error on the email', async () => {
+      await client.signUp({ email: 'dup@acme.com', password: PASSWORD });
+      await assert.rejects(client.signUp({ email: 'dup@acme.com', password: PASSWORD }), (e: unknown) => expectReason('validation', PASSWORD)(e) && (e as AvalaApiError).detail === 'Email already registered.');
+    });
+    it('maps an invalid email to its field', async () => {
+      await assert.rejects(client.signUp({ email: 'not-an-email', password: PASSWORD }), (e: unknown) => expectReason('validation', PASSWORD)(e) && (e as AvalaApiError).fieldErrors?.email?.[0] === 'Enter a valid email address.');
+    });
+    it('maps a weak password to its field without repeating the password', async () => {
+      await assert.rejects(client.signUp({ email: 'weak@acme.com', password: 'short1' }), (e: unknown) => expectReason('validation', 'short1')(e) && !!(e as AvalaApiError).fieldErrors?.password);
+    });
+    it('the sixth sign-up in a minute is rateLimited with Retry-After', async () => {
+      for (let i = 0; i < 5; i++) {
+        await client.signUp({ email: `u${i}@acme.com`, password: PASSWORD }).catch(() => undefined);
+      }
+      await assert.rejects(client.signUp({ email: 'u6@acme.com', password: PASSWORD }), (e: unknown) => expectReason('rateLimited', PASSWORD)(e) && (e as AvalaApiError).retryAfterSeconds! >= 1);
+    });
+  });
+
+  describe('transport failures', () => {
+    it('refuses plain HTTP to loopback unless insecure loopback is allowed', () => {
+      assert.throws(() => new AvalaClient({ baseUrl: emulator.baseUrl }), expectReason('insecureUrl'));
+      assert.throws(() => new AvalaClient({ baseUrl: 'http://api.avala.ai/api/v1', allowInsecureLoopback: true }), expectReason('insecureUrl'));
+    });
+
+    it('does not follow a redirect, so no key reaches the other host', async () => {
+      const other = await listenCounting();
+      try {
+        const { key } = emulator.createKey({ name: 'x', scopes: [] });
+        // The emulator's redirect points at another host; we also check a target we control.
+        emulator.setFault({ mode: 'redirect', count: 1 });
+        await assert.rejects(client.getPermissions(key), (e: unknown) => expectReason('redirect', key)(e) && (e as AvalaApiError).status === 302);
+        const redirector = await listenRedirecting(other.url);
+        try {
+          const c2 = new AvalaClient({ baseUrl: redirector.url, allowInsecureLoopback: true, timeoutMs: 2000 });
+          await assert.rejects(c2.getPermissions(key), expectReason('redirect', key));
+        } finally {
+          await redirector.close();
+        }
+        assert.equal(other.hits(), 0, 'the redirect target received no request');
+      } finally {
+        await other.close();
+      }
+    });
+
+    it('a server error is server, a malformed body is malformedResponse', async () => {
+      const { key } = emulator.createKey({ name: 'f', scopes: [] });
+      emulator.setFault({ mode: 'error500', count: 1 });
+      await assert.rejects(client.getPermissions(key), expectReason('server', key));
+      emulator.setFault({ mode: 'malformed', count: 1 });
+      await assert.rejects(client.getPermissions(key), expectReason('malformedResponse', key));
+      emulator.setFault({ mode: 'html', count: 1 });
+      await assert.rejects(client.getPermissions(key), expectReason('server', key));
+      emulator.setFault({ mode: 'empty', count: 1 });
+      await assert.rejects(client.getPermissions(key), expectReason('malformedResponse', key));
+    });
+
+    it('a reset connection is network', async () => {
+      const { key } = emulator.createKey({ name: 'n', scopes: [] });
+      emulator.setFault({ mode: 'reset', count: 1 });
+      await assert.rejects(client.getPermissions(key), expectReason('network', key));
+    });
+
+    it('a refused connection is network', async () => {
+      const closed = await listenCounting();
+      await closed.close();
+      const c2 = new AvalaClient({ baseUrl: closed.url, allowInsecureLoopback: true, timeoutMs: 2000 });
+      await assert.rejects(c2.getPermissions('avk_x'), expectReason('network'));
+    });
+
+    it('a server slower than the timeout is timeout', async () => {
+      const { key } = emulator.createKey({ name: 'slow', scopes: [] });
+      emulator.setFault({ mode: 'latency', ms: 1500, count: 1 });
+      const fast = new AvalaClient({ baseUrl: emulator.baseUrl, allowInsecureLoopback: true, timeoutMs: 300 });
+      const started = Date.now();
+      await assert.rejects(fast.getPermissions(key), expectReason('timeout', key));
+      assert.ok(Date.now() - started < 1400, 'gave up at the timeout, not when the server answered');
+    });
+
+    it('a 2 GB Content-Length is refused without reading it', async () => {
+      const { key } = emulator.createKey({ name: 'huge', scopes: [] });
+      emulator.setFault({ mode: 'huge', count: 1 });
+      const before = process.memoryUsage().rss;
+      await assert.rejects(client.getPermissions(key), expectReason('malformedResponse', key));
+      assert.ok(process.memoryUsage().rss - before < 64 * 1024 * 1024);
+    });
+
+    it('a body over 1 MiB without Content-Length is cut off', async () => {
+      const { key } = emulator.createKey({ name: 'big', scopes: [] });
+      emulator.setFault({ mode: 'oversized', count: 1 });
+      await assert.rejects(client.getPermissions(key), (e: unknown) => expectReason('malformedResponse', key)(e) && /1048576/.test((e as Error).message));
+    });
+
+    it('logs each request by host, path and outcome, never the key', async () => {
+      const { key } = emulator.createKey({ name: 'log', scopes: [] });
+      await client.getPermissions(key);
+      emulator.setFault({ mode: 'error500', count: 1 });
+      await client.getPermissions(key).catch(() => undefined);
+      assert.deepEqual(log.map((e) => [e.path, e.outcome, e.status]), [
+        ['/users/me/permissions/', 'ok', 200],
+        ['/users/me/permissions/', 'server', 500],
+      ]);
+      assert.ok(!JSON.stringify(log).includes(key));
+    });
+  });
+});
+
+async function listenCounting(): Promise<{ url: string; hits(): number; close(): Promise<void> }> {
+  let hits = 0;
+  const server = http.createServer((_req, res) => {
+    hits++;
+    res.end('{}');
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  return { url: `http://127.0.0.1:${port}/api/v1`, hits: () => hits, close: () => new Promise((resolve) => { server.closeAllConnections(); server.close(() => resolve()); }) };
+}
+
+async function listenRedirecting(target: string): Promise<{ url: string; close(): Promise<void> }> {
+  const server = http.createServer((req, res) => {
+    res.writeHead(307, { location: `${target}${req.url}` });
+    res.end();
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  return { url: `http://127.0.0.1:${port}/api/v1`, close: () => new Promise((resolve) => { server.closeAllConnections(); server.close(() => resolve()); }) };
+}

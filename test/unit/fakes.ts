@@ -1,0 +1,97 @@
+// Small in-memory stand-ins for the parts of VS Code the core uses.
+import type { SecretBackend, StateBackend } from '../../src/core/keyStore';
+
+type Listener = (e: { key: string }) => unknown;
+
+/**
+ * One keyring shared by several "windows". Each window gets its own backend whose
+ * change events fire for writes from any window, like VS Code's SecretStorage.
+ * `delayMs` makes reads and writes interleave the way real IPC does.
+ */
+export class SharedKeyring {
+  readonly data = new Map<string, string>();
+  private readonly listeners = new Set<Listener>();
+  failReads = false;
+  failWrites = false;
+  /** When set, `get` answers this instead of what was stored (a keyring that loses data). */
+  corruptReads = false;
+
+  constructor(private readonly delayMs = 0) {}
+
+  window(): SecretBackend {
+    const delay = () => new Promise<void>((resolve) => setTimeout(resolve, Math.random() * this.delayMs));
+    return {
+      get: async (key) => {
+        await delay();
+        if (this.failReads) {
+          throw new Error('keyring locked');
+        }
+        const value = this.data.get(key);
+        return this.corruptReads && value !== undefined ? value.slice(0, -1) : value;
+      },
+      store: async (key, value) => {
+        await delay();
+        if (this.failWrites) {
+          throw new Error('no keyring available');
+        }
+        this.data.set(key, value);
+        this.emit(key);
+      },
+      delete: async (key) => {
+        await delay();
+        this.data.delete(key);
+        this.emit(key);
+      },
+      onDidChange: (listener) => {
+        this.listeners.add(listener);
+        return { dispose: () => this.listeners.delete(listener) };
+      },
+    };
+  }
+
+  private emit(key: string): void {
+    // Asynchronous, as across windows.
+    setTimeout(() => {
+      for (const listener of [...this.listeners]) {
+        listener({ key });
+      }
+    }, 1);
+  }
+}
+
+export class MemoryMemento implements StateBackend {
+  private readonly values = new Map<string, unknown>();
+
+  get<T>(key: string): T | undefined {
+    return this.values.get(key) as T | undefined;
+  }
+
+  update(key: string, value: unknown): Promise<void> {
+    if (value === undefined) {
+      this.values.delete(key);
+    } else {
+      this.values.set(key, value);
+    }
+    return Promise.resolve();
+  }
+
+  dump(): string {
+    return JSON.stringify([...this.values.entries()]);
+  }
+}
+
+/** Resolves when `predicate` holds, polling briefly; rejects after `timeoutMs`. */
+export async function eventually(predicate: () => boolean | Promise<boolean>, timeoutMs = 3000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (await predicate()) {
+      return;
+    }
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+  throw new Error(`condition not met within ${timeoutMs} ms`);
+}
+
+export function fakeKey(n: number): string {
+  return `avk_${n.toString(16).padStart(40, '0')}`;
+}

@@ -1,0 +1,165 @@
+import * as assert from 'node:assert/strict';
+import { KeyStore, KeyringError, INDEX_SECRET } from '../../src/core/keyStore';
+import { eventually, fakeKey, MemoryMemento, SharedKeyring } from './fakes';
+
+const base = 'https://api.avala.ai/api/v1';
+
+function newKey(n: number, label = `key ${n}`) {
+  return { value: fakeKey(n), label, environment: 'development', baseUrl: base, source: 'login' as const };
+}
+
+describe('KeyStore', () => {
+  it('keeps key values only in secrets: metadata and mementos never contain the key', async () => {
+    const ring = new SharedKeyring();
+    const ws = new MemoryMemento();
+    const global = new MemoryMemento();
+    const store = new KeyStore(ring.window(), ws, global);
+    const { meta } = await store.add(newKey(1));
+    assert.equal(await store.getValue(meta.id), fakeKey(1));
+    assert.ok(!ring.data.get(INDEX_SECRET)!.includes(fakeKey(1)), 'index holds no key value');
+    assert.ok(!JSON.stringify(meta).includes(fakeKey(1).slice(4)), 'metadata holds no key value');
+    assert.ok(!ws.dump().includes(fakeKey(1)) && !global.dump().includes(fakeKey(1)));
+    assert.equal(meta.masked, `avk_…${fakeKey(1).slice(-4)}`);
+  });
+
+  it('makes the first key active and falls back to the global default in a new workspace', async () => {
+    const ring = new SharedKeyring();
+    const global = new MemoryMemento();
+    const a = new KeyStore(ring.window(), new MemoryMemento(), global);
+    const { meta } = await a.add(newKey(1));
+    assert.equal(a.activeId(), meta.id);
+    const b = new KeyStore(ring.window(), new MemoryMemento(), global);
+    await b.ready;
+    assert.equal(b.activeId(), meta.id, 'a new workspace uses the global default');
+  });
+
+  it('keeps one active key per workspace and a folder may have its own', async () => {
+    const ring = new SharedKeyring();
+    const store = new KeyStore(ring.window(), new MemoryMemento(), new MemoryMemento());
+    const one = (await store.add(newKey(1))).meta;
+    const two = (await store.add(newKey(2))).meta;
+    await store.setActive(two.id, 'file:///folder-b');
+    assert.equal(store.activeId(), one.id);
+    assert.equal(store.activeId('file:///folder-b'), two.id);
+    assert.equal(store.activeId('file:///folder-a'), one.id);
+  });
+
+  it('stores the same key twice only once and reports the existing entry', async () => {
+    const store = new KeyStore(new SharedKeyring().window(), new MemoryMemento(), new MemoryMemento());
+    const first = await store.add(newKey(7, 'ci'));
+    const second = await store.add(newKey(7, 'again'));
+    assert.equal(second.existed, true);
+    assert.equal(second.meta.id, first.meta.id);
+    assert.equal(store.list().length, 1);
+  });
+
+  it('gives clashing labels a number instead of hiding a key', async () => {
+    const store = new KeyStore(new SharedKeyring().window(), new MemoryMemento(), new MemoryMemento());
+    await store.add(newKey(1, 'ci'));
+    const { meta } = await store.add(newKey(2, 'ci'));
+    assert.equal(meta.label, 'ci (2)');
+  });
+
+  it('loses no key when many adds run concurrently in one window', async () => {
+    const ring = new SharedKeyring(3);
+    const store = new KeyStore(ring.window(), new MemoryMemento(), new MemoryMemento());
+    await Promise.all(Array.from({ length: 25 }, (_, i) => store.add(newKey(i + 1))));
+    assert.equal(store.list().length, 25);
+  });
+
+  it('loses neither key when two windows add at the same time', async () => {
+    const ring = new SharedKeyring(5);
+    const global = new MemoryMemento();
+    const a = new KeyStore(ring.window(), new MemoryMemento(), global);
+    const b = new KeyStore(ring.window(), new MemoryMemento(), global);
+    await Promise.all([a.ready, b.ready]);
+    // Several rounds so the interleaving that drops a write actually happens.
+    for (let round = 0; round < 5; round++) {
+      await Promise.all([a.add(newKey(100 + round)), b.add(newKey(200 + round))]);
+    }
+    await eventually(() => a.list().length === 10 && b.list().length === 10, 5000);
+    const ids = new Set(a.list().map((k) => k.id));
+    for (const k of b.list()) {
+      assert.ok(ids.has(k.id));
+    }
+  });
+
+  it('shows a key added in another window without reload', async () => {
+    const ring = new SharedKeyring();
+    const a = new KeyStore(ring.window(), new MemoryMemento(), new MemoryMemento());
+    const b = new KeyStore(ring.window(), new MemoryMemento(), new MemoryMemento());
+    await b.ready;
+    let changes = 0;
+    b.onDidChange(() => changes++);
+    await a.add(newKey(3, 'from A'));
+    await eventually(() => b.findByLabel('from A') !== undefined);
+    assert.ok(changes >= 1);
+  });
+
+  it('does not bring back a key that another window removed', async () => {
+    const ring = new SharedKeyring(2);
+    const a = new KeyStore(ring.window(), new MemoryMemento(), new MemoryMemento());
+    const b = new KeyStore(ring.window(), new MemoryMemento(), new MemoryMemento());
+    const { meta } = await a.add(newKey(4));
+    await eventually(() => b.get(meta.id) !== undefined);
+    await b.remove(meta.id);
+    await eventually(() => a.get(meta.id) === undefined);
+    await new Promise((r) => setTimeout(r, 50));
+    assert.equal(a.get(meta.id), undefined);
+    assert.equal(ring.data.has(`avala.key.${meta.id}`), false);
+  });
+
+  it('removing a key forgets its value and clears it as the active key', async () => {
+    const ring = new SharedKeyring();
+    const store = new KeyStore(ring.window(), new MemoryMemento(), new MemoryMemento());
+    const { meta } = await store.add(newKey(5));
+    assert.equal(await store.remove(meta.id), true);
+    assert.equal(store.activeId(), undefined);
+    assert.equal(await store.getValue(meta.id), undefined);
+  });
+
+  it('tells why when the keyring cannot be written, and stores nothing', async () => {
+    const ring = new SharedKeyring();
+    const store = new KeyStore(ring.window(), new MemoryMemento(), new MemoryMemento());
+    await store.ready;
+    ring.failWrites = true;
+    await assert.rejects(store.add(newKey(6)), (error: unknown) => error instanceof KeyringError && /keyring/i.test(error.message) && !error.message.includes(fakeKey(6)));
+    assert.equal(store.list().length, 0);
+  });
+
+  it('refuses to keep a key the keyring does not give back intact', async () => {
+    const ring = new SharedKeyring();
+    const store = new KeyStore(ring.window(), new MemoryMemento(), new MemoryMemento());
+    await store.ready;
+    ring.corruptReads = true;
+    await assert.rejects(store.add(newKey(8)), (error: unknown) => error instanceof KeyringError && error.operation === 'verify');
+    ring.corruptReads = false;
+    assert.equal(store.list().length, 0);
+    assert.equal([...ring.data.keys()].filter((k) => k.startsWith('avala.key.')).length, 0);
+  });
+
+  it('reports an unreadable keyring instead of showing an empty list as if there were no keys', async () => {
+    const ring = new SharedKeyring();
+    const first = new KeyStore(ring.window(), new MemoryMemento(), new MemoryMemento());
+    await first.add(newKey(9));
+    ring.failReads = true;
+    const second = new KeyStore(ring.window(), new MemoryMemento(), new MemoryMemento());
+    await second.ready;
+    assert.ok(second.loadError instanceof KeyringError);
+    ring.failReads = false;
+    assert.ok(ring.data.get(INDEX_SECRET)!.includes('key 9'), 'nothing was dropped from the keyring');
+  });
+
+  it('a failed operation leaves stored keys unchanged', async () => {
+    const ring = new SharedKeyring();
+    const store = new KeyStore(ring.window(), new MemoryMemento(), new MemoryMemento());
+    const { meta } = await store.add(newKey(10, 'keep me'));
+    const before = ring.data.get(INDEX_SECRET);
+    ring.failWrites = true;
+    await assert.rejects(store.add(newKey(11)));
+    await assert.rejects(store.update(meta.id, { label: 'renamed' }));
+    ring.failWrites = false;
+    assert.equal(ring.data.get(INDEX_SECRET), before);
+    assert.equal(await store.getValue(meta.id), fakeKey(10));
+  });
+});
