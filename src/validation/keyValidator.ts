@@ -1,11 +1,13 @@
-import * as vscode from 'vscode';
-import type { AvalaApi } from '../api';
+// No vscode import: the validator is tested in plain Node against the emulator, with a
+// simulated clock, to count the requests it sends under throttling and outages.
+import { systemClock, type Clock } from '../core/clock';
+import type { KeyPermissions } from '../core/client';
 import { AvalaApiError } from '../core/errors';
+import { Emitter, type Disposable, type Event } from '../core/events';
+import { KeyringError, type KeyMeta } from '../core/keyStore';
 import { isKeyFailure, stateFromReason, type KeyCheck } from '../core/keyState';
-import type { KeyStore } from '../core/keyStore';
 import { redact } from '../core/redact';
 import { notBefore } from '../core/validationPolicy';
-import type { Log } from '../log';
 
 export type CheckTrigger = 'startup' | 'switch' | 'command' | 'focus' | 'interval' | 'retry' | 'login';
 
@@ -13,6 +15,32 @@ export interface CheckOutcome {
   check: KeyCheck;
   /** False when the check was skipped (throttled or backing off) and the last result stands. */
   sent: boolean;
+}
+
+export interface CheckEvent {
+  id: string;
+  trigger: CheckTrigger;
+  from: KeyCheck | undefined;
+  to: KeyCheck;
+}
+
+/** The part of the key store the validator reads and writes (KeyStore fits). */
+export interface ValidationStore {
+  get(id: string): KeyMeta | undefined;
+  getValue(id: string): Promise<string | undefined>;
+  update(id: string, patch: Partial<Pick<KeyMeta, 'scopes' | 'lastCheck' | 'storedUnchecked'>>): Promise<unknown>;
+}
+
+/** Hands out a client for a key's base URL (AvalaApi fits). May throw `insecureUrl`. */
+export interface PermissionsApi {
+  client(baseUrl?: string): { getPermissions(key: string): Promise<KeyPermissions> };
+}
+
+/** The output channel, as far as the validator writes to it (Log fits; it redacts). */
+export interface ValidationLog {
+  info(message: string): void;
+  warn(message: string): void;
+  debug(message: string): void;
 }
 
 interface KeyRuntime {
@@ -26,18 +54,20 @@ interface KeyRuntime {
  * source of truth every view reads. At most one request per key is in flight; concurrent
  * triggers share it. Network failures back off exponentially; a 429 waits for Retry-After.
  */
-export class KeyValidator implements vscode.Disposable {
+export class KeyValidator implements Disposable {
   private readonly runtime = new Map<string, KeyRuntime>();
-  private readonly activity = new vscode.EventEmitter<string>();
-  readonly onDidChangeActivity = this.activity.event;
-  private readonly transitions = new vscode.EventEmitter<{ id: string; from: KeyCheck | undefined; to: KeyCheck }>();
+  private readonly activity = new Emitter<string>();
+  /** Fires with a key id when a check of it starts or ends. */
+  readonly onDidChangeActivity: Event<string> = this.activity.event;
+  private readonly checks = new Emitter<CheckEvent>();
   /** Fires after every sent check with the previous and new result. */
-  readonly onDidCheck = this.transitions.event;
+  readonly onDidCheck: Event<CheckEvent> = this.checks.event;
 
   constructor(
-    private readonly store: KeyStore,
-    private readonly api: AvalaApi,
-    private readonly log: Log,
+    private readonly store: ValidationStore,
+    private readonly api: PermissionsApi,
+    private readonly log: ValidationLog,
+    private readonly clock: Clock = systemClock,
   ) {}
 
   isChecking(id: string): boolean {
@@ -49,6 +79,11 @@ export class KeyValidator implements vscode.Disposable {
     const meta = this.store.get(id);
     const rt = this.runtime.get(id);
     return notBefore(meta?.lastCheck, rt?.consecutiveFailures ?? 0, rt?.lastAttemptMs);
+  }
+
+  /** Network failures in a row for this key (0 after any answer from the API). */
+  consecutiveFailures(id: string): number {
+    return this.runtime.get(id)?.consecutiveFailures ?? 0;
   }
 
   /**
@@ -65,11 +100,10 @@ export class KeyValidator implements vscode.Disposable {
     if (rt.inFlight) {
       return rt.inFlight;
     }
-    const now = Date.now();
-    const throttledUntil = meta.lastCheck?.state === 'throttled' && meta.lastCheck.retryAt ? Date.parse(meta.lastCheck.retryAt) : 0;
-    const earliest = force ? throttledUntil : this.earliestNextCheck(id);
+    const now = this.clock.now();
+    const earliest = force ? notBefore(meta.lastCheck, 0, undefined) : this.earliestNextCheck(id);
     if (earliest > now && meta.lastCheck) {
-      this.log.debug(`Check of "${meta.label}" (${trigger}) skipped: next allowed ${new Date(earliest).toISOString()}.`);
+      this.log.debug(`Check of "${meta.label}" (${trigger}) not sent: the next is allowed at ${new Date(earliest).toISOString()}.`);
       return Promise.resolve({ check: meta.lastCheck, sent: false });
     }
     rt.inFlight = this.run(id, trigger, rt).finally(() => {
@@ -83,45 +117,59 @@ export class KeyValidator implements vscode.Disposable {
   private async run(id: string, trigger: CheckTrigger, rt: KeyRuntime): Promise<CheckOutcome> {
     const meta = this.store.get(id);
     const previous = meta?.lastCheck;
-    rt.lastAttemptMs = Date.now();
+    rt.lastAttemptMs = this.clock.now();
+    const at = () => new Date(this.clock.now()).toISOString();
     let check: KeyCheck;
     let scopes: string[] | undefined = meta?.scopes;
     try {
       const value = await this.store.getValue(id);
       if (value === undefined) {
-        check = { state: 'missing', at: new Date().toISOString(), detail: 'The key value is missing from secret storage on this machine; nothing was sent.' };
+        check = { state: 'missing', at: at(), detail: 'The key value is missing from secret storage on this machine, so it was not sent. Log in with the key again.' };
       } else {
         const permissions = await this.api.client(meta?.baseUrl).getPermissions(value);
         scopes = permissions.scopes ?? scopes;
-        check = { state: 'valid', at: new Date().toISOString() };
+        check = { state: 'valid', at: at() };
       }
       rt.consecutiveFailures = 0;
     } catch (error) {
       if (error instanceof AvalaApiError) {
         const state = stateFromReason(error.reason);
-        check = { state, at: new Date().toISOString(), detail: error.detail ?? error.message };
+        check = { state, at: at(), detail: error.detail ?? error.message };
         if (state === 'throttled') {
-          check.retryAt = new Date(Date.now() + (error.retryAfterSeconds ?? 60) * 1000).toISOString();
+          check.retryAt = new Date(this.clock.now() + (error.retryAfterSeconds ?? 60) * 1000).toISOString();
         }
         rt.consecutiveFailures = state === 'unreachable' ? rt.consecutiveFailures + 1 : 0;
+      } else if (error instanceof KeyringError) {
+        // The keyring failed, not the network: the key was never sent.
+        check = { state: 'missing', at: at(), detail: error.message };
+        rt.consecutiveFailures = 0;
       } else {
-        check = { state: 'unreachable', at: new Date().toISOString(), detail: redact(error instanceof Error ? error.message : String(error)) };
+        check = { state: 'unreachable', at: at(), detail: redact(error instanceof Error ? error.message : String(error)) };
         rt.consecutiveFailures += 1;
       }
     }
     const label = meta?.label ?? id;
-    this.log.info(`Checked "${label}" (${trigger}): ${check.state}${check.detail ? ` — ${check.detail}` : ''}.`);
-    // A network failure keeps the last known good scopes; it says nothing about the key.
-    await this.store.update(id, { lastCheck: check, scopes, storedUnchecked: check.state === 'valid' ? undefined : meta?.storedUnchecked });
-    this.transitions.fire({ id, from: previous, to: check });
+    const line = `Checked "${label}" (${trigger}): ${check.state}${check.detail ? ` — ${check.detail}` : ''}.`;
+    if (check.state === 'valid') {
+      this.log.info(line);
+    } else {
+      this.log.warn(rt.consecutiveFailures > 0 ? `${line} Network failures in a row: ${rt.consecutiveFailures}.` : line);
+    }
     if (isKeyFailure(check.state)) {
       rt.consecutiveFailures = 0;
     }
+    try {
+      // A network failure keeps the last known good scopes; it says nothing about the key.
+      await this.store.update(id, { lastCheck: check, scopes, storedUnchecked: check.state === 'valid' ? undefined : meta?.storedUnchecked });
+    } catch (error) {
+      this.log.warn(`The result of checking "${label}" could not be saved: ${redact(error instanceof Error ? error.message : String(error))}`);
+    }
+    this.checks.fire({ id, trigger, from: previous, to: check });
     return { check, sent: true };
   }
 
   dispose(): void {
     this.activity.dispose();
-    this.transitions.dispose();
+    this.checks.dispose();
   }
 }
