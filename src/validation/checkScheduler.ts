@@ -1,0 +1,163 @@
+// When the active key is checked. No vscode import: the window's focus and the settings
+// arrive as calls, and time comes from a Clock, so hours of schedule run in a unit test.
+import type { Clock, TimerHandle } from '../core/clock';
+import type { Disposable, Event } from '../core/events';
+import type { KeyMeta } from '../core/keyStore';
+import { nextScheduledCheck, startupFreshMinutes, SWITCH_FRESH_MINUTES, wantsCheck, type ScheduledCheck } from '../core/validationPolicy';
+import type { CheckEvent, CheckOutcome, CheckTrigger } from './keyValidator';
+
+export interface ScheduledKeys {
+  activeId(): string | undefined;
+  get(id: string): KeyMeta | undefined;
+  readonly onDidChange: Event<void>;
+}
+
+export interface ScheduledValidator {
+  validate(id: string, trigger: CheckTrigger, force?: boolean): Promise<CheckOutcome | undefined>;
+  earliestNextCheck(id: string): number;
+  consecutiveFailures(id: string): number;
+  readonly onDidCheck: Event<CheckEvent>;
+}
+
+export interface ScheduleSettings {
+  intervalMinutes: number;
+  staleAfterMinutes: number;
+}
+
+/**
+ * Turns startup, key switches, focus, the interval and settings changes into checks of the
+ * active key. One timer at a time, re-armed from the key's latest result; the validator
+ * coalesces, backs off and honours Retry-After underneath.
+ */
+export class CheckScheduler implements Disposable {
+  private timer: TimerHandle | undefined;
+  private scheduled: (ScheduledCheck & { id: string }) | undefined;
+  private lastActiveId: string | undefined;
+  private started = false;
+  private disposed = false;
+  private readonly subscriptions: Disposable[];
+
+  constructor(
+    private readonly keys: ScheduledKeys,
+    private readonly validator: ScheduledValidator,
+    private readonly settings: () => ScheduleSettings,
+    private readonly clock: Clock,
+    private readonly log: { debug(message: string): void } = { debug: () => undefined },
+  ) {
+    this.subscriptions = [
+      keys.onDidChange(() => this.keysChanged()),
+      validator.onDidCheck((e) => {
+        if (e.id === this.keys.activeId()) {
+          this.arm();
+        }
+      }),
+    ];
+  }
+
+  /** What the timer will do next, for tests and the log. */
+  get next(): (ScheduledCheck & { id: string }) | undefined {
+    return this.scheduled;
+  }
+
+  /** Call once the key store is loaded. Never awaited by activation. */
+  start(): Promise<CheckOutcome | undefined> {
+    this.started = true;
+    const id = this.keys.activeId();
+    this.lastActiveId = id;
+    const s = this.settings();
+    if (id && wantsCheck(this.keys.get(id)?.lastCheck, startupFreshMinutes(s.intervalMinutes, s.staleAfterMinutes), this.clock.now())) {
+      return this.check(id, 'startup');
+    }
+    this.arm();
+    return Promise.resolve(undefined);
+  }
+
+  /** The window regained focus: check again when the last result is older than the stale limit. */
+  focusGained(): Promise<CheckOutcome | undefined> {
+    const id = this.started ? this.keys.activeId() : undefined;
+    if (id && wantsCheck(this.keys.get(id)?.lastCheck, this.settings().staleAfterMinutes, this.clock.now())) {
+      return this.check(id, 'focus');
+    }
+    return Promise.resolve(undefined);
+  }
+
+  /** The interval or stale limit may have changed. */
+  settingsChanged(): void {
+    this.arm();
+  }
+
+  dispose(): void {
+    this.disposed = true;
+    this.clear();
+    for (const s of this.subscriptions) {
+      s.dispose();
+    }
+  }
+
+  private keysChanged(): void {
+    if (!this.started) {
+      return;
+    }
+    const id = this.keys.activeId();
+    if (id !== this.lastActiveId) {
+      this.lastActiveId = id;
+      if (id && wantsCheck(this.keys.get(id)?.lastCheck, SWITCH_FRESH_MINUTES, this.clock.now())) {
+        void this.check(id, 'switch');
+        return;
+      }
+    }
+    // Another window may have checked the key, or the active key was removed.
+    this.arm();
+  }
+
+  private async check(id: string, trigger: CheckTrigger): Promise<CheckOutcome | undefined> {
+    this.clear();
+    try {
+      return await this.validator.validate(id, trigger);
+    } finally {
+      // A sent check re-arms through onDidCheck too; a skipped one only here.
+      this.arm();
+    }
+  }
+
+  private arm(): void {
+    const before = this.scheduled;
+    this.clear();
+    const id = this.keys.activeId();
+    if (this.disposed || !this.started || !id) {
+      return;
+    }
+    const now = this.clock.now();
+    const next = nextScheduledCheck({
+      check: this.keys.get(id)?.lastCheck,
+      intervalMinutes: this.settings().intervalMinutes,
+      earliest: this.validator.earliestNextCheck(id),
+      failures: this.validator.consecutiveFailures(id),
+      now,
+    });
+    if (!next) {
+      return;
+    }
+    this.scheduled = { ...next, id };
+    this.timer = this.clock.setTimeout(() => {
+      this.timer = undefined;
+      this.scheduled = undefined;
+      if (this.keys.activeId() === id) {
+        void this.check(id, next.trigger);
+      } else {
+        this.arm();
+      }
+    }, next.at - now);
+    if (before?.id !== id || before.at !== next.at || before.trigger !== next.trigger) {
+      this.log.debug(`Next check of the active key (${next.trigger}) at ${new Date(next.at).toISOString()}.`);
+    }
+  }
+
+  private clear(): void {
+    if (this.timer !== undefined) {
+      this.clock.clearTimeout(this.timer);
+      this.timer = undefined;
+    }
+    this.scheduled = undefined;
+  }
+}
