@@ -1,16 +1,56 @@
 import * as vscode from 'vscode';
+import { systemClock } from '../core/clock';
+import { STATUS_ACTIONS_COMMAND, validationResult } from '../core/keyStatus';
 import type { Services } from '../services';
+import { CheckScheduler } from './checkScheduler';
+import { KeyActions, notifyTransitions } from './keyActions';
+import { KeyStatusBar } from './statusBar';
 
-/** The validator's triggers and commands. */
+/** The status bar, the validation commands, the check schedule and the failure notifications. */
 export function registerValidation(services: Services): vscode.Disposable[] {
-  const { store, validator } = services;
+  const { store, validator, settings, log } = services;
+  const statusBar = new KeyStatusBar(store, validator);
+  const actions = new KeyActions(services);
+  const scheduler = new CheckScheduler(store, validator, () => settings.current, systemClock, log);
+
+  /** "Avala: Validate Active Key" (and the tree's Validate): forced past backoff, never past Retry-After. */
   const validate = async (arg?: string | { keyId?: string }) => {
     await store.ready;
     const id = (typeof arg === 'string' ? arg : arg?.keyId) ?? store.activeId();
-    if (!id) {
+    const meta = id ? store.get(id) : undefined;
+    if (!id || !meta) {
+      void vscode.window.showInformationMessage('There is no active Avala key to validate.', 'Log In with API Key').then((a) => (a ? services.commands.logIn() : undefined));
       return undefined;
     }
-    return validator.validate(id, 'command', true);
+    const outcome = await vscode.window.withProgress(
+      { location: vscode.ProgressLocation.Notification, title: `Checking "${meta.label}" with Avala…` },
+      () => validator.validate(id, 'command', true),
+    );
+    const after = store.get(id);
+    if (outcome && after) {
+      void actions.show(validationResult(after, outcome.check, outcome.sent), id);
+    }
+    return outcome;
   };
-  return [vscode.commands.registerCommand('avala.validateKey', validate), vscode.commands.registerCommand('avala.validateSelectedKey', validate)];
+
+  void store.ready.then(() => scheduler.start());
+
+  return [
+    statusBar,
+    scheduler,
+    vscode.commands.registerCommand('avala.validateKey', validate),
+    vscode.commands.registerCommand('avala.validateSelectedKey', validate),
+    vscode.commands.registerCommand(STATUS_ACTIONS_COMMAND, () => actions.pick(statusBar)),
+    vscode.commands.registerCommand('avala.showLog', () => log.show()),
+    notifyTransitions(services, actions),
+    vscode.window.onDidChangeWindowState((e) => {
+      if (e.focused) {
+        void scheduler.focusGained();
+      }
+    }),
+    settings.onDidChange(() => {
+      scheduler.settingsChanged();
+      statusBar.render();
+    }),
+  ];
 }

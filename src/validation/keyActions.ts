@@ -1,0 +1,111 @@
+import * as vscode from 'vscode';
+import { isDefinitive, transitionNotice, type Notice, type StatusAction, type StatusActionId } from '../core/keyStatus';
+import type { KeyState } from '../core/keyState';
+import type { Services } from '../services';
+import type { KeyStatusBar } from './statusBar';
+
+/** Runs what the status bar's picker and the validator's notifications offer. */
+export class KeyActions {
+  constructor(private readonly services: Services) {}
+
+  async run(id: StatusActionId, keyId: string | undefined): Promise<void> {
+    const { store, commands, log } = this.services;
+    switch (id) {
+      case 'validate':
+        await vscode.commands.executeCommand('avala.validateKey', keyId);
+        return;
+      case 'switch':
+        await commands.switchKey();
+        return;
+      case 'login':
+        await commands.logIn();
+        return;
+      case 'replace':
+        await this.replace(keyId);
+        return;
+      case 'missionControl': {
+        await commands.openMissionControl();
+        const meta = keyId ? store.get(keyId) : undefined;
+        if (meta?.lastCheck?.state === 'expired' || meta?.lastCheck?.state === 'invalid') {
+          // The second half of the fix: the new key has to come back into VS Code.
+          const choice = await vscode.window.showInformationMessage(
+            `Once you have a new key from Mission Control (Settings → Security), log in with it to replace "${meta.label}".`,
+            'Log In with New Key',
+          );
+          if (choice) {
+            await this.replace(keyId);
+          }
+        }
+        return;
+      }
+      case 'showLog':
+        log.show();
+        return;
+    }
+  }
+
+  /** Log In; when a different key was stored, the broken one it replaces is removed. */
+  async replace(oldId: string | undefined): Promise<void> {
+    const { store, commands, log } = this.services;
+    const old = oldId ? store.get(oldId) : undefined;
+    const meta = await commands.logIn();
+    if (!meta || !old || meta.id === old.id || !store.get(old.id)) {
+      return;
+    }
+    await store.remove(old.id);
+    log.info(`Replaced key "${old.label}" (${old.masked}) with "${meta.label}" (${meta.masked}); the old entry was removed from VS Code.`);
+    void vscode.window.showInformationMessage(`"${meta.label}" replaces "${old.label}", which was removed from VS Code.`);
+  }
+
+  /** Shows a notice with its actions and runs the one chosen. */
+  async show(notice: Notice, keyId: string | undefined): Promise<void> {
+    const show = notice.severity === 'error' ? vscode.window.showErrorMessage : notice.severity === 'warning' ? vscode.window.showWarningMessage : vscode.window.showInformationMessage;
+    const choice = await show(notice.message, ...notice.actions.map((a) => a.label));
+    const picked = notice.actions.find((a) => a.label === choice);
+    if (picked) {
+      await this.run(picked.id, keyId);
+    }
+  }
+
+  /** The status bar's click: a picker of what fits the active key's state. */
+  async pick(statusBar: KeyStatusBar): Promise<void> {
+    await this.services.store.ready;
+    statusBar.render();
+    const view = statusBar.view;
+    if (!view) {
+      return;
+    }
+    const keyId = this.services.store.activeId();
+    const picked = await vscode.window.showQuickPick<StatusAction & vscode.QuickPickItem>(view.actions, { title: view.title, placeHolder: 'What do you want to do?' });
+    if (picked) {
+      await this.run(picked.id, keyId);
+    }
+  }
+}
+
+/**
+ * One notification per change from valid to a key failure. The last state that said
+ * something about a key is remembered, so an outage in between neither notifies nor resets it.
+ * "Validate Active Key" reports its own result, so its checks only update the memory.
+ */
+export function notifyTransitions(services: Services, actions: KeyActions): vscode.Disposable {
+  const { store, validator } = services;
+  const lastKnown = new Map<string, KeyState>();
+  return validator.onDidCheck((e) => {
+    const meta = store.get(e.id);
+    const known = lastKnown.get(e.id) ?? (e.from && isDefinitive(e.from.state) ? e.from.state : undefined);
+    if (isDefinitive(e.to.state)) {
+      lastKnown.set(e.id, e.to.state);
+    } else if (known) {
+      lastKnown.set(e.id, known);
+    }
+    if (!meta || e.trigger === 'command') {
+      return;
+    }
+    const notice = transitionNotice(meta, known, e.to);
+    if (notice) {
+      services.log.info(`Notified: "${meta.label}" went from valid to ${e.to.state}.`);
+      void actions.show(notice, e.id);
+    }
+  });
+}

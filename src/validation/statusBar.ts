@@ -1,0 +1,70 @@
+import * as vscode from 'vscode';
+import { statusView, STATUS_ACTIONS_COMMAND, type StatusView } from '../core/keyStatus';
+import type { KeyStore } from '../core/keyStore';
+import type { KeyValidator } from './keyValidator';
+
+// Relative times in the tooltip ("checked 3 minutes ago") are re-rendered this often; no API call.
+const TOOLTIP_REFRESH_MS = 60_000;
+
+/** The status bar item for the active key. Renders the store and the validator; never calls the API. */
+export class KeyStatusBar implements vscode.Disposable {
+  private readonly item = vscode.window.createStatusBarItem('avala.status', vscode.StatusBarAlignment.Left, 100);
+  private readonly disposables: vscode.Disposable[] = [];
+  private loaded = false;
+  private current: StatusView | undefined;
+
+  constructor(
+    private readonly store: KeyStore,
+    private readonly validator: KeyValidator,
+  ) {
+    this.item.name = 'Avala Key';
+    this.item.text = '$(key) Avala';
+    this.item.tooltip = 'Loading Avala keys…';
+    this.item.command = STATUS_ACTIONS_COMMAND;
+    this.item.show();
+    const timer = setInterval(() => this.render(), TOOLTIP_REFRESH_MS);
+    this.disposables.push(
+      this.item,
+      store.onDidChange(() => this.render()),
+      validator.onDidChangeActivity(() => this.render()),
+      { dispose: () => clearInterval(timer) },
+    );
+    void store.ready.then(() => {
+      this.loaded = true;
+      this.render();
+    });
+  }
+
+  /** What the item shows now (undefined until the store has loaded). */
+  get view(): StatusView | undefined {
+    return this.current;
+  }
+
+  render(): void {
+    if (!this.loaded) {
+      return;
+    }
+    const key = this.store.active();
+    const view = statusView({
+      key,
+      checking: key ? this.validator.isChecking(key.id) : false,
+      keyCount: this.store.list().length,
+      now: Date.now(),
+      keyringProblem: this.store.loadError?.message,
+    });
+    this.current = view;
+    this.item.text = view.text;
+    const tooltip = new vscode.MarkdownString(view.tooltip, true);
+    tooltip.isTrusted = false;
+    this.item.tooltip = tooltip;
+    this.item.command = view.command;
+    this.item.backgroundColor = view.tone ? new vscode.ThemeColor(view.tone === 'error' ? 'statusBarItem.errorBackground' : 'statusBarItem.warningBackground') : undefined;
+    this.item.accessibilityInformation = { label: view.accessibilityLabel, role: 'button' };
+  }
+
+  dispose(): void {
+    for (const d of this.disposables) {
+      d.dispose();
+    }
+  }
+}
