@@ -1,0 +1,239 @@
+import * as assert from 'node:assert/strict';
+import { DEFAULT_BASE_URL } from '../../src/core/baseUrl';
+import { decideDebugInjection, mergeKeyEnvironment, unknownKeyMessage, unsafeKeyVariableUses, type LaunchConfig } from '../../src/core/debugEnvironment';
+import { keyEnvironment } from '../../src/core/environment';
+import { dedicatedTerminalEnvironment, diffEnvironment, planDigest, planTerminalEnvironment, StaleTerminals, type ResolvedKey } from '../../src/core/terminalEnvironment';
+
+const EMULATOR = 'http://127.0.0.1:4010/api/v1';
+const dev: ResolvedKey = { id: 'k1', label: 'dev', environment: 'development', baseUrl: EMULATOR, value: 'avk_dev_0000000000000001' };
+const ci: ResolvedKey = { id: 'k2', label: 'ci', environment: 'staging', baseUrl: EMULATOR, value: 'avk_ci_00000000000000002' };
+const prod: ResolvedKey = { id: 'k3', label: 'prod', environment: 'production', baseUrl: DEFAULT_BASE_URL, value: 'a'.repeat(40) };
+
+describe('terminal environment plan', () => {
+  it('a terminal gets only AVALA_API_KEY when the key belongs to the default Avala API', () => {
+    const plan = planTerminalEnvironment({ workspaceKey: prod, folders: [{ uri: 'file:///a', key: prod }], configuredBaseUrl: DEFAULT_BASE_URL });
+    assert.deepEqual(plan.workspace.env, { AVALA_API_KEY: prod.value });
+    assert.equal(plan.folders.size, 0);
+  });
+
+  it('a key for the emulator also brings its base URL and the insecure-loopback flag', () => {
+    const plan = planTerminalEnvironment({ workspaceKey: dev, folders: [], configuredBaseUrl: DEFAULT_BASE_URL });
+    assert.deepEqual(plan.workspace.env, { AVALA_API_KEY: dev.value, AVALA_BASE_URL: EMULATOR, AVALA_ALLOW_INSECURE_BASE_URL: '1' });
+  });
+
+  it('the collection description names the key label and its environment', () => {
+    const plan = planTerminalEnvironment({ workspaceKey: dev, folders: [], configuredBaseUrl: DEFAULT_BASE_URL });
+    assert.match(plan.workspace.description, /"dev" \(development\)/);
+    assert.equal(plan.summary, 'the key "dev" (development)');
+  });
+
+  it('Restricted Mode (or the setting off) puts nothing in terminals and says why', () => {
+    const plan = planTerminalEnvironment({ blocked: 'Restricted Mode', workspaceKey: dev, folders: [{ uri: 'file:///a', key: ci }], configuredBaseUrl: EMULATOR });
+    assert.deepEqual(plan.workspace.env, {});
+    assert.equal(plan.folders.size, 0);
+    assert.match(plan.workspace.description, /Restricted Mode/);
+  });
+
+  it('without a key, only a non-default configured base URL is passed on', () => {
+    assert.deepEqual(planTerminalEnvironment({ folders: [], configuredBaseUrl: DEFAULT_BASE_URL }).workspace.env, {});
+    assert.deepEqual(planTerminalEnvironment({ folders: [], configuredBaseUrl: EMULATOR }).workspace.env, { AVALA_BASE_URL: EMULATOR, AVALA_ALLOW_INSECURE_BASE_URL: '1' });
+  });
+
+  it('a folder with its own key moves every key into per-folder scopes, none unscoped', () => {
+    const plan = planTerminalEnvironment({ workspaceKey: dev, folders: [{ uri: 'file:///app', key: dev }, { uri: 'file:///ops', key: ci }], configuredBaseUrl: DEFAULT_BASE_URL });
+    assert.deepEqual(plan.workspace.env, {});
+    assert.equal(plan.folders.get('file:///app')?.env.AVALA_API_KEY, dev.value);
+    assert.equal(plan.folders.get('file:///ops')?.env.AVALA_API_KEY, ci.value);
+    assert.match(plan.folders.get('file:///ops')!.description, /"ci" \(staging\)/);
+  });
+
+  it('the digest changes with the key and not with anything else', () => {
+    const a = planTerminalEnvironment({ workspaceKey: dev, folders: [], configuredBaseUrl: DEFAULT_BASE_URL });
+    const b = planTerminalEnvironment({ workspaceKey: { ...dev, label: 'renamed' }, folders: [], configuredBaseUrl: DEFAULT_BASE_URL });
+    const c = planTerminalEnvironment({ workspaceKey: ci, folders: [], configuredBaseUrl: DEFAULT_BASE_URL });
+    assert.equal(planDigest(a), planDigest(b));
+    assert.notEqual(planDigest(a), planDigest(c));
+    assert.doesNotMatch(planDigest(a), new RegExp(dev.value));
+  });
+});
+
+describe('writing the terminal environment', () => {
+  it('re-activating with the same key writes nothing, so VS Code does not flag terminals as stale', () => {
+    const env = keyEnvironment(dev.value, dev.baseUrl);
+    assert.deepEqual(diffEnvironment({ ...env }, env), { set: [], remove: [] });
+  });
+
+  it('switching between two keys of the same API rewrites only AVALA_API_KEY', () => {
+    assert.deepEqual(diffEnvironment(keyEnvironment(dev.value, EMULATOR), keyEnvironment(ci.value, EMULATOR)), { set: [['AVALA_API_KEY', ci.value]], remove: [] });
+  });
+
+  it('switching to a key for the default API removes the base URL variables', () => {
+    assert.deepEqual(diffEnvironment(keyEnvironment(dev.value, EMULATOR), keyEnvironment(prod.value, DEFAULT_BASE_URL)), {
+      set: [['AVALA_API_KEY', prod.value]],
+      remove: ['AVALA_BASE_URL', 'AVALA_ALLOW_INSECURE_BASE_URL'],
+    });
+  });
+
+  it('variables that are not Avala\'s are never touched', () => {
+    assert.deepEqual(diffEnvironment({ PATH: '/bin' } as Record<string, string>, {}), { set: [], remove: [] });
+  });
+});
+
+describe('relaunch offer for terminals opened before a key change', () => {
+  it('offers the terminals opened before the change, once', () => {
+    const t = new StaleTerminals<string>();
+    t.opened('old');
+    t.changed();
+    t.opened('new');
+    assert.deepEqual(t.beginOffer(), ['old']);
+    t.endOffer();
+    assert.equal(t.beginOffer(), undefined, 'the same change is not offered twice');
+  });
+
+  it('does not stack a second offer while one is on screen', () => {
+    const t = new StaleTerminals<string>();
+    t.opened('a');
+    t.changed();
+    assert.deepEqual(t.beginOffer(), ['a']);
+    t.changed();
+    assert.equal(t.beginOffer(), undefined);
+    t.endOffer();
+  });
+
+  it('offers again after a later change', () => {
+    const t = new StaleTerminals<string>();
+    t.opened('a');
+    t.changed();
+    t.beginOffer();
+    t.endOffer();
+    t.changed();
+    assert.deepEqual(t.beginOffer(), ['a']);
+  });
+
+  it('a relaunched or closed terminal is no longer stale, and nothing is offered without stale terminals', () => {
+    const t = new StaleTerminals<string>();
+    t.opened('a');
+    t.opened('b');
+    t.changed();
+    t.refreshed('a');
+    t.closed('b');
+    assert.deepEqual(t.stale(), []);
+    assert.equal(t.beginOffer(), undefined);
+  });
+});
+
+describe('a terminal opened for a chosen key', () => {
+  it('gets that key and the host environment without VS Code internals or inherited Avala variables', () => {
+    const env = dedicatedTerminalEnvironment(
+      { PATH: '/usr/bin', HOME: '/home/u', VSCODE_IPC_HOOK: 'x', ELECTRON_RUN_AS_NODE: '1', AVALA_BASE_URL: 'https://elsewhere.example', AVALA_API_KEY: 'inherited', EMPTY: undefined },
+      keyEnvironment(prod.value, DEFAULT_BASE_URL),
+    );
+    assert.deepEqual(env, { PATH: '/usr/bin', HOME: '/home/u', AVALA_API_KEY: prod.value });
+  });
+});
+
+describe('debug launches: whether a key is added', () => {
+  const on = { trusted: true, injectByDefault: true };
+  const node: LaunchConfig = { type: 'node', request: 'launch', name: 'Run' };
+  const cases: [string, LaunchConfig, { trusted: boolean; injectByDefault: boolean }, string][] = [
+    ['a Node launch gets the active key', node, on, 'inject:env:'],
+    ['the pwa-node type VS Code renames node to is known too', { ...node, type: 'pwa-node' }, on, 'inject:env:'],
+    ['"avalaKey" picks a key even with avala.debug.injectKey off', { ...node, avalaKey: 'ci' }, { trusted: true, injectByDefault: false }, 'inject:env:ci'],
+    ['avala.debug.injectKey off leaves a plain configuration alone', node, { trusted: true, injectByDefault: false }, 'leave'],
+    ['"avalaKey": false opts one configuration out', { ...node, avalaKey: false }, on, 'leave'],
+    ['Restricted Mode adds nothing', node, { trusted: false, injectByDefault: true }, 'leave'],
+    ['Restricted Mode stops a launch that asks for a key by name', { ...node, avalaKey: 'ci' }, { trusted: false, injectByDefault: true }, 'refuse'],
+    ['an attach configuration is left alone', { ...node, request: 'attach' }, on, 'leave'],
+    ['an unknown type without env is left alone', { type: 'chrome', request: 'launch', name: 'Web' }, on, 'leave'],
+    ['an unknown type with an env object gets the key', { type: 'mydbg', request: 'launch', env: {} }, on, 'inject:env:'],
+    ['cppdbg gets the key in its environment list', { type: 'cppdbg', request: 'launch' }, on, 'inject:environment:'],
+    ['an unknown type cannot be given a key by name: the launch stops', { type: 'chrome', request: 'launch', avalaKey: 'ci' }, on, 'refuse'],
+    ['an "avalaKey" that is not a label stops the launch', { ...node, avalaKey: 3 }, on, 'refuse'],
+  ];
+  for (const [title, config, policy, expected] of cases) {
+    it(title, () => {
+      const d = decideDebugInjection(config, policy);
+      const got = d.action === 'inject' ? `inject:${d.shape}:${d.label ?? ''}` : d.action;
+      assert.equal(got, expected);
+    });
+  }
+
+  it('the message for an unknown label names the label, the stored keys and that the launch stopped', () => {
+    const message = unknownKeyMessage('stagin', 'Run with ci', ['ci', 'dev']);
+    assert.match(message, /"stagin"/);
+    assert.match(message, /"ci", "dev"/);
+    assert.match(message, /launch was stopped/);
+  });
+});
+
+describe('debug launches: adding the key to env', () => {
+  const env = keyEnvironment(dev.value, EMULATOR);
+
+  it('adds the key and base URL variables, keeping the user\'s other variables', () => {
+    const merged = mergeKeyEnvironment({ type: 'node', env: { DEBUG: '1' } }, 'env', env);
+    assert.deepEqual(merged.config.env, { DEBUG: '1', ...env });
+    assert.deepEqual(merged.added, Object.keys(env));
+  });
+
+  it('resolving the same configuration twice (as VS Code does) changes nothing the second time', () => {
+    const once = mergeKeyEnvironment({ type: 'pwa-node' }, 'env', env);
+    const twice = mergeKeyEnvironment(once.config, 'env', env);
+    assert.deepEqual(twice.config, once.config);
+    assert.deepEqual(twice.added, []);
+    assert.equal(twice.conflict, undefined);
+  });
+
+  it('never overwrites an AVALA_API_KEY the user wrote, and then adds no Avala variable at all', () => {
+    const merged = mergeKeyEnvironment({ type: 'node', env: { AVALA_API_KEY: 'theirs' } }, 'env', env);
+    assert.deepEqual(merged.config.env, { AVALA_API_KEY: 'theirs' });
+    assert.match(merged.conflict!, /own AVALA_API_KEY/);
+  });
+
+  it('a null AVALA_API_KEY (the user unsets it) is respected', () => {
+    const merged = mergeKeyEnvironment({ type: 'node', env: { AVALA_API_KEY: null } }, 'env', env);
+    assert.deepEqual(merged.config.env, { AVALA_API_KEY: null });
+    assert.ok(merged.conflict);
+  });
+
+  it('does not send a key to a base URL the user set that the key does not belong to', () => {
+    const merged = mergeKeyEnvironment({ type: 'node', env: { AVALA_BASE_URL: 'https://other.example/api/v1' } }, 'env', env);
+    assert.deepEqual(merged.added, []);
+    assert.match(merged.conflict!, /AVALA_BASE_URL/);
+    const prodMerge = mergeKeyEnvironment({ type: 'node', env: { AVALA_BASE_URL: EMULATOR } }, 'env', keyEnvironment(prod.value, DEFAULT_BASE_URL));
+    assert.ok(prodMerge.conflict, 'a default-API key is not sent to the emulator either');
+  });
+
+  it('a user base URL equal to the key\'s is fine, and their own flag value is kept', () => {
+    const merged = mergeKeyEnvironment({ type: 'node', env: { AVALA_BASE_URL: `${EMULATOR}/`, AVALA_ALLOW_INSECURE_BASE_URL: 'true' } }, 'env', env);
+    assert.deepEqual(merged.added, ['AVALA_API_KEY']);
+    assert.deepEqual(merged.kept, ['AVALA_ALLOW_INSECURE_BASE_URL']);
+    assert.equal((merged.config.env as Record<string, string>).AVALA_ALLOW_INSECURE_BASE_URL, 'true');
+  });
+
+  it('cppdbg\'s environment list gets name/value entries, after the user\'s', () => {
+    const merged = mergeKeyEnvironment({ type: 'cppdbg', environment: [{ name: 'A', value: '1' }] }, 'environment', { AVALA_API_KEY: 'k' });
+    assert.deepEqual(merged.config.environment, [{ name: 'A', value: '1' }, { name: 'AVALA_API_KEY', value: 'k' }]);
+  });
+
+  it('does not change the configuration object it was given', () => {
+    const config = { type: 'node', env: { A: '1' } };
+    mergeKeyEnvironment(config, 'env', env);
+    assert.deepEqual(config, { type: 'node', env: { A: '1' } });
+  });
+});
+
+describe('${command:avala.apiKey} placement', () => {
+  it('in env (launch) or options.env (tasks) is allowed', () => {
+    assert.deepEqual(unsafeKeyVariableUses({ type: 'node', env: { AVALA_API_KEY: '${command:avala.apiKey}' } }), []);
+    assert.deepEqual(unsafeKeyVariableUses({ options: { env: { AVALA_API_KEY: '${command:avala.pickKey}' } } }), []);
+    assert.deepEqual(unsafeKeyVariableUses({ type: 'cppdbg', environment: [{ name: 'AVALA_API_KEY', value: '${command:avala.apiKey}' }] }), []);
+  });
+
+  it('in args, program or a command line is refused, because VS Code echoes those', () => {
+    assert.deepEqual(
+      unsafeKeyVariableUses({ type: 'node', program: 'x.js ${command:avala.apiKey}', args: ['--key', '${command:avala.pickKey}'], env: { A: '${command:avala.apiKey}x' } }),
+      ['program', 'args[1]'],
+    );
+    assert.deepEqual(unsafeKeyVariableUses({ type: 'cppdbg', environment: [{ name: '${command:avala.apiKey}', value: 'v' }] }), ['environment[0].name']);
+  });
+});
