@@ -1,0 +1,153 @@
+import * as vscode from 'vscode';
+import { unsafeKeyVariableUses } from '../core/debugEnvironment';
+import { keyEnvironment } from '../core/environment';
+import type { KeyMeta, KeyStore } from '../core/keyStore';
+import { dedicatedTerminalEnvironment } from '../core/terminalEnvironment';
+import type { Log } from '../log';
+import { explainRestrictedMode, folderKeyOf, pickStoredKey, resolveKey } from './keys';
+import type { TerminalKeyInjector } from './terminalInjector';
+
+export interface InjectionCommandDeps {
+  store: KeyStore;
+  log: Log;
+  terminals: TerminalKeyInjector;
+}
+
+/** Something a tree item or a command argument can carry. */
+type KeyArg = string | { keyId?: string } | undefined;
+
+/**
+ * `${command:avala.apiKey}` / `${command:avala.pickKey}` for launch.json and tasks.json,
+ * "Open Terminal with Key…" and "Set Active Key for Folder…". None of them writes a key
+ * anywhere: the variables return it to VS Code, which puts it where the user wrote them.
+ */
+export class InjectionCommands {
+  constructor(private readonly deps: InjectionCommandDeps) {}
+
+  register(): vscode.Disposable[] {
+    return [
+      vscode.commands.registerCommand('avala.apiKey', (config?: unknown) => this.apiKey(config)),
+      vscode.commands.registerCommand('avala.pickKey', (config?: unknown) => this.pickKey(config)),
+      vscode.commands.registerCommand('avala.openTerminalWithKey', (arg?: KeyArg) => this.openTerminalWithKey(arg)),
+      vscode.commands.registerCommand('avala.setFolderKey', () => this.setFolderKey()),
+    ];
+  }
+
+  /** The active key's value, for a command variable. `undefined` cancels the launch or task. */
+  async apiKey(config?: unknown): Promise<string | undefined> {
+    if (!(await this.mayHandOut(config, 'avala.apiKey'))) {
+      return undefined;
+    }
+    const meta = this.deps.store.active();
+    if (!meta) {
+      const choice = await vscode.window.showErrorMessage('${command:avala.apiKey} needs an active Avala key, and none is set. Log in with a key, then run it again.', 'Log In with API Key');
+      if (choice) {
+        await vscode.commands.executeCommand('avala.login');
+      }
+      return undefined;
+    }
+    return this.valueFor(meta, 'avala.apiKey');
+  }
+
+  /** Asks which key, then returns its value, for a command variable. */
+  async pickKey(config?: unknown): Promise<string | undefined> {
+    if (!(await this.mayHandOut(config, 'avala.pickKey'))) {
+      return undefined;
+    }
+    const meta = await pickStoredKey(this.deps.store, 'Avala: key for this launch', 'Which key should the program get?');
+    return meta ? this.valueFor(meta, 'avala.pickKey') : undefined;
+  }
+
+  async openTerminalWithKey(arg?: KeyArg): Promise<vscode.Terminal | undefined> {
+    if (!vscode.workspace.isTrusted) {
+      void explainRestrictedMode();
+      return undefined;
+    }
+    await this.deps.store.ready;
+    const id = typeof arg === 'string' ? arg : arg?.keyId;
+    const meta = id ? this.deps.store.get(id) : await pickStoredKey(this.deps.store, 'Avala: Open Terminal with Key', 'Which key should the new terminal have in AVALA_API_KEY?');
+    if (!meta) {
+      return undefined;
+    }
+    let key;
+    try {
+      key = await resolveKey(this.deps.store, meta);
+    } catch (error) {
+      void vscode.window.showErrorMessage((error as Error).message);
+      return undefined;
+    }
+    if (!key) {
+      void vscode.window.showErrorMessage(`The value of "${meta.label}" is missing from secret storage. Log in with the key again.`);
+      return undefined;
+    }
+    const terminal = vscode.window.createTerminal({
+      name: `Avala: ${meta.label}`,
+      iconPath: new vscode.ThemeIcon('key'),
+      // strictEnv: otherwise the environment collection would replace this key with the active one.
+      env: dedicatedTerminalEnvironment(process.env, keyEnvironment(key.value, key.baseUrl)),
+      strictEnv: true,
+    });
+    this.deps.terminals.markDedicated(terminal);
+    terminal.show();
+    this.deps.log.info(`Opened a terminal with the key "${meta.label}" (${meta.environment}, ${meta.masked}).`);
+    return terminal;
+  }
+
+  /** In a multi-root workspace, gives one folder its own active key (or back to the workspace's). */
+  async setFolderKey(): Promise<void> {
+    const folder = await vscode.window.showWorkspaceFolderPick({ placeHolder: 'Which folder gets its own Avala key?' });
+    if (!folder) {
+      return;
+    }
+    await this.deps.store.ready;
+    const uri = folderKeyOf(folder)!;
+    const own = this.deps.store.folderActiveIds()[uri];
+    const workspaceKey = this.deps.store.active();
+    const items: (vscode.QuickPickItem & { id?: string })[] = [
+      { label: '$(root-folder) Use the workspace\'s active key', description: workspaceKey ? workspaceKey.label : 'none set', id: undefined, picked: !own },
+      ...this.deps.store.list().map((k) => ({ label: k.label, description: `${k.environment} · ${k.masked}${k.id === own ? ' · this folder' : ''}`, id: k.id })),
+    ];
+    const picked = await vscode.window.showQuickPick(items, { title: `Avala: key for ${folder.name}`, placeHolder: 'Terminals and debug sessions in this folder use this key' });
+    if (!picked) {
+      return;
+    }
+    await this.deps.store.setActive(picked.id, uri);
+    this.deps.log.info(`Folder ${folder.name} now uses ${picked.id ? `its own key "${picked.label}"` : "the workspace's active key"}.`);
+  }
+
+  /** Restricted Mode and a key variable outside `env` (which VS Code would echo) stop the hand-out. */
+  private async mayHandOut(config: unknown, command: string): Promise<boolean> {
+    if (!vscode.workspace.isTrusted) {
+      void explainRestrictedMode();
+      return false;
+    }
+    // Launch configurations arrive as objects; tasks pass only a list of variable names.
+    if (typeof config === 'object' && config !== null && !Array.isArray(config)) {
+      const unsafe = unsafeKeyVariableUses(config);
+      if (unsafe.length > 0) {
+        const name = (config as { name?: unknown }).name;
+        const message = `\${command:${command}} is used in ${unsafe.map((p) => `"${p}"`).join(', ')}${typeof name === 'string' ? ` of "${name}"` : ''}. VS Code prints a program's command line, so the key would be shown. Put it in "env" instead (for tasks: "options": {"env": {…}}).`;
+        this.deps.log.warn(message);
+        void vscode.window.showErrorMessage(message);
+        return false;
+      }
+    }
+    await this.deps.store.ready;
+    return true;
+  }
+
+  private async valueFor(meta: KeyMeta, command: string): Promise<string | undefined> {
+    try {
+      const key = await resolveKey(this.deps.store, meta);
+      if (!key) {
+        void vscode.window.showErrorMessage(`The value of "${meta.label}" is missing from secret storage. Log in with the key again.`);
+        return undefined;
+      }
+      this.deps.log.info(`\${command:${command}} handed out the key "${meta.label}" (${meta.masked}).`);
+      return key.value;
+    } catch (error) {
+      void vscode.window.showErrorMessage((error as Error).message);
+      return undefined;
+    }
+  }
+}

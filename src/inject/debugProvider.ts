@@ -1,0 +1,80 @@
+import * as vscode from 'vscode';
+import type { Settings } from '../config';
+import { decideDebugInjection, mergeKeyEnvironment, unknownKeyMessage, type LaunchConfig } from '../core/debugEnvironment';
+import { keyEnvironment } from '../core/environment';
+import type { KeyMeta, KeyStore } from '../core/keyStore';
+import type { Log } from '../log';
+import { folderKeyOf, resolveKey } from './keys';
+
+/**
+ * Fills `env` with the key for every debug type, after VS Code substituted variables (so
+ * a user's `${env:…}` or `${command:avala.apiKey}` values are seen as theirs). VS Code
+ * calls this twice per launch; the merge leaves values it already added alone.
+ */
+export class DebugKeyProvider implements vscode.DebugConfigurationProvider {
+  constructor(
+    private readonly store: KeyStore,
+    private readonly settings: Settings,
+    private readonly log: Log,
+  ) {}
+
+  register(): vscode.Disposable {
+    return vscode.debug.registerDebugConfigurationProvider('*', this);
+  }
+
+  async resolveDebugConfigurationWithSubstitutedVariables(folder: vscode.WorkspaceFolder | undefined, config: vscode.DebugConfiguration): Promise<vscode.DebugConfiguration | undefined | null> {
+    const launch = config as LaunchConfig;
+    const decision = decideDebugInjection(launch, { trusted: vscode.workspace.isTrusted, injectByDefault: this.settings.current.debugInjectKey });
+    if (decision.action === 'leave') {
+      (decision.quiet ? this.log.debug : this.log.info).call(this.log, `Debug: ${decision.reason}`);
+      return config;
+    }
+    if (decision.action === 'refuse') {
+      return this.refuse(decision.message);
+    }
+    await this.store.ready;
+    const meta = decision.label ? this.store.findByLabel(decision.label) : this.store.active(folderKeyOf(folder));
+    if (!meta) {
+      if (decision.label) {
+        return this.refuse(unknownKeyMessage(decision.label, config.name, this.store.list().map((k) => k.label)));
+      }
+      this.log.debug(`Debug: "${config.name}" launched without a key: no active Avala key.`);
+      return config;
+    }
+    let key;
+    try {
+      key = await resolveKey(this.store, meta);
+    } catch (error) {
+      return this.refuse(`The Avala key "${meta.label}" for "${config.name}" could not be read: ${(error as Error).message}`);
+    }
+    if (!key) {
+      return this.refuse(`The Avala key "${meta.label}" is listed but its value is missing from secret storage. Log in with it again, then relaunch "${config.name}".`);
+    }
+    const merge = mergeKeyEnvironment(launch, decision.shape, keyEnvironment(key.value, key.baseUrl));
+    if (merge.conflict) {
+      if (decision.label) {
+        return this.refuse(`"${config.name}" asks for the Avala key "${meta.label}", but ${merge.conflict}. Remove that variable or the "avalaKey", then launch again.`);
+      }
+      this.log.info(`Debug: "${config.name}" gets no Avala key because ${merge.conflict}.`);
+      return config;
+    }
+    if (merge.added.length > 0) {
+      this.log.info(`Debug: "${config.name}" (${config.type}) gets ${describe(meta)}: ${merge.added.join(', ')}${merge.kept.length ? `; kept your ${merge.kept.join(', ')}` : ''}.`);
+    }
+    return merge.config as vscode.DebugConfiguration;
+  }
+
+  private refuse(message: string): undefined {
+    this.log.warn(`Debug launch stopped: ${message}`);
+    void vscode.window.showErrorMessage(message, 'Open launch.json').then((choice) => {
+      if (choice) {
+        void vscode.commands.executeCommand('workbench.action.debug.configure');
+      }
+    });
+    return undefined;
+  }
+}
+
+function describe(meta: KeyMeta): string {
+  return `the key "${meta.label}" (${meta.environment}, ${meta.masked})`;
+}

@@ -1,0 +1,55 @@
+import * as vscode from 'vscode';
+import type { KeyMeta, KeyStore } from '../core/keyStore';
+import type { ResolvedKey } from '../core/terminalEnvironment';
+
+/** Reads a key's value from secret storage. Throws a KeyringError when it cannot be read. */
+export async function resolveKey(store: KeyStore, meta: KeyMeta): Promise<ResolvedKey | undefined> {
+  const value = await store.getValue(meta.id);
+  return value === undefined ? undefined : { id: meta.id, label: meta.label, environment: meta.environment, baseUrl: meta.baseUrl, value };
+}
+
+export function folderKeyOf(folder: vscode.WorkspaceFolder | undefined): string | undefined {
+  return folder?.uri.toString();
+}
+
+/** Asks which stored key to use; offers Log In when there are none. `undefined` when cancelled. */
+export async function pickStoredKey(store: KeyStore, title: string, placeHolder: string): Promise<KeyMeta | undefined> {
+  await store.ready;
+  const keys = store.list();
+  if (keys.length === 0) {
+    const choice = await vscode.window.showInformationMessage('No Avala keys are stored yet.', 'Log In with API Key', 'Sign Up');
+    if (choice) {
+      await vscode.commands.executeCommand(choice === 'Sign Up' ? 'avala.signUp' : 'avala.login');
+    }
+    return undefined;
+  }
+  const activeId = store.activeId();
+  const picked = await vscode.window.showQuickPick(
+    keys.map((k) => ({
+      label: k.label,
+      description: `${k.environment} · ${k.masked}${k.id === activeId ? ' · active' : ''}`,
+      detail: hostOf(k.baseUrl),
+      id: k.id,
+    })),
+    { title, placeHolder, matchOnDescription: true },
+  );
+  return picked ? store.get(picked.id) : undefined;
+}
+
+export function hostOf(baseUrl: string): string {
+  try {
+    return new URL(baseUrl).host;
+  } catch {
+    return baseUrl;
+  }
+}
+
+/** The sentence shown wherever Restricted Mode stops a key from being handed out. */
+export const RESTRICTED_MODE_MESSAGE = 'This workspace is in Restricted Mode, so Avala does not hand out keys to terminals, debug sessions or tasks here. Trust the workspace to use them.';
+
+export async function explainRestrictedMode(): Promise<void> {
+  const choice = await vscode.window.showWarningMessage(RESTRICTED_MODE_MESSAGE, 'Manage Workspace Trust');
+  if (choice) {
+    await vscode.commands.executeCommand('workbench.trust.manage');
+  }
+}
