@@ -1,43 +1,13 @@
 import * as assert from 'node:assert/strict';
-import * as http from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { closeSharedTransports } from '../../src/core/client';
 import { DETAIL } from '../../src/core/classify';
 import type { FaultMode, RunningEmulator } from '../emulator/emulator';
 import { startEmulator } from '../emulator/emulator';
+import { startGateway } from './proxyGateway';
 import { emulatorApi, ValidationRig } from './validationRig';
 
 const SECOND = 1000;
 const MIN = 60 * SECOND;
-
-/**
- * A loopback gateway in front of the emulator that does what a misconfigured proxy does:
- * drops the key header, or refuses the request itself with 403.
- */
-async function startGateway(target: string, mode: 'strip' | 'forbid'): Promise<{ baseUrl: string; close(): Promise<void> }> {
-  const upstream = new URL(target);
-  const server = http.createServer((req, res) => {
-    if (mode === 'forbid') {
-      req.resume();
-      res.writeHead(403, { 'content-type': 'application/json' }).end(JSON.stringify({ detail: DETAIL.forbidden }));
-      return;
-    }
-    const headers = { ...req.headers };
-    delete headers['x-avala-api-key'];
-    const forward = http.request({ host: upstream.hostname, port: upstream.port, method: req.method, path: req.url, headers }, (answer) => {
-      res.writeHead(answer.statusCode ?? 502, answer.headers);
-      answer.pipe(res);
-    });
-    forward.on('error', () => res.destroy());
-    req.pipe(forward);
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  return {
-    baseUrl: `http://127.0.0.1:${port}${upstream.pathname}`,
-    close: () => new Promise((resolve) => server.close(() => resolve())),
-  };
-}
 
 describe('key validation against the emulator', function () {
   this.timeout(60_000);
