@@ -199,6 +199,20 @@ describe('status bar validator (end to end)', function () {
     await shot('5-expired-actions');
   });
 
+  it('replaces the expired key when the user logs in with a new one from the status bar', async () => {
+    const renewed = emulator.createKey({ name: 'staging (regenerated)', scopes: [] });
+    await status.openActions();
+    await pickQuickItem(page, 'Log In with a New Key');
+    await fillInput(page, renewed.key, { prompt: /Paste an Avala API key/ });
+    await fillInput(page, 'staging-2', { prompt: /name this key/ });
+    await pickQuickItem(page, 'staging');
+    await status.waitFor(/^staging-2 · staging$/);
+    await waitForNotification(page, /"staging-2" replaces "staging-key", which was removed from VS Code/);
+    await openViewContainer(page, 'Avala');
+    await treeItem(page, /staging-2/).waitFor({ state: 'visible', timeout: UI_TIMEOUT_MS });
+    assert.equal(await treeItem(page, /staging-key/).count(), 0);
+  });
+
   let prod: EmulatorKey | undefined;
   const faults: [string, { mode: 'error500' | 'malformed' | 'reset' | 'latency'; ms?: number }][] = [
     ['a server error', { mode: 'error500' }],
