@@ -8,6 +8,7 @@ import { registerInjection } from './inject/register';
 import { KeyCommands } from './keys/keyCommands';
 import { KeysTree } from './keys/keysTree';
 import { Log } from './log';
+import { registerSecurity } from './security/register';
 import { registerValidation } from './validation/register';
 import { KeyValidator } from './validation/keyValidator';
 
@@ -23,6 +24,7 @@ export function activate(context: vscode.ExtensionContext): void {
 
   const services = { context, log, settings, store, api, validator, commands };
   context.subscriptions.push(...registerValidation(services), ...registerInjection(services));
+  context.subscriptions.push(...registerSecurity(services));
 
   void store.ready.then(() => {
     if (store.loadError) {

@@ -1,0 +1,152 @@
+import * as vscode from 'vscode';
+import { envReplacement, idiomFamily, type Replacement } from '../core/envIdiom';
+import type { KeyMeta, KeyStore } from '../core/keyStore';
+import { scanForKeys } from '../core/secretScan';
+import type { Log } from '../log';
+import { DIAGNOSTIC_CODE, DIAGNOSTIC_SOURCE } from './keyDiagnostics';
+import type { IgnoredKeyFiles } from './ignoredKeyFiles';
+
+export const MOVE_TITLE = 'Store in Avala secret storage and use the environment variable';
+export const STORE_ONLY_TITLE = 'Store in Avala secret storage (then remove the key from this file)';
+export const IGNORE_TITLE = 'Ignore hard-coded Avala keys in this file';
+export const RESTRICTED_REASON = 'Restricted Mode: Avala does not edit files until you trust this workspace.';
+
+/** What moving a key needs from Log In: check it with the API, ask a label and environment, store it. */
+export interface KeyLogIn {
+  logIn(prefilled: string, source: 'editor', origin: string): Promise<KeyMeta | undefined>;
+}
+
+export interface MoveResult {
+  stored?: KeyMeta;
+  replacedWith?: string;
+}
+
+/** The quick fixes on a hard-coded key diagnostic, and the commands they run. */
+export class KeyQuickFixes implements vscode.CodeActionProvider {
+  static readonly metadata: vscode.CodeActionProviderMetadata = { providedCodeActionKinds: [vscode.CodeActionKind.QuickFix] };
+
+  constructor(
+    private readonly store: KeyStore,
+    private readonly login: KeyLogIn,
+    private readonly ignored: IgnoredKeyFiles,
+    private readonly log: Log,
+    private readonly openMissionControl: () => Thenable<void>,
+  ) {}
+
+  register(): vscode.Disposable[] {
+    return [
+      vscode.languages.registerCodeActionsProvider({ scheme: '*' }, this, KeyQuickFixes.metadata),
+      vscode.commands.registerCommand('avala.moveKeyToSecretStorage', (uri: vscode.Uri, range: vscode.Range) => this.moveKey(uri, range)),
+      vscode.commands.registerCommand('avala.ignoreKeysInFile', (uri?: vscode.Uri) => this.ignoreFile(uri)),
+      vscode.commands.registerCommand('avala.resetIgnoredKeyWarnings', () => this.resetIgnored()),
+    ];
+  }
+
+  provideCodeActions(document: vscode.TextDocument, _range: vscode.Range, context: vscode.CodeActionContext): vscode.CodeAction[] {
+    const ours = context.diagnostics.filter((d) => d.source === DIAGNOSTIC_SOURCE && d.code === DIAGNOSTIC_CODE);
+    const actions: vscode.CodeAction[] = [];
+    for (const diagnostic of ours) {
+      const start = document.offsetAt(diagnostic.range.start);
+      const family = idiomFamily(document.languageId, document.fileName);
+      const canReplace = !!family && !!envReplacement(document.getText(), start, document.offsetAt(diagnostic.range.end), family);
+      const move = new vscode.CodeAction(canReplace ? MOVE_TITLE : STORE_ONLY_TITLE, vscode.CodeActionKind.QuickFix);
+      move.diagnostics = [diagnostic];
+      move.isPreferred = canReplace;
+      if (vscode.workspace.isTrusted) {
+        move.command = { command: 'avala.moveKeyToSecretStorage', title: move.title, arguments: [document.uri, diagnostic.range] };
+      } else {
+        move.disabled = { reason: RESTRICTED_REASON };
+      }
+      actions.push(move);
+    }
+    if (ours.length > 0) {
+      const ignore = new vscode.CodeAction(IGNORE_TITLE, vscode.CodeActionKind.QuickFix);
+      ignore.diagnostics = ours;
+      ignore.command = { command: 'avala.ignoreKeysInFile', title: IGNORE_TITLE, arguments: [document.uri] };
+      actions.push(ignore);
+    }
+    return actions;
+  }
+
+  /**
+   * Stores the key at `range` (checked with the API, named by the user, like Log In) and
+   * replaces it with the language's way of reading AVALA_API_KEY. The file is edited, not saved.
+   */
+  async moveKey(uri: vscode.Uri, range: vscode.Range): Promise<MoveResult> {
+    if (!vscode.workspace.isTrusted) {
+      void vscode.window.showWarningMessage(`${RESTRICTED_REASON} Trust it, then run the quick fix again.`, 'Manage Workspace Trust').then((a) =>
+        a ? vscode.commands.executeCommand('workbench.trust.manage') : undefined,
+      );
+      return {};
+    }
+    const document = await vscode.workspace.openTextDocument(uri);
+    const start = document.offsetAt(range.start);
+    const finding = scanForKeys(document.getText()).findings.find((f) => f.start === start && f.end === document.offsetAt(range.end));
+    if (!finding) {
+      void vscode.window.showInformationMessage('That key is no longer in the file.');
+      return {};
+    }
+    const where = `${vscode.workspace.asRelativePath(uri)} line ${range.start.line + 1}`;
+    const already = this.store.findByValue(finding.value);
+    const meta = already ?? (await this.login.logIn(finding.value, 'editor', where));
+    if (!meta) {
+      // Log In said why (rejected, cancelled, unreachable); the file is left as it was.
+      return {};
+    }
+    const family = idiomFamily(document.languageId, document.fileName);
+    // The document may have changed while the user answered the prompts: find the key again.
+    const now = scanForKeys(document.getText()).findings.filter((f) => f.value === finding.value);
+    const target = now.find((f) => f.start === start) ?? now[0];
+    const replacement: Replacement | undefined = family && target ? envReplacement(document.getText(), target.start, target.end, family) : undefined;
+    if (!replacement) {
+      void vscode.window.showInformationMessage(
+        `The key is in secret storage as "${meta.label}". Remove it from ${vscode.workspace.asRelativePath(uri)} and read AVALA_API_KEY from the environment instead: Avala puts the active key into new terminals and debug sessions.`,
+      );
+      return { stored: meta };
+    }
+    const edit = new vscode.WorkspaceEdit();
+    for (const e of replacement.edits) {
+      edit.replace(uri, new vscode.Range(document.positionAt(e.start), document.positionAt(e.end)), e.text);
+    }
+    if (!(await vscode.workspace.applyEdit(edit))) {
+      void vscode.window.showErrorMessage(`The key is in secret storage as "${meta.label}", but ${vscode.workspace.asRelativePath(uri)} could not be edited. Replace the key with ${replacement.expression} yourself.`);
+      return { stored: meta };
+    }
+    this.log.info(`Replaced a hard-coded key (${meta.masked}) in ${where} with ${replacement.expression}; the key is stored as "${meta.label}".`);
+    void this.afterMove(meta, replacement.expression, uri);
+    return { stored: meta, replacedWith: replacement.expression };
+  }
+
+  private async afterMove(meta: KeyMeta, expression: string, uri: vscode.Uri): Promise<void> {
+    const active = this.store.activeId() === meta.id;
+    const buttons = [...(active ? [] : ['Set Active']), 'Open Mission Control'];
+    const choice = await vscode.window.showInformationMessage(
+      `${vscode.workspace.asRelativePath(uri)} now reads the key with ${expression}; save the file. ` +
+        `Avala puts ${active ? `"${meta.label}"` : 'the active key'} into AVALA_API_KEY for new terminals and debug sessions. ` +
+        'If the file was ever committed or shared, regenerate the key in Mission Control.',
+      ...buttons,
+    );
+    if (choice === 'Set Active') {
+      await this.store.setActive(meta.id);
+    } else if (choice === 'Open Mission Control') {
+      await this.openMissionControl();
+    }
+  }
+
+  async ignoreFile(uri?: vscode.Uri): Promise<void> {
+    const target = uri ?? vscode.window.activeTextEditor?.document.uri;
+    if (!target) {
+      return;
+    }
+    await this.ignored.add(target);
+    void vscode.window.showInformationMessage(
+      `Avala no longer warns about hard-coded keys in ${vscode.workspace.asRelativePath(target)} in this workspace. "Avala: Reset Ignored Key Warnings" undoes it.`,
+    );
+  }
+
+  async resetIgnored(): Promise<number> {
+    const count = await this.ignored.reset();
+    void vscode.window.showInformationMessage(count ? `Avala warns again about hard-coded keys in ${count} file${count === 1 ? '' : 's'}.` : 'No files were ignored.');
+    return count;
+  }
+}
