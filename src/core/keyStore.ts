@@ -1,6 +1,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { Emitter, type Disposable, type Event } from './events';
 import { maskKey } from './keyFormat';
+import { redact } from './redact';
 import type { KeyCheck } from './keyState';
 
 /** The part of vscode.SecretStorage the store needs. */
@@ -49,10 +50,13 @@ export interface NewKey {
   storedUnchecked?: boolean;
 }
 
-/** The keyring could not be written or read back; the message says how to fix it. */
+/**
+ * The keyring could not be written or read back; the message says how to fix it. It quotes
+ * the keyring's own error text, so it is redacted like the API's errors.
+ */
 export class KeyringError extends Error {
   constructor(message: string, readonly operation: 'read' | 'write' | 'verify') {
-    super(message);
+    super(redact(message));
     this.name = 'KeyringError';
   }
 }

@@ -2,6 +2,7 @@
 // Pure and fast: one regular-expression pass over the text, then a look at the few
 // characters before each candidate. A 5 MB file scans in a few milliseconds
 // (scripts/bench-scan.ts measures it).
+import { maskKey } from './keyFormat';
 
 /** Why a finding is believed to be a key. */
 export type FindingKind =
@@ -203,4 +204,19 @@ function judgePrefix(before: string): { kind: FindingKind; name?: string } | und
     return undefined;
   }
   return { kind: 'assignment', name: name.replace(/^-+/, '') };
+}
+
+/** The diagnostic's words. The key itself never appears: only `avk_…6507`. */
+export function describeFinding(finding: KeyFinding, storedLabel: string | undefined, lesserEvil: 'env' | 'ignored' | undefined): string {
+  const masked = maskKey(finding.value);
+  const what =
+    finding.kind === 'header' ? `An Avala API key (${masked}) is written into the X-Avala-Api-Key header here.`
+    : finding.kind === 'assignment' && finding.name ? `An Avala API key (${masked}) is assigned to ${finding.name} here.`
+    : `An Avala API key (${masked}) is written into this file.`;
+  const whose = storedLabel ? ` This is your key '${storedLabel}'.` : '';
+  const advice =
+    lesserEvil === 'env' ? ' A .env file is the lesser evil, but VS Code\'s secret storage cannot be committed or shared by accident.'
+    : lesserEvil === 'ignored' ? ' The file is ignored by git, the lesser evil; VS Code\'s secret storage is safer still.'
+    : ' Never hard-code API keys: keep it in secret storage and read AVALA_API_KEY from the environment.';
+  return `${what}${whose}${advice}`;
 }

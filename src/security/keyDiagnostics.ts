@@ -1,8 +1,7 @@
 import * as vscode from 'vscode';
 import { isEnvFile } from '../core/envIdiom';
-import { maskKey } from '../core/keyFormat';
 import type { KeyStore } from '../core/keyStore';
-import { scanForKeys, type KeyFinding } from '../core/secretScan';
+import { describeFinding, scanForKeys, type KeyFinding } from '../core/secretScan';
 import type { Log } from '../log';
 import type { GitIgnoredFiles } from './gitIgnored';
 import type { IgnoredKeyFiles } from './ignoredKeyFiles';
@@ -136,19 +135,4 @@ export class HardcodedKeyDiagnostics implements vscode.Disposable {
   private name(document: vscode.TextDocument): string {
     return document.isUntitled ? 'an untitled document' : vscode.workspace.asRelativePath(document.uri);
   }
-}
-
-/** The diagnostic's words. The key itself never appears: only `avk_…6507`. */
-export function describeFinding(finding: KeyFinding, storedLabel: string | undefined, lesserEvil: 'env' | 'ignored' | undefined): string {
-  const masked = maskKey(finding.value);
-  const what =
-    finding.kind === 'header' ? `An Avala API key (${masked}) is written into the X-Avala-Api-Key header here.`
-    : finding.kind === 'assignment' && finding.name ? `An Avala API key (${masked}) is assigned to ${finding.name} here.`
-    : `An Avala API key (${masked}) is written into this file.`;
-  const whose = storedLabel ? ` This is your key '${storedLabel}'.` : '';
-  const advice =
-    lesserEvil === 'env' ? ' A .env file is the lesser evil, but VS Code\'s secret storage cannot be committed or shared by accident.'
-    : lesserEvil === 'ignored' ? ' The file is ignored by git, the lesser evil; VS Code\'s secret storage is safer still.'
-    : ' Never hard-code API keys: keep it in secret storage and read AVALA_API_KEY from the environment.';
-  return `${what}${whose}${advice}`;
 }
