@@ -10,7 +10,7 @@ import { checkEmailShape, checkPasswordLocally, fieldErrorsFromServer, labelFrom
 import { scopesSummary } from '../core/scopes';
 import type { Log } from '../log';
 import { findEnvironmentKeys, type EnvironmentKeyCandidate } from './importCandidates';
-import { pickEnvironment } from './prompts';
+import { askText, pickEnvironment } from './prompts';
 
 const CLIPBOARD_CLEAR_MS = 60_000;
 
@@ -159,17 +159,8 @@ export class KeyCommands {
 
   /** Asks each field, starting over with everything typed kept; server errors show on their fields. */
   private async askSignUpForm(previous: SignUpForm, errors: Partial<Record<SignUpField, string>>): Promise<SignUpForm | undefined> {
-    const ask = async (field: SignUpField, step: number, options: vscode.InputBoxOptions, local: (v: string) => string | undefined) => {
-      const before = previous[field];
-      const serverError = errors[field];
-      return vscode.window.showInputBox({
-        ...options,
-        title: `Avala: Sign Up (${step}/5)`,
-        value: before,
-        ignoreFocusOut: true,
-        validateInput: (value) => (serverError && value === before ? serverError : local(value)),
-      });
-    };
+    const ask = (field: SignUpField, step: number, options: { prompt: string; placeHolder?: string; password?: boolean }, local: (v: string) => string | undefined) =>
+      askText({ ...options, title: `Avala: Sign Up (${step}/5)`, value: previous[field], initialError: errors[field], validate: local });
     const email = await ask('email', 1, { prompt: 'Email address for your new Avala account', placeHolder: 'dev@acme.com' }, checkEmailShape);
     if (email === undefined) {
       return undefined;

@@ -28,3 +28,54 @@ export async function pickEnvironment(title: string, current = 'development'): P
   });
   return typed?.trim() || undefined;
 }
+
+export interface TextPrompt {
+  title: string;
+  prompt: string;
+  value?: string;
+  placeHolder?: string;
+  password?: boolean;
+  /** Shown from the start (e.g. the server's reason for refusing what was typed). */
+  initialError?: string;
+  validate?: (value: string) => string | undefined;
+}
+
+/**
+ * An input box that can open with an error already shown under a kept value, which
+ * `showInputBox` cannot do (it only validates after the user types).
+ */
+export function askText(options: TextPrompt): Promise<string | undefined> {
+  return new Promise((resolve) => {
+    const box = vscode.window.createInputBox();
+    const original = options.value ?? '';
+    const check = (value: string) => (options.initialError && value === original ? options.initialError : options.validate?.(value));
+    box.title = options.title;
+    box.prompt = options.prompt;
+    box.value = original;
+    box.placeholder = options.placeHolder;
+    box.password = options.password ?? false;
+    box.ignoreFocusOut = true;
+    box.validationMessage = options.initialError;
+    let settled = false;
+    const finish = (result: string | undefined) => {
+      if (!settled) {
+        settled = true;
+        resolve(result);
+        box.dispose();
+      }
+    };
+    box.onDidChangeValue((value) => {
+      box.validationMessage = check(value);
+    });
+    box.onDidAccept(() => {
+      const problem = check(box.value);
+      if (problem) {
+        box.validationMessage = problem;
+        return;
+      }
+      finish(box.value);
+    });
+    box.onDidHide(() => finish(undefined));
+    box.show();
+  });
+}
