@@ -73,6 +73,10 @@ export type DebugDecision =
 /** Whether and how a launch configuration gets a key, before any key is looked up. */
 export function decideDebugInjection(config: LaunchConfig, policy: DebugPolicy): DebugDecision {
   const name = config.name ? `"${config.name}"` : 'this launch configuration';
+  if ('__pendingTargetId' in config) {
+    // js-debug's session for the process its parent launch started, with the parent's env already.
+    return { action: 'leave', reason: `${name} is a child session of a launch that already has its environment.`, quiet: true };
+  }
   const requested = config.avalaKey;
   if (requested === false) {
     return { action: 'leave', reason: `${name} opts out with "avalaKey": false.`, quiet: true };

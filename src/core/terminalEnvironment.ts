@@ -165,22 +165,3 @@ export class StaleTerminals<T> {
     this.offering = false;
   }
 }
-
-/** Variables of the extension host that VS Code itself keeps out of terminals. */
-const HOST_ONLY = /^(ELECTRON_|VSCODE_|APPLICATION_INSIGHTS_|CHROME_CRASHPAD)/;
-
-/**
- * The complete environment of a terminal opened for one chosen key. Such a terminal uses
- * `strictEnv` so the collection (which carries the *active* key) cannot override its key;
- * so it starts from the host's environment, minus VS Code's internals and any Avala
- * variables inherited from wherever VS Code was started.
- */
-export function dedicatedTerminalEnvironment(hostEnv: Record<string, string | undefined>, keyEnv: Record<string, string>): Record<string, string> {
-  const env: Record<string, string> = {};
-  for (const [name, value] of Object.entries(hostEnv)) {
-    if (value !== undefined && !HOST_ONLY.test(name) && !INJECTED_NAMES.includes(name)) {
-      env[name] = value;
-    }
-  }
-  return { ...env, ...keyEnv };
-}

@@ -1,8 +1,6 @@
 import * as vscode from 'vscode';
 import { unsafeKeyVariableUses } from '../core/debugEnvironment';
-import { keyEnvironment } from '../core/environment';
 import type { KeyMeta, KeyStore } from '../core/keyStore';
-import { dedicatedTerminalEnvironment } from '../core/terminalEnvironment';
 import type { Log } from '../log';
 import { explainRestrictedMode, folderKeyOf, pickStoredKey, resolveKey } from './keys';
 import type { TerminalKeyInjector } from './terminalInjector';
@@ -80,14 +78,7 @@ export class InjectionCommands {
       void vscode.window.showErrorMessage(`The value of "${meta.label}" is missing from secret storage. Log in with the key again.`);
       return undefined;
     }
-    const terminal = vscode.window.createTerminal({
-      name: `Avala: ${meta.label}`,
-      iconPath: new vscode.ThemeIcon('key'),
-      // strictEnv: otherwise the environment collection would replace this key with the active one.
-      env: dedicatedTerminalEnvironment(process.env, keyEnvironment(key.value, key.baseUrl)),
-      strictEnv: true,
-    });
-    this.deps.terminals.markDedicated(terminal);
+    const terminal = await this.deps.terminals.openTerminal(key, { name: `Avala: ${meta.label}`, iconPath: new vscode.ThemeIcon('key') });
     terminal.show();
     this.deps.log.info(`Opened a terminal with the key "${meta.label}" (${meta.environment}, ${meta.masked}).`);
     return terminal;

@@ -1,9 +1,13 @@
 import * as vscode from 'vscode';
 import type { Settings } from '../config';
-import type { KeyStore } from '../core/keyStore';
-import { diffEnvironment, hasChanges, INJECTED_NAMES, planDigest, planTerminalEnvironment, StaleTerminals, type ResolvedKey, type ScopePlan, type TerminalPlan } from '../core/terminalEnvironment';
+import { keyEnvironment } from '../core/environment';
+import type { KeyMeta, KeyStore } from '../core/keyStore';
+import { describeKey, diffEnvironment, hasChanges, INJECTED_NAMES, planDigest, planTerminalEnvironment, StaleTerminals, type ResolvedKey, type ScopePlan, type TerminalPlan } from '../core/terminalEnvironment';
 import type { Log } from '../log';
 import { folderKeyOf, resolveKey } from './keys';
+
+/** How long a chosen-key terminal may take to start its process before the collection is restored. */
+const PROCESS_START_TIMEOUT_MS = 15_000;
 
 /**
  * Keeps the extension's terminal environment variable collection equal to the active
@@ -14,14 +18,16 @@ export class TerminalKeyInjector implements vscode.Disposable {
   private readonly collection: vscode.GlobalEnvironmentVariableCollection;
   private readonly disposables: vscode.Disposable[] = [];
   private readonly stale = new StaleTerminals<vscode.Terminal>();
-  /** Terminals this extension opened with their own environment (not affected by the collection). */
+  /** Terminals this extension opened for a chosen key: never offered a relaunch. */
   private readonly dedicated = new WeakSet<vscode.Terminal>();
-  /** Folder URIs that have a scoped collection written, so a folder removed later is cleared. */
+  /** Folder URIs that have a scoped collection written, so a folder that stops needing one is cleared. */
   private readonly scopedFolders = new Set<string>();
   private lastDigest?: string;
-  private running?: Promise<void>;
-  private again = false;
-  /** Resolves after the first rendering; tests and callers that need the env can await it. */
+  private lastSummary?: string;
+  /** Every write to the collections runs in this queue, one at a time. */
+  private queue: Promise<unknown> = Promise.resolve();
+  private pendingUpdate?: Promise<void>;
+  /** Resolves after the first rendering. */
   readonly ready: Promise<void>;
 
   constructor(
@@ -38,45 +44,58 @@ export class TerminalKeyInjector implements vscode.Disposable {
     this.disposables.push(
       vscode.window.onDidOpenTerminal((t) => this.track(t)),
       vscode.window.onDidCloseTerminal((t) => this.stale.closed(t)),
-      store.onDidChange(() => this.update()),
-      settings.onDidChange(() => this.update()),
-      vscode.workspace.onDidGrantWorkspaceTrust(() => this.update()),
-      vscode.workspace.onDidChangeWorkspaceFolders(() => this.update()),
+      store.onDidChange(() => void this.update()),
+      settings.onDidChange(() => void this.update()),
+      vscode.workspace.onDidGrantWorkspaceTrust(() => void this.update()),
+      vscode.workspace.onDidChangeWorkspaceFolders(() => void this.update()),
     );
     this.ready = this.update();
   }
 
-  /** Marks a terminal this extension opened with its own key, so it is never offered a relaunch. */
-  markDedicated(terminal: vscode.Terminal): void {
-    this.dedicated.add(terminal);
-    this.stale.closed(terminal);
+  /** Re-renders after everything queued; calls made while one is waiting share it. */
+  update(): Promise<void> {
+    this.pendingUpdate ??= this.enqueue(async () => {
+      this.pendingUpdate = undefined;
+      await this.render(false);
+    });
+    return this.pendingUpdate;
   }
 
-  /** Re-renders; concurrent calls collapse into one more run after the current one. */
-  update(): Promise<void> {
-    if (this.running) {
-      this.again = true;
-      return this.running;
-    }
-    this.running = (async () => {
-      do {
-        this.again = false;
-        try {
-          await this.render();
-        } catch (error) {
-          this.log.error(`Could not update the terminal environment: ${(error as Error).message}`);
+  /**
+   * Opens a terminal whose process starts with `key` instead of the active key. VS Code
+   * applies an extension's collection on top of a terminal's own `env` (in remote windows
+   * even with `strictEnv`), so the collection holds this key until the process has started.
+   */
+  openTerminal(key: ResolvedKey, options: vscode.TerminalOptions): Promise<vscode.Terminal> {
+    return this.enqueue(async () => {
+      const scope: ScopePlan = { env: keyEnvironment(key.value, key.baseUrl), description: describeKey(key) };
+      this.write(this.collection, scope, true);
+      for (const folder of vscode.workspace.workspaceFolders ?? []) {
+        if (this.scopedFolders.has(folderKeyOf(folder)!)) {
+          this.write(this.collection.getScoped({ workspaceFolder: folder }), scope, true);
         }
-      } while (this.again);
-    })().finally(() => {
-      this.running = undefined;
+      }
+      const terminal = vscode.window.createTerminal({ ...options, env: { ...options.env, ...scope.env } });
+      this.dedicated.add(terminal);
+      try {
+        await Promise.race([terminal.processId, new Promise((resolve) => setTimeout(resolve, PROCESS_START_TIMEOUT_MS))]);
+      } finally {
+        await this.render(true);
+      }
+      return terminal;
     });
-    return this.running;
   }
 
   dispose(): void {
     for (const d of this.disposables) {
       d.dispose();
     }
+  }
+
+  private enqueue<T>(task: () => Promise<T>): Promise<T> {
+    const run = this.queue.then(task, task);
+    this.queue = run.catch((error: Error) => this.log.error(`Could not update the terminal environment: ${error.message}`));
+    return run;
   }
 
   private track(terminal: vscode.Terminal): void {
@@ -87,22 +106,26 @@ export class TerminalKeyInjector implements vscode.Disposable {
     this.stale.opened(terminal);
   }
 
-  private async render(): Promise<void> {
+  /** Writes the plan; `restoring` after a chosen-key terminal: not a change the user made. */
+  private async render(restoring: boolean): Promise<void> {
     await this.store.ready;
     const plan = await this.plan();
-    this.write(this.collection, plan.workspace);
-    const folders = vscode.workspace.workspaceFolders ?? [];
-    for (const folder of folders) {
+    this.write(this.collection, plan.workspace, restoring);
+    for (const folder of vscode.workspace.workspaceFolders ?? []) {
       const uri = folderKeyOf(folder)!;
       const scope = plan.folders.get(uri);
       if (scope || this.scopedFolders.has(uri)) {
-        this.write(this.collection.getScoped({ workspaceFolder: folder }), scope ?? { env: {}, description: '' });
+        this.write(this.collection.getScoped({ workspaceFolder: folder }), scope ?? { env: {}, description: '' }, restoring);
       }
       if (scope) {
         this.scopedFolders.add(uri);
       } else {
         this.scopedFolders.delete(uri);
       }
+    }
+    if (plan.summary !== this.lastSummary) {
+      this.log.info(`New terminals get ${plan.summary}.`);
+      this.lastSummary = plan.summary;
     }
     const digest = planDigest(plan);
     const changed = this.lastDigest !== undefined && this.lastDigest !== digest;
@@ -119,33 +142,31 @@ export class TerminalKeyInjector implements vscode.Disposable {
     if (blocked) {
       return planTerminalEnvironment({ blocked, folders: [], configuredBaseUrl: current.apiBaseUrl });
     }
-    const resolved = new Map<string, ResolvedKey | undefined>();
-    const read = async (folderUri?: string): Promise<ResolvedKey | undefined> => {
-      const meta = this.store.active(folderUri);
+    // Which key each place uses is read at one instant, before any await: reading it
+    // between secret reads could mix the keys from before and after a switch.
+    const workspaceMeta = this.store.active();
+    const folderMetas = (vscode.workspace.workspaceFolders ?? []).map((folder) => ({ uri: folderKeyOf(folder)!, meta: this.store.active(folderKeyOf(folder)) }));
+    const values = new Map<string, Promise<ResolvedKey | undefined>>();
+    const read = (meta: KeyMeta | undefined): Promise<ResolvedKey | undefined> => {
       if (!meta) {
-        return undefined;
+        return Promise.resolve(undefined);
       }
-      if (!resolved.has(meta.id)) {
-        resolved.set(
-          meta.id,
-          await resolveKey(this.store, meta).catch((error: Error) => {
-            this.log.error(`The key "${meta.label}" could not be read for terminals: ${error.message}`);
-            return undefined;
-          }),
-        );
+      let value = values.get(meta.id);
+      if (!value) {
+        value = resolveKey(this.store, meta).catch((error: Error) => {
+          this.log.error(`The key "${meta.label}" could not be read for terminals: ${error.message}`);
+          return undefined;
+        });
+        values.set(meta.id, value);
       }
-      return resolved.get(meta.id);
+      return value;
     };
-    const workspaceKey = await read();
-    const folders = [];
-    for (const folder of vscode.workspace.workspaceFolders ?? []) {
-      const uri = folderKeyOf(folder)!;
-      folders.push({ uri, key: await read(uri) });
-    }
+    const workspaceKey = await read(workspaceMeta);
+    const folders = await Promise.all(folderMetas.map(async ({ uri, meta }) => ({ uri, key: await read(meta) })));
     return planTerminalEnvironment({ workspaceKey, folders, configuredBaseUrl: current.apiBaseUrl });
   }
 
-  private write(collection: vscode.EnvironmentVariableCollection, scope: ScopePlan): void {
+  private write(collection: vscode.EnvironmentVariableCollection, scope: ScopePlan, quiet: boolean): void {
     const current: Record<string, string | undefined> = {};
     for (const name of INJECTED_NAMES) {
       current[name] = collection.get(name)?.value;
@@ -161,7 +182,7 @@ export class TerminalKeyInjector implements vscode.Disposable {
     if (collection.description !== description) {
       collection.description = description;
     }
-    if (hasChanges(changes)) {
+    if (hasChanges(changes) && !quiet) {
       this.log.info(`Terminal environment: ${[...changes.set.map(([n]) => `set ${n}`), ...changes.remove.map((n) => `removed ${n}`)].join(', ')} (${scope.description}).`);
     }
   }

@@ -2,7 +2,7 @@ import * as assert from 'node:assert/strict';
 import { DEFAULT_BASE_URL } from '../../src/core/baseUrl';
 import { decideDebugInjection, mergeKeyEnvironment, unknownKeyMessage, unsafeKeyVariableUses, type LaunchConfig } from '../../src/core/debugEnvironment';
 import { keyEnvironment } from '../../src/core/environment';
-import { dedicatedTerminalEnvironment, diffEnvironment, planDigest, planTerminalEnvironment, StaleTerminals, type ResolvedKey } from '../../src/core/terminalEnvironment';
+import { diffEnvironment, planDigest, planTerminalEnvironment, StaleTerminals, type ResolvedKey } from '../../src/core/terminalEnvironment';
 
 const EMULATOR = 'http://127.0.0.1:4010/api/v1';
 const dev: ResolvedKey = { id: 'k1', label: 'dev', environment: 'development', baseUrl: EMULATOR, value: 'avk_dev_0000000000000001' };
@@ -122,16 +122,6 @@ describe('relaunch offer for terminals opened before a key change', () => {
   });
 });
 
-describe('a terminal opened for a chosen key', () => {
-  it('gets that key and the host environment without VS Code internals or inherited Avala variables', () => {
-    const env = dedicatedTerminalEnvironment(
-      { PATH: '/usr/bin', HOME: '/home/u', VSCODE_IPC_HOOK: 'x', ELECTRON_RUN_AS_NODE: '1', AVALA_BASE_URL: 'https://elsewhere.example', AVALA_API_KEY: 'inherited', EMPTY: undefined },
-      keyEnvironment(prod.value, DEFAULT_BASE_URL),
-    );
-    assert.deepEqual(env, { PATH: '/usr/bin', HOME: '/home/u', AVALA_API_KEY: prod.value });
-  });
-});
-
 describe('debug launches: whether a key is added', () => {
   const on = { trusted: true, injectByDefault: true };
   const node: LaunchConfig = { type: 'node', request: 'launch', name: 'Run' };
@@ -149,6 +139,7 @@ describe('debug launches: whether a key is added', () => {
     ['cppdbg gets the key in its environment list', { type: 'cppdbg', request: 'launch' }, on, 'inject:environment:'],
     ['an unknown type cannot be given a key by name: the launch stops', { type: 'chrome', request: 'launch', avalaKey: 'ci' }, on, 'refuse'],
     ['an "avalaKey" that is not a label stops the launch', { ...node, avalaKey: 3 }, on, 'refuse'],
+    ['js-debug\'s child session for the launched process is left alone', { ...node, type: 'pwa-node', __pendingTargetId: 't1' }, on, 'leave'],
   ];
   for (const [title, config, policy, expected] of cases) {
     it(title, () => {
