@@ -1,0 +1,227 @@
+// Issue 6 as a person sees it: the active key reaches terminals, debug sessions and tasks
+// through their environment, and a script there calls the emulator with it. Results are
+// read from files the script writes (HTTP status and a short digest of the key, never the key).
+import * as assert from 'node:assert/strict';
+import { createHash } from 'node:crypto';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import type { Page } from 'playwright-core';
+import type { VSCodeInstance } from '../harness';
+import type { EmulatorKey } from '../emulator/emulator';
+import { testSettings, waitFor, writeUserSettings } from '../harness';
+import { emulator, openSession, type Session } from './hooks';
+import {
+  clickNotificationButton,
+  fillInput,
+  openTerminalAndRun,
+  openViewContainer,
+  pickQuickItem,
+  runCommand,
+  screenshot,
+  terminalText,
+  view,
+  waitForFile,
+  waitForNotification,
+  UI_TIMEOUT_MS,
+} from './workbench';
+
+/** A script run in a terminal or under the debugger on a busy 2-core machine. */
+const RUN_TIMEOUT_MS = 90_000;
+const RELAUNCH_OFFER = /opened before the Avala key changed/;
+
+interface CallResult {
+  keySet: boolean;
+  keyDigest: string | null;
+  status: number | null;
+  error: string | null;
+}
+
+function digest(key: string): string {
+  return createHash('sha256').update(key).digest('hex').slice(0, 12);
+}
+
+async function readResult(workspace: string, name: string): Promise<CallResult> {
+  return JSON.parse(await waitForFile(path.join(workspace, '.results', name), RUN_TIMEOUT_MS)) as CallResult;
+}
+
+function callCommand(name: string): string {
+  return `node scripts/call-avala.mjs .results/${name}`;
+}
+
+async function logIn(page: Page, key: EmulatorKey, label: string): Promise<void> {
+  await runCommand(page, 'Avala: Log In with API Key');
+  await fillInput(page, key.key, { prompt: 'Paste an Avala API key' });
+  await fillInput(page, label, { prompt: 'A label' });
+  await pickQuickItem(page, 'development');
+  await waitForNotification(page, new RegExp(`Logged in with "${label}"`));
+}
+
+/** The text of the terminal that is shown. */
+async function activeTerminalText(page: Page): Promise<string> {
+  return (await page.locator('.terminal-wrapper.active .xterm-rows').innerText()).replace(/\u00a0/g, ' ');
+}
+
+/**
+ * Types a command into the terminal that is shown (one just opened by the extension, or
+ * relaunched), once its shell shows a prompt and, if given, no longer shows `gone`.
+ */
+async function runInActiveTerminal(page: Page, command: string, gone?: string): Promise<void> {
+  await waitFor(
+    async () => {
+      const text = await activeTerminalText(page);
+      return /[#$] *$/.test(text.trimEnd() + ' ') && !(gone && text.includes(gone));
+    },
+    { description: 'a fresh shell prompt in the terminal', timeoutMs: RUN_TIMEOUT_MS },
+  );
+  await page.locator('.terminal-wrapper.active .xterm-screen').click();
+  await page.waitForFunction(`document.activeElement?.classList.contains('xterm-helper-textarea') === true`, undefined, { timeout: UI_TIMEOUT_MS });
+  await page.keyboard.type(command);
+  await page.keyboard.press('Enter');
+}
+
+async function startDebugging(page: Page, configuration: string): Promise<void> {
+  await runCommand(page, 'Debug: Select and Start Debugging');
+  await pickQuickItem(page, configuration);
+}
+
+async function dismissNotifications(page: Page): Promise<void> {
+  await runCommand(page, 'Notifications: Clear All Notifications').catch(() => undefined);
+  await page.keyboard.press('Escape');
+}
+
+/** Commands are only in the palette once the extension host has started; a busy machine takes a while. */
+async function activated(vscode: VSCodeInstance): Promise<void> {
+  await waitFor(() => (vscode.avalaLog() ?? '').includes('Avala activated'), { description: 'Avala to activate', timeoutMs: 120_000 });
+}
+
+function assertNoKeyIn(text: string, keys: EmulatorKey[], where: string): void {
+  for (const key of keys) {
+    assert.ok(!text.includes(key.key), `${where} shows a key`);
+  }
+}
+
+describe('Keys in terminals, debug sessions and tasks', function () {
+  let s: Session;
+  let dev: EmulatorKey;
+  let ci: EmulatorKey;
+
+  before(async function () {
+    this.timeout(240_000);
+    s = await openSession();
+    await activated(s.vscode);
+    dev = emulator().createKey({ name: 'inject-dev' });
+    ci = emulator().createKey({ name: 'inject-ci', scopes: ['datasets.read'] });
+  });
+  after(async () => {
+    await s?.close();
+  });
+  afterEach(async () => {
+    await dismissNotifications(s.page).catch(() => undefined);
+  });
+
+  it('a terminal opened after log in calls the emulator with the key in $AVALA_API_KEY', async () => {
+    const { page, workspace } = s;
+    await logIn(page, dev, 'dev');
+    await openTerminalAndRun(page, callCommand('terminal-dev.json'));
+    const result = await readResult(workspace, 'terminal-dev.json');
+    assert.deepEqual(result, { keySet: true, keyDigest: digest(dev.key), status: 200, error: null });
+    assertNoKeyIn(await terminalText(page), [dev], 'the terminal');
+    await screenshot(page, 'injection/01-terminal-after-login');
+  });
+
+  it('after switching keys, older terminals are offered a relaunch once and new terminals get the new key', async () => {
+    const { page, workspace } = s;
+    await logIn(page, ci, 'ci');
+    await waitForNotification(page, RELAUNCH_OFFER);
+    await screenshot(page, 'injection/02-relaunch-offer');
+    assert.equal(await page.locator('.notifications-toasts .notification-toast', { hasText: RELAUNCH_OFFER }).count(), 1, 'one offer for the change');
+    await clickNotificationButton(page, RELAUNCH_OFFER, 'Relaunch Terminals');
+    await waitFor(() => /Relaunched 1 terminal/.test(s.vscode.avalaLog() ?? ''), { description: 'the relaunch', timeoutMs: UI_TIMEOUT_MS });
+    await runInActiveTerminal(page, callCommand('terminal-relaunched.json'), 'terminal-dev.json');
+    assert.equal((await readResult(workspace, 'terminal-relaunched.json')).keyDigest, digest(ci.key), 'the relaunched terminal has the new key');
+    await openTerminalAndRun(page, callCommand('terminal-ci.json'));
+    assert.deepEqual(await readResult(workspace, 'terminal-ci.json'), { keySet: true, keyDigest: digest(ci.key), status: 200, error: null });
+  });
+
+  it('"Open Terminal with Key…" opens a terminal named after the chosen key, with that key', async () => {
+    const { page, workspace } = s;
+    await runCommand(page, 'Avala: Open Terminal with Key…');
+    await pickQuickItem(page, 'dev');
+    await page.locator('.terminal-tabs-entry', { hasText: 'Avala: dev' }).first().waitFor({ timeout: UI_TIMEOUT_MS });
+    await runInActiveTerminal(page, callCommand('terminal-chosen.json'));
+    assert.deepEqual(await readResult(workspace, 'terminal-chosen.json'), { keySet: true, keyDigest: digest(dev.key), status: 200, error: null }, 'dev, although ci is active');
+    await screenshot(page, 'injection/03-terminal-with-key');
+  });
+
+  it('a Node launch configuration gets the active key in its env and writes the HTTP status', async () => {
+    const { page, workspace } = s;
+    await startDebugging(page, 'Call Avala with the active key');
+    assert.deepEqual(await readResult(workspace, 'launch-active.json'), { keySet: true, keyDigest: digest(ci.key), status: 200, error: null });
+    const repl = page.locator('.repl');
+    await repl.locator('.monaco-list-row', { hasText: 'Avala: HTTP 200' }).first().waitFor({ timeout: RUN_TIMEOUT_MS });
+    assertNoKeyIn(await repl.innerText(), [ci, dev], 'the Debug Console');
+    await screenshot(page, 'injection/04-launch-active');
+  });
+
+  it('"avalaKey": "<label>" in a launch configuration picks that key instead of the active one', async () => {
+    const { page, workspace } = s;
+    await runCommand(page, 'Avala: Switch Active Key');
+    await pickQuickItem(page, /dev/);
+    await startDebugging(page, 'Call Avala with the key "ci"');
+    assert.deepEqual(await readResult(workspace, 'launch-ci.json'), { keySet: true, keyDigest: digest(ci.key), status: 200, error: null });
+  });
+
+  it('an "avalaKey" that names no stored key stops the launch and says which keys exist', async () => {
+    const { page, workspace } = s;
+    await startDebugging(page, 'Call Avala with the key "nobody"');
+    await waitForNotification(page, /asks for the Avala key "nobody", but no stored key has that label\. Stored keys: "ci", "dev"\. The launch was stopped/);
+    await screenshot(page, 'injection/05-unknown-avalaKey');
+    assert.equal(fs.existsSync(path.join(workspace, '.results', 'launch-nobody.json')), false, 'the program did not run');
+  });
+
+  it('a task with ${command:avala.apiKey} in options.env calls the emulator with the active key', async () => {
+    const { page, workspace, vscode } = s;
+    // Terminal injection off, so the key can only come from the command variable.
+    writeUserSettings(vscode.userDataDir, { ...testSettings(true), 'avala.apiBaseUrl': emulator().baseUrl, 'avala.allowInsecureLoopback': true, 'avala.terminal.injectKey': false });
+    await waitFor(() => /Terminal environment: removed AVALA_API_KEY/.test(vscode.avalaLog() ?? ''), { description: 'the key to leave the terminal environment', timeoutMs: UI_TIMEOUT_MS });
+    await runCommand(page, 'Tasks: Run Task');
+    await pickQuickItem(page, 'Call Avala with the active key');
+    assert.deepEqual(await readResult(workspace, 'task.json'), { keySet: true, keyDigest: digest(dev.key), status: 200, error: null });
+    assert.match(vscode.avalaLog() ?? '', /\$\{command:avala\.apiKey\} handed out the key "dev"/);
+    assertNoKeyIn(await terminalText(page), [dev, ci], 'the task terminal');
+    await screenshot(page, 'injection/06-task');
+  });
+});
+
+describe('Keys in Restricted Mode', function () {
+  let s: Session;
+
+  before(async function () {
+    this.timeout(240_000);
+    s = await openSession({ trust: false });
+    await activated(s.vscode);
+  });
+  after(async () => {
+    await s?.close();
+  });
+
+  it('terminals get no key until the workspace is trusted, and the Keys view says why', async () => {
+    const { page, workspace, vscode } = s;
+    const key = emulator().createKey({ name: 'restricted' });
+    await logIn(page, key, 'restricted');
+    await openViewContainer(page, 'Avala');
+    await view(page, 'Keys').getByText('Restricted Mode: keys are not put into terminals').waitFor({ timeout: UI_TIMEOUT_MS });
+    assert.match(vscode.avalaLog() ?? '', /New terminals get no key \(Restricted Mode\)\./);
+    assert.doesNotMatch(vscode.avalaLog() ?? '', /Terminal environment: set AVALA_API_KEY/);
+    await screenshot(page, 'injection/07-restricted-keys-view');
+    // VS Code itself asks for trust before it starts any terminal process here.
+    await runCommand(page, 'Terminal: Create New Terminal');
+    const dialog = page.locator('.monaco-dialog-box', { hasText: 'Do you trust the authors' });
+    await dialog.waitFor({ timeout: UI_TIMEOUT_MS });
+    await screenshot(page, 'injection/08-restricted-terminal-asks-for-trust');
+    await dialog.locator('.monaco-button', { hasText: 'Trust Folder & Continue' }).click();
+    await waitFor(() => /New terminals get the key "restricted"/.test(vscode.avalaLog() ?? ''), { description: 'the key to reach terminals once trusted', timeoutMs: UI_TIMEOUT_MS });
+    await openTerminalAndRun(page, callCommand('trusted.json'));
+    assert.deepEqual(await readResult(workspace, 'trusted.json'), { keySet: true, keyDigest: digest(key.key), status: 200, error: null });
+  });
+});
