@@ -4,13 +4,16 @@
 // (scripts/bench-scan.ts measures it).
 import { maskKey } from './keyFormat';
 
-/** Why a finding is believed to be a key. */
+/**
+ * Where a key stands. An `avk_…` key (Avala's documented shape) is a key wherever it is; a
+ * 40-hex value only right after the header or assigned to a key-like name.
+ */
 export type FindingKind =
-  /** `avk_…`, Avala's documented key shape: a key wherever it is. */
+  /** An `avk_…` key with nothing around it that says more. */
   | 'prefixed'
-  /** 40 hex characters right after an `X-Avala-Api-Key` header name. */
+  /** Right after an `X-Avala-Api-Key` header name. */
   | 'header'
-  /** 40 hex characters assigned to a name containing AVALA or API_KEY. */
+  /** Assigned to a name containing AVALA or API_KEY. */
   | 'assignment';
 
 export interface KeyFinding {
@@ -61,7 +64,7 @@ export function scanForKeys(text: string, maxChars: number = MAX_SCAN_CHARS): Sc
   const prefixed = prefixedKeys(text);
   for (const finding of prefixed) {
     if (!looksPlaceholder(finding.value.slice(4))) {
-      findings.push(finding);
+      findings.push({ ...finding, ...contextOf(text, finding.start) });
     }
   }
   let next = 0;

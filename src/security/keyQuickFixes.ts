@@ -9,6 +9,7 @@ import type { IgnoredKeyFiles } from './ignoredKeyFiles';
 export const MOVE_TITLE = 'Store in Avala secret storage and use the environment variable';
 export const STORE_ONLY_TITLE = 'Store in Avala secret storage (then remove the key from this file)';
 export const IGNORE_TITLE = 'Ignore hard-coded Avala keys in this file';
+export const RESTRICTED_TITLE = 'Store in Avala secret storage… (needs a trusted workspace)';
 export const RESTRICTED_REASON = 'Restricted Mode: Avala does not edit files until you trust this workspace.';
 
 /** What moving a key needs from Log In: check it with the API, ask a label and environment, store it. */
@@ -49,14 +50,13 @@ export class KeyQuickFixes implements vscode.CodeActionProvider {
       const start = document.offsetAt(diagnostic.range.start);
       const family = idiomFamily(document.languageId, document.fileName);
       const canReplace = !!family && !!envReplacement(document.getText(), start, document.offsetAt(diagnostic.range.end), family);
-      const move = new vscode.CodeAction(canReplace ? MOVE_TITLE : STORE_ONLY_TITLE, vscode.CodeActionKind.QuickFix);
+      // In Restricted Mode the action only explains: VS Code hides disabled quick fixes, so a
+      // disabled one would say nothing. The command itself refuses to edit there.
+      const trusted = vscode.workspace.isTrusted;
+      const move = new vscode.CodeAction(!trusted ? RESTRICTED_TITLE : canReplace ? MOVE_TITLE : STORE_ONLY_TITLE, vscode.CodeActionKind.QuickFix);
       move.diagnostics = [diagnostic];
-      move.isPreferred = canReplace;
-      if (vscode.workspace.isTrusted) {
-        move.command = { command: 'avala.moveKeyToSecretStorage', title: move.title, arguments: [document.uri, diagnostic.range] };
-      } else {
-        move.disabled = { reason: RESTRICTED_REASON };
-      }
+      move.isPreferred = trusted && canReplace;
+      move.command = { command: 'avala.moveKeyToSecretStorage', title: move.title, arguments: [document.uri, diagnostic.range] };
       actions.push(move);
     }
     if (ours.length > 0) {

@@ -11,7 +11,7 @@ type Row = [string, string, [FindingKind, string][]];
 const positives: Row[] = [
   // JavaScript / TypeScript
   ['a JS constant holding an avk_ key', `const key = "${AVK}";`, [['prefixed', AVK]]],
-  ['an avk_ key inside a template literal', `fetch(url, { headers: { 'X-Avala-Api-Key': \`${AVK}\` } })`, [['prefixed', AVK]]],
+  ['an avk_ key in a header, said to be in the header', `fetch(url, { headers: { 'X-Avala-Api-Key': \`${AVK}\` } })`, [['header', AVK]]],
   ['a 40-hex value in a JS header object', `headers: { "X-Avala-Api-Key": "${HEX}" },`, [['header', HEX]]],
   ['a 40-hex value set with setHeader', `req.setHeader('X-Avala-Api-Key', '${HEX}');`, [['header', HEX]]],
   ['a 40-hex value as a fallback after process.env', `const key = process.env.AVALA_API_KEY || "${HEX}";`, [['assignment', HEX]]],
@@ -27,7 +27,8 @@ const positives: Row[] = [
   ['an exported shell variable', `export AVALA_API_KEY=${HEX}`, [['assignment', HEX]]],
   ['a curl header', `curl https://api.avala.ai/api/v1/agents -H "X-Avala-Api-Key: ${HEX}"`, [['header', HEX]]],
   ['a CLI flag', `avala datasets list --api-key ${HEX}`, [['assignment', HEX]]],
-  ['the seed example key shape in a shell export', `export AVALA_API_KEY="${AVK}"`, [['prefixed', AVK]]],
+  ['the seed example key shape in a shell export', `export AVALA_API_KEY="${AVK}"`, [['assignment', AVK]]],
+  ['an avk_ key in the middle of a URL', `https://x.test/cb?state=1&token=${AVK}&next=/`, [['prefixed', AVK]]],
   // YAML / Docker / .env
   ['a YAML mapping', `env:\n  AVALA_API_KEY: ${HEX}\n`, [['assignment', HEX]]],
   ['a YAML value on the next line', `env:\n  AVALA_API_KEY:\n    ${HEX}\n`, [['assignment', HEX]]],
