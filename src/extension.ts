@@ -4,6 +4,7 @@ import { AvalaApi } from './api';
 import { Settings } from './config';
 import { closeSharedTransports } from './core/client';
 import { KeyStore } from './core/keyStore';
+import { registerEcosystem } from './ecosystem/register';
 import { registerInjection } from './inject/register';
 import { KeyCommands } from './keys/keyCommands';
 import { KeysTree } from './keys/keysTree';
@@ -25,6 +26,7 @@ export function activate(context: vscode.ExtensionContext): void {
   const services = { context, log, settings, store, api, validator, commands };
   context.subscriptions.push(...registerValidation(services), ...registerInjection(services));
   context.subscriptions.push(...registerSecurity(services));
+  context.subscriptions.push(...registerEcosystem(services));
 
   void store.ready.then(() => {
     if (store.loadError) {

@@ -1,0 +1,258 @@
+import * as vscode from 'vscode';
+import type { KeyMeta, KeyStore, StateBackend } from '../core/keyStore';
+import {
+  chooseMcpKey,
+  isFullAccess,
+  MCP_ARGS,
+  MCP_COMMAND,
+  MCP_SERVER_LABEL,
+  mcpDefinitionVersion,
+  mcpListedEnvironment,
+  mcpServerEnvironment,
+  type McpKeyChoice,
+} from '../core/mcpServer';
+import { FULL_ACCESS_ADVICE } from '../core/scopes';
+import type { Log } from '../log';
+
+/** Declared in package.json `contributes.mcpServerDefinitionProviders`. */
+export const MCP_PROVIDER_ID = 'avala.mcp';
+export const CHOOSE_MCP_KEY_COMMAND = 'avala.mcp.chooseKey';
+/** The same, from a key's context menu in the Keys view. */
+export const USE_KEY_FOR_MCP_COMMAND = 'avala.mcp.useSelectedKey';
+const CHOSEN_KEY_STATE = 'avala.mcp.keyId';
+const FULL_ACCESS_ACCEPTED_STATE = 'avala.mcp.fullAccessAccepted';
+const MUTATIONS_SETTING = 'mcp.enableMutations';
+
+export interface McpDeps {
+  store: KeyStore;
+  log: Log;
+  /** Ids only: which key the server gets in this workspace. */
+  workspaceState: StateBackend;
+  /** Ids only: full-access keys the user chose to give the server anyway. */
+  globalState: StateBackend;
+  logIn(): Promise<KeyMeta | undefined>;
+  openMissionControl(): Promise<void>;
+}
+
+/** The part of `vscode.lm` this feature needs; absent in hosts without the MCP API. */
+export type McpHost = Partial<Pick<typeof vscode.lm, 'registerMcpServerDefinitionProvider'>> | undefined;
+
+/** Writes mutations only when the user (not a workspace) turned them on. */
+export function mutationsEnabled(): boolean {
+  return vscode.workspace.getConfiguration('avala').inspect<boolean>(MUTATIONS_SETTING)?.globalValue === true;
+}
+
+/**
+ * Offers Avala's MCP server to VS Code's agents. The definition VS Code lists and caches
+ * has no key; the key is read from secret storage only when the server starts, and only
+ * ever travels in the process environment — never into mcp.json or settings.
+ */
+export class AvalaMcpServerProvider implements vscode.McpServerDefinitionProvider<vscode.McpStdioServerDefinition>, vscode.Disposable {
+  private readonly changed = new vscode.EventEmitter<void>();
+  readonly onDidChangeMcpServerDefinitions = this.changed.event;
+  private readonly subscriptions: vscode.Disposable[];
+  private lastVersion = '';
+
+  constructor(private readonly deps: McpDeps) {
+    const refresh = () => {
+      const version = this.version();
+      if (version !== this.lastVersion) {
+        this.lastVersion = version;
+        this.changed.fire();
+      }
+    };
+    this.lastVersion = this.version();
+    this.subscriptions = [
+      deps.store.onDidChange(refresh),
+      vscode.workspace.onDidChangeConfiguration((e) => (e.affectsConfiguration('avala') ? refresh() : undefined)),
+      vscode.workspace.onDidGrantWorkspaceTrust(() => this.changed.fire()),
+    ];
+  }
+
+  /** The key the server gets now. */
+  choice(): McpKeyChoice {
+    const { store, workspaceState } = this.deps;
+    return chooseMcpKey(store.list(), workspaceState.get<string>(CHOSEN_KEY_STATE), store.activeId());
+  }
+
+  provideMcpServerDefinitions(): vscode.McpStdioServerDefinition[] {
+    const env = mcpListedEnvironment(mutationsEnabled());
+    return [new vscode.McpStdioServerDefinition(MCP_SERVER_LABEL, MCP_COMMAND, [...MCP_ARGS], env, this.version())];
+  }
+
+  async resolveMcpServerDefinition(server: vscode.McpStdioServerDefinition): Promise<vscode.McpStdioServerDefinition | undefined> {
+    const { store, log } = this.deps;
+    if (!vscode.workspace.isTrusted) {
+      log.warn('Did not start the Avala MCP server: this workspace is in Restricted Mode, where Avala gives no key to any process.');
+      const manage = vscode.l10n.t('Manage Workspace Trust');
+      void vscode.window
+        .showWarningMessage(vscode.l10n.t('Avala gives no key to the MCP server in Restricted Mode. Trust this workspace to start the Avala MCP server.'), manage)
+        .then((a) => (a === manage ? vscode.commands.executeCommand('workbench.trust.manage') : undefined));
+      return undefined;
+    }
+    await store.ready;
+    let key = this.choice().key ?? (await this.offerLogIn());
+    if (key && isFullAccess(key) && !this.fullAccessAccepted(key.id)) {
+      key = await this.confirmFullAccess(key);
+    }
+    if (!key) {
+      log.info('The Avala MCP server was not started: no key was chosen.');
+      return undefined;
+    }
+    let value: string | undefined;
+    try {
+      value = await store.getValue(key.id);
+    } catch (error) {
+      void vscode.window.showErrorMessage((error as Error).message);
+      return undefined;
+    }
+    if (value === undefined) {
+      void vscode.window.showErrorMessage(vscode.l10n.t('The value of "{0}" is missing from secret storage. Remove the entry and log in again.', key.label));
+      return undefined;
+    }
+    const enableMutations = mutationsEnabled();
+    const resolved = new vscode.McpStdioServerDefinition(
+      server.label,
+      server.command,
+      [...server.args],
+      { ...server.env, ...mcpServerEnvironment({ key: value, baseUrl: key.baseUrl, enableMutations }) },
+      server.version,
+    );
+    resolved.cwd = server.cwd;
+    log.info(`Starting the Avala MCP server with "${key.label}" (${key.masked}, ${isFullAccess(key) ? 'full access' : `${key.scopes?.length ?? 0} scope(s)`}), ${enableMutations ? 'mutations enabled' : 'read-only'}.`);
+    return resolved;
+  }
+
+  /** "Avala: Choose Key for MCP Server". A key id (or tree item) skips the picker. */
+  async chooseKey(arg?: string | { keyId?: string }): Promise<KeyMeta | undefined> {
+    const { store, workspaceState, log } = this.deps;
+    await store.ready;
+    const id = typeof arg === 'string' ? arg : arg?.keyId;
+    let key = id ? store.get(id) : await this.pickKey(store.list(), vscode.l10n.t('Avala: Choose Key for MCP Server'));
+    if (!key) {
+      return undefined;
+    }
+    if (isFullAccess(key) && !this.fullAccessAccepted(key.id)) {
+      key = await this.confirmFullAccess(key);
+      if (!key) {
+        return undefined;
+      }
+    }
+    await workspaceState.update(CHOSEN_KEY_STATE, key.id);
+    this.changed.fire();
+    log.info(`The Avala MCP server now gets "${key.label}" (${key.masked}) in this workspace.`);
+    void vscode.window.showInformationMessage(vscode.l10n.t('The Avala MCP server gets "{0}" from its next start.', key.label));
+    return key;
+  }
+
+  dispose(): void {
+    this.subscriptions.forEach((s) => s.dispose());
+    this.changed.dispose();
+  }
+
+  private version(): string {
+    return mcpDefinitionVersion(this.choice(), mutationsEnabled());
+  }
+
+  private fullAccessAccepted(id: string): boolean {
+    return (this.deps.globalState.get<string[]>(FULL_ACCESS_ACCEPTED_STATE) ?? []).includes(id);
+  }
+
+  private async offerLogIn(): Promise<KeyMeta | undefined> {
+    const logIn = vscode.l10n.t('Log In with API Key');
+    const choice = await vscode.window.showWarningMessage(
+      vscode.l10n.t('The Avala MCP server needs an API key, and none is stored in VS Code yet.'),
+      { modal: true, detail: vscode.l10n.t('Log in with a key scoped to what your agents need; it stays in secret storage and is handed to the server when it starts.') },
+      logIn,
+    );
+    return choice === logIn ? this.deps.logIn() : undefined;
+  }
+
+  /** Warns with the seed's advice; returns the key to use (maybe a scoped one instead) or undefined. */
+  private async confirmFullAccess(key: KeyMeta): Promise<KeyMeta | undefined> {
+    const scoped = this.deps.store.list().filter((k) => !isFullAccess(k) && k.scopes !== undefined);
+    const chooseScoped = vscode.l10n.t('Choose a Scoped Key…');
+    const missionControl = vscode.l10n.t('Create One in Mission Control');
+    const useAnyway = vscode.l10n.t('Use Full Access');
+    const choice = await vscode.window.showWarningMessage(
+      vscode.l10n.t('"{0}" has full organization access. Give it to the Avala MCP server anyway?', key.label),
+      { modal: true, detail: `${vscode.l10n.t(FULL_ACCESS_ADVICE)} ${vscode.l10n.t('Agents can call every Avala API this key reaches.')}` },
+      ...(scoped.length > 0 ? [chooseScoped] : []),
+      missionControl,
+      useAnyway,
+    );
+    if (choice === useAnyway) {
+      const accepted = this.deps.globalState.get<string[]>(FULL_ACCESS_ACCEPTED_STATE) ?? [];
+      await this.deps.globalState.update(FULL_ACCESS_ACCEPTED_STATE, [...new Set([...accepted, key.id])]);
+      this.deps.log.info(`The user chose to give the full-access key "${key.label}" to the Avala MCP server.`);
+      return key;
+    }
+    if (choice === missionControl) {
+      await this.deps.openMissionControl();
+      return undefined;
+    }
+    if (choice === chooseScoped) {
+      const picked = await this.pickKey(scoped, vscode.l10n.t('Avala: Choose a Scoped Key for the MCP Server'));
+      if (picked) {
+        await this.deps.workspaceState.update(CHOSEN_KEY_STATE, picked.id);
+        this.changed.fire();
+      }
+      return picked;
+    }
+    return undefined;
+  }
+
+  private async pickKey(keys: KeyMeta[], title: string): Promise<KeyMeta | undefined> {
+    if (keys.length === 0) {
+      const logIn = vscode.l10n.t('Log In with API Key');
+      const answer = await vscode.window.showInformationMessage(vscode.l10n.t('No Avala keys are stored yet.'), logIn);
+      return answer === logIn ? this.deps.logIn() : undefined;
+    }
+    const current = this.choice().key?.id;
+    const items = keys.map((k) => ({
+      label: k.label,
+      description: `${k.environment} · ${k.masked}${k.id === current ? ` · ${vscode.l10n.t('current')}` : ''}`,
+      detail: describeScopes(k),
+      iconPath: new vscode.ThemeIcon(isFullAccess(k) ? 'warning' : k.id === current ? 'check' : 'key'),
+      id: k.id,
+    }));
+    const picked = await vscode.window.showQuickPick(items, {
+      title,
+      placeHolder: vscode.l10n.t('The key Avala\'s MCP server gets when VS Code starts it (prefer a scoped one)'),
+      matchOnDescription: true,
+      matchOnDetail: true,
+    });
+    return picked ? this.deps.store.get(picked.id) : undefined;
+  }
+}
+
+function describeScopes(key: KeyMeta): string {
+  if (key.scopes === undefined) {
+    return vscode.l10n.t('Scopes not known yet: validate the key to see them.');
+  }
+  if (key.scopes.length === 0) {
+    return vscode.l10n.t('Full organization access — not recommended for agents.');
+  }
+  return vscode.l10n.t('Scopes: {0}', key.scopes.join(', '));
+}
+
+/**
+ * Registers the provider where the running VS Code has the MCP API; elsewhere logs that
+ * MCP is unavailable and leaves everything else working.
+ */
+export function registerMcpServer(deps: McpDeps, host: McpHost = vscode.lm): { disposables: vscode.Disposable[]; provider?: AvalaMcpServerProvider } {
+  const available = typeof host?.registerMcpServerDefinitionProvider === 'function' && typeof vscode.McpStdioServerDefinition === 'function';
+  void vscode.commands.executeCommand('setContext', 'avala.mcpAvailable', available);
+  if (!available || !host?.registerMcpServerDefinitionProvider) {
+    deps.log.info('MCP is unavailable in this VS Code, so the Avala MCP server is not offered to agents. Everything else works as usual.');
+    const explain = () => vscode.window.showInformationMessage(vscode.l10n.t('This version of VS Code cannot run MCP servers for agents, so there is no key to choose for one.'));
+    return { disposables: [vscode.commands.registerCommand(CHOOSE_MCP_KEY_COMMAND, explain), vscode.commands.registerCommand(USE_KEY_FOR_MCP_COMMAND, explain)] };
+  }
+  const provider = new AvalaMcpServerProvider(deps);
+  const registration = host.registerMcpServerDefinitionProvider(MCP_PROVIDER_ID, provider);
+  const choose = (arg?: string | { keyId?: string }) => provider.chooseKey(arg);
+  return {
+    disposables: [provider, registration, vscode.commands.registerCommand(CHOOSE_MCP_KEY_COMMAND, choose), vscode.commands.registerCommand(USE_KEY_FOR_MCP_COMMAND, choose)],
+    provider,
+  };
+}

@@ -1,0 +1,20 @@
+import * as vscode from 'vscode';
+import type { Services } from '../services';
+import { registerAuthenticationProvider } from './authProvider';
+import { registerMcpServer } from './mcpServer';
+
+/** `<publisher>.<name>#<walkthrough id>`, as package.json declares them. */
+export const WALKTHROUGH_ID = 'avala.avala-vscode#avala.gettingStarted';
+
+/** Where VS Code already puts accounts, agents' tools and onboarding: Avala keys show up there too. */
+export function registerEcosystem(services: Services): vscode.Disposable[] {
+  const { context, store, log, commands } = services;
+  const logIn = () => commands.logIn();
+  const openMissionControl = () => commands.openMissionControl();
+  const mcp = registerMcpServer({ store, log, workspaceState: context.workspaceState, globalState: context.globalState, logIn, openMissionControl });
+  return [
+    ...registerAuthenticationProvider({ store, log, logIn, openMissionControl }),
+    ...mcp.disposables,
+    vscode.commands.registerCommand('avala.openWalkthrough', () => vscode.commands.executeCommand('workbench.action.openWalkthrough', WALKTHROUGH_ID, false)),
+  ];
+}
