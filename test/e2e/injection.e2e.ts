@@ -225,3 +225,45 @@ describe('Keys in Restricted Mode', function () {
     assert.deepEqual(await readResult(workspace, 'trusted.json'), { keySet: true, keyDigest: digest(key.key), status: 200, error: null });
   });
 });
+
+describe('Keys per folder in a multi-root workspace', function () {
+  let s: Session;
+  let second: string;
+
+  before(async function () {
+    this.timeout(240_000);
+    s = await openSession();
+    await activated(s.vscode);
+    // A second folder beside the sample one, and a workspace file naming both.
+    second = path.join(path.dirname(s.workspace), 'second-folder');
+    fs.cpSync(path.join(s.workspace, 'scripts'), path.join(second, 'scripts'), { recursive: true });
+    const file = path.join(path.dirname(s.workspace), 'two-folders.code-workspace');
+    fs.writeFileSync(file, JSON.stringify({ folders: [{ path: s.workspace }, { path: second }] }));
+    const activations = (s.vscode.avalaLog() ?? '').split('Avala activated').length;
+    await s.page.goto(`${s.vscode.origin}/?workspace=${encodeURIComponent(file).replace(/%2F/g, '/')}`, { timeout: 60_000 });
+    await s.page.locator('.part.sidebar .monaco-list-row', { hasText: 'second-folder' }).first().waitFor({ timeout: 60_000 });
+    await waitFor(() => (s.vscode.avalaLog() ?? '').split('Avala activated').length > activations, { description: 'Avala to activate in the workspace', timeoutMs: 120_000 });
+  });
+  after(async () => {
+    await s?.close();
+  });
+
+  it('a folder with its own key gives its terminals that key; the other folder keeps the active key', async () => {
+    const { page, workspace } = s;
+    const dev = emulator().createKey({ name: 'multi-dev' });
+    const ci = emulator().createKey({ name: 'multi-ci' });
+    await logIn(page, dev, 'dev');
+    await logIn(page, ci, 'ci');
+    await runCommand(page, 'Avala: Set Active Key for Folder…');
+    await pickQuickItem(page, 'sample-workspace');
+    await pickQuickItem(page, 'dev');
+    await waitFor(() => /New terminals get each folder's own key/.test(s.vscode.avalaLog() ?? ''), { description: 'per-folder keys', timeoutMs: UI_TIMEOUT_MS });
+    for (const [folder, dir, key] of [['sample-workspace', workspace, dev], ['second-folder', second, ci]] as const) {
+      await runCommand(page, 'Terminal: Create New Terminal');
+      await pickQuickItem(page, folder);
+      await runInActiveTerminal(page, callCommand(`folder-${folder}.json`));
+      assert.equal((await readResult(dir, `folder-${folder}.json`)).keyDigest, digest(key.key), `a terminal in ${folder} has ${key.name}`);
+    }
+    await screenshot(page, 'injection/09-multi-root');
+  });
+});
