@@ -1,0 +1,168 @@
+// Root hooks for the e2e suite (loaded with mocha's --require, see test/e2e/.mocharc.json).
+//
+// One run shares one emulator and one code-server + Chromium session: starting VS Code costs
+// ~30 s here, so tests share it and stay independent by what they touch (each test resets the
+// emulator if it cares, and names its keys uniquely). A test file that needs a different
+// setup (Restricted Mode, other settings) opens its own session with openSession() in its
+// `before` and closes it in `after`.
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import type { Page } from 'playwright-core';
+import { startEmulator, type RunningEmulator } from '../emulator/emulator';
+import {
+  extensionId,
+  launchBrowser,
+  packageExtension,
+  removeTempDir,
+  resultsDir,
+  sampleWorkspace,
+  startVSCode,
+  trackTempDir,
+  type BrowserSession,
+  type StartVSCodeOptions,
+  waitFor,
+  type VSCodeInstance,
+} from '../harness';
+import { openWorkbench } from './workbench';
+
+export interface Session {
+  vscode: VSCodeInstance;
+  browser: BrowserSession;
+  page: Page;
+  /** The temporary copy of test/fixtures/sample-workspace that is open. */
+  workspace: string;
+  close(): Promise<void>;
+}
+
+export interface SessionOptions extends Omit<Partial<StartVSCodeOptions>, 'folder'> {
+  /** Settings besides the emulator ones. */
+  settings?: Record<string, unknown>;
+  /** Wait until the extension host has activated Avala (default true). */
+  waitForActivation?: boolean;
+}
+
+let emulatorInstance: RunningEmulator | undefined;
+let vsix: string | undefined;
+let shared: Session | undefined;
+const openSessions = new Set<Session>();
+/** Pages whose screenshot and logs are saved when a test fails. */
+const reported = new Set<Pick<Session, 'page' | 'vscode'>>();
+
+/**
+ * Adds a page (with the VS Code it shows) to what a failing test saves under test-results/:
+ * for suites that start their own code-server instead of using openSession(). Returns the
+ * function that removes it again.
+ */
+export function reportOnFailure(target: Pick<Session, 'page' | 'vscode'>): () => void {
+  reported.add(target);
+  return () => reported.delete(target);
+}
+
+/** The emulator every session points at. */
+export function emulator(): RunningEmulator {
+  if (!emulatorInstance) {
+    throw new Error('the e2e root hooks did not run: use mocha --config test/e2e/.mocharc.json');
+  }
+  return emulatorInstance;
+}
+
+/** The session opened before all tests. */
+export function session(): Session {
+  if (!shared) {
+    throw new Error('the e2e root hooks did not run: use mocha --config test/e2e/.mocharc.json');
+  }
+  return shared;
+}
+
+/**
+ * Starts another code-server + Chromium on a fresh copy of the sample workspace, with Avala
+ * installed and pointed at the emulator. Close it in `after`.
+ */
+export async function openSession(options: SessionOptions = {}): Promise<Session> {
+  const work = fs.mkdtempSync(path.join(os.tmpdir(), 'avala-e2e-'));
+  trackTempDir(work);
+  const workspace = path.join(work, 'sample-workspace');
+  fs.cpSync(sampleWorkspace, workspace, { recursive: true });
+  vsix ??= await packageExtension();
+  const browserStarting = launchBrowser();
+  browserStarting.catch(() => undefined); // Awaited below; this only marks a failure as handled meanwhile.
+  let vscode: VSCodeInstance | undefined;
+  try {
+    vscode = await startVSCode({
+      extensions: [vsix],
+      ...options,
+      folder: workspace,
+      settings: { 'avala.apiBaseUrl': emulator().baseUrl, 'avala.allowInsecureLoopback': true, ...options.settings },
+    });
+    const browser = await browserStarting;
+    await openWorkbench(browser.page, vscode.url, workspace);
+    const instance = vscode;
+    if (options.waitForActivation ?? true) {
+      await waitFor(() => instance.extensionHostLog().includes(`_doActivateExtension ${extensionId},`), {
+        description: `the extension host to activate ${extensionId}`,
+        timeoutMs: 120_000,
+        intervalMs: 250,
+      });
+    }
+    const opened: Session = {
+      vscode: instance,
+      browser,
+      page: browser.page,
+      workspace,
+      close: async () => {
+        openSessions.delete(opened);
+        reported.delete(opened);
+        await browser.close();
+        await instance.stop();
+        removeTempDir(work);
+      },
+    };
+    openSessions.add(opened);
+    reported.add(opened);
+    return opened;
+  } catch (error) {
+    await (await browserStarting.catch(() => undefined))?.close();
+    await vscode?.stop();
+    removeTempDir(work);
+    throw error;
+  }
+}
+
+export const mochaHooks = {
+  async beforeAll(this: Mocha.Context): Promise<void> {
+    this.timeout(240_000);
+    emulatorInstance = await startEmulator({ port: 0 });
+    shared = await openSession();
+  },
+
+  async afterEach(this: Mocha.Context): Promise<void> {
+    const test = this.currentTest;
+    if (test?.state !== 'failed') {
+      return;
+    }
+    this.timeout(60_000);
+    const dir = path.join(resultsDir, safeName(test.fullTitle()));
+    fs.mkdirSync(dir, { recursive: true });
+    let index = 0;
+    for (const open of reported) {
+      const suffix = reported.size > 1 ? `-${++index}` : '';
+      await open.page.screenshot({ path: path.join(dir, `screenshot${suffix}.png`), timeout: 15_000 }).catch(() => undefined);
+      fs.writeFileSync(path.join(dir, `remoteexthost${suffix}.log`), open.vscode.extensionHostLog());
+      fs.writeFileSync(path.join(dir, `avala${suffix}.log`), open.vscode.avalaLog() ?? '(no Avala output channel log yet)\n');
+    }
+    console.log(`      screenshot and logs: ${path.relative(process.cwd(), dir)}/`);
+  },
+
+  async afterAll(this: Mocha.Context): Promise<void> {
+    this.timeout(60_000);
+    for (const open of [...openSessions]) {
+      await open.close();
+    }
+    await emulatorInstance?.close();
+  },
+};
+
+function safeName(title: string): string {
+  return title.replace(/[^a-zA-Z0-9 _-]+/g, '-').replace(/\s+/g, ' ').trim().slice(0, 100);
+}

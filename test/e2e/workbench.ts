@@ -1,0 +1,219 @@
+// Page helpers for driving the VS Code workbench (code-server in Chromium) like a person.
+// Every helper waits on a condition with a bound, never on a fixed pause.
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import type { Locator, Page } from 'playwright-core';
+import { resultsDir } from '../harness/paths';
+import { STARTUP_TIMEOUT_MS } from '../harness/vscode';
+
+export { STARTUP_TIMEOUT_MS };
+
+/** How long a single UI step may take; the machine may be busy, so be generous. */
+export const UI_TIMEOUT_MS = 20_000;
+
+export type TextMatch = string | RegExp;
+
+/** Opens the workbench and waits for it and its status bar; closes the chat/secondary side bar. */
+export async function openWorkbench(page: Page, url: string, folder?: string): Promise<void> {
+  await page.goto(url, { timeout: STARTUP_TIMEOUT_MS, waitUntil: 'domcontentloaded' });
+  await page.locator('.monaco-workbench').waitFor({ timeout: STARTUP_TIMEOUT_MS });
+  await page.locator('.part.statusbar').waitFor({ timeout: STARTUP_TIMEOUT_MS });
+  if (folder) {
+    // The explorer shows the folder's name once the workspace has loaded.
+    const name = path.basename(folder);
+    await page.locator('.part.sidebar .pane-header, .part.sidebar .monaco-list-row', { hasText: name }).first().waitFor({ timeout: STARTUP_TIMEOUT_MS });
+  }
+  await closeSecondarySideBar(page);
+}
+
+/** Clicks a neutral spot so keys reach the workbench, not a chat input or a webview. */
+export async function focusWorkbench(page: Page): Promise<void> {
+  await page.keyboard.press('Escape');
+  const editor = page.locator('.part.editor');
+  const box = await editor.boundingBox();
+  if (box) {
+    await editor.click({ position: { x: box.width / 2, y: box.height - 8 } });
+  }
+}
+
+/** Closes the secondary side bar (where the Chat view lives) if it is open. */
+export async function closeSecondarySideBar(page: Page): Promise<void> {
+  const auxiliaryBar = page.locator('.part.auxiliarybar');
+  if (await auxiliaryBar.isVisible()) {
+    await runCommand(page, 'View: Close Secondary Side Bar', { closeSecondarySideBar: false });
+    await auxiliaryBar.waitFor({ state: 'hidden', timeout: UI_TIMEOUT_MS });
+  }
+}
+
+/** The quick input (command palette, quick picks, input boxes). */
+export function quickInput(page: Page): Locator {
+  return page.locator('.quick-input-widget');
+}
+
+/** Runs a command from the palette by its full title as shown there ("Avala: Add Key"). */
+export async function runCommand(page: Page, title: string, options: { closeSecondarySideBar?: boolean } = {}): Promise<void> {
+  if (options.closeSecondarySideBar ?? true) {
+    await closeSecondarySideBar(page);
+  }
+  await focusWorkbench(page);
+  await page.keyboard.press('F1');
+  const widget = quickInput(page);
+  await widget.waitFor({ state: 'visible', timeout: UI_TIMEOUT_MS });
+  const input = widget.locator('.quick-input-box input');
+  await input.fill(`>${title}`);
+  await quickItem(page, title).click({ timeout: UI_TIMEOUT_MS });
+}
+
+/** A row of the open quick pick whose label is `label` (exactly, or matching the RegExp). */
+export function quickItem(page: Page, label: TextMatch): Locator {
+  const exact = typeof label === 'string' ? new RegExp(`^\\s*${escapeRegExp(label)}\\s*$`) : label;
+  return quickInput(page)
+    .locator('.quick-input-list .monaco-list-row')
+    .filter({ has: page.locator('.label-name', { hasText: exact }) })
+    .first();
+}
+
+/** Picks an item of the open quick pick by label. */
+export async function pickQuickItem(page: Page, label: TextMatch): Promise<void> {
+  await quickInput(page).waitFor({ state: 'visible', timeout: UI_TIMEOUT_MS });
+  await quickItem(page, label).click({ timeout: UI_TIMEOUT_MS });
+}
+
+/**
+ * Types into the open input box (showInputBox / quick pick filter) and, by default, presses
+ * Enter. Waits for an optional prompt text first, so the right box gets the text.
+ */
+export async function fillInput(page: Page, text: string, options: { prompt?: TextMatch; submit?: boolean } = {}): Promise<void> {
+  const widget = quickInput(page);
+  await widget.waitFor({ state: 'visible', timeout: UI_TIMEOUT_MS });
+  if (options.prompt) {
+    await widget.locator('.quick-input-message, .quick-input-header, .quick-input-title', { hasText: options.prompt }).first().waitFor({ timeout: UI_TIMEOUT_MS });
+  }
+  const input = widget.locator('.quick-input-box input');
+  await input.fill(text);
+  if (options.submit ?? true) {
+    await input.press('Enter');
+  }
+}
+
+/** The validation message under the input box (e.g. "That doesn't look like a key"). */
+export function inputMessage(page: Page): Locator {
+  return quickInput(page).locator('.quick-input-message');
+}
+
+/** Waits for a notification toast containing the text; returns it (to read or click buttons). */
+export async function waitForNotification(page: Page, text: TextMatch, timeoutMs = UI_TIMEOUT_MS): Promise<Locator> {
+  const toast = page.locator('.notifications-toasts .notification-toast', { hasText: text }).first();
+  await toast.waitFor({ state: 'visible', timeout: timeoutMs });
+  return toast;
+}
+
+/** Clicks a button of the notification containing `text`. */
+export async function clickNotificationButton(page: Page, text: TextMatch, button: TextMatch): Promise<void> {
+  const toast = await waitForNotification(page, text);
+  await toast.locator('.monaco-button', { hasText: button }).first().click({ timeout: UI_TIMEOUT_MS });
+}
+
+/** A status bar entry by its visible text (icons excluded) or, for a string, its accessible label. */
+export function statusBarItem(page: Page, text: TextMatch): Locator {
+  const items = page.locator('.part.statusbar .statusbar-item');
+  const byText = items.filter({ hasText: text });
+  if (typeof text !== 'string') {
+    return byText.first();
+  }
+  const byLabel = items.filter({ has: page.locator(`[aria-label*="${text.replace(/["\\]/g, '\\$&')}"]`) });
+  return byText.or(byLabel).first();
+}
+
+/** Opens a view container from the activity bar by its title ("Avala") and waits for its side bar. */
+export async function openViewContainer(page: Page, title: string): Promise<Locator> {
+  const item = page.locator('.part.activitybar .action-item', { has: page.locator(`[aria-label^="${title}"]`) })
+    .or(page.locator(`.part.activitybar .action-item[aria-label^="${title}"]`))
+    .first();
+  await item.waitFor({ state: 'visible', timeout: UI_TIMEOUT_MS });
+  const sidebar = page.locator('.part.sidebar');
+  const titleLabel = sidebar.locator('.composite.title', { hasText: new RegExp(escapeRegExp(title), 'i') });
+  if (!(await titleLabel.isVisible())) {
+    await item.click();
+  }
+  await titleLabel.waitFor({ state: 'visible', timeout: UI_TIMEOUT_MS });
+  return sidebar;
+}
+
+/** A view's section (header + body) in the side bar, by view name ("Keys"). */
+export function view(page: Page, name: string): Locator {
+  return page.locator('.part.sidebar .pane', { has: page.locator('.pane-header', { hasText: new RegExp(`^\\s*${escapeRegExp(name)}`, 'i') }) }).first();
+}
+
+/** Rows of a tree view (e.g. the Keys view), by label text. */
+export function treeItem(page: Page, label: TextMatch): Locator {
+  return page.locator('.part.sidebar .monaco-list-row', { hasText: label }).first();
+}
+
+/**
+ * Opens a new integrated terminal and runs `command` in it.
+ *
+ * To read what the command did, have it write to a file in the workspace and wait for that
+ * file from Node ({@link waitForFile}): reliable whatever the renderer. With the test setting
+ * `terminal.integrated.gpuAcceleration: off` the DOM renderer is used, and
+ * {@link terminalText} reads the visible rows as well.
+ */
+export async function openTerminalAndRun(page: Page, command: string): Promise<void> {
+  const before = await page.locator('.terminal-wrapper').count();
+  await runCommand(page, 'Terminal: Create New Terminal');
+  // (Page functions as strings: this project compiles without the DOM library.)
+  await page.waitForFunction(`document.querySelectorAll('.terminal-wrapper').length > ${before}`, undefined, { timeout: UI_TIMEOUT_MS });
+  await page.waitForFunction(`document.activeElement?.classList.contains('xterm-helper-textarea') === true`, undefined, { timeout: UI_TIMEOUT_MS });
+  await page.keyboard.type(command);
+  await page.keyboard.press('Enter');
+}
+
+/** The visible text of the active terminal (DOM renderer rows). */
+export async function terminalText(page: Page): Promise<string> {
+  const rows = page.locator('.terminal-wrapper.active .xterm-rows, .terminal-wrapper .xterm-rows').last();
+  return (await rows.innerText()).replace(/\u00a0/g, ' ');
+}
+
+/** Waits until the active terminal shows text matching `match`. */
+export async function waitForTerminalText(page: Page, match: TextMatch, timeoutMs = UI_TIMEOUT_MS): Promise<string> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const text = await terminalText(page).catch(() => '');
+    if (typeof match === 'string' ? text.includes(match) : match.test(text)) {
+      return text;
+    }
+    if (Date.now() > deadline) {
+      throw new Error(`timed out after ${timeoutMs}ms waiting for the terminal to show ${String(match)}; it shows:\n${text}`);
+    }
+    await page.waitForTimeout(100);
+  }
+}
+
+/** Waits for a file to exist with content (written by a terminal command) and returns it. */
+export async function waitForFile(file: string, timeoutMs = UI_TIMEOUT_MS): Promise<string> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    if (fs.existsSync(file)) {
+      const content = fs.readFileSync(file, 'utf8');
+      if (content.length > 0) {
+        return content;
+      }
+    }
+    if (Date.now() > deadline) {
+      throw new Error(`timed out after ${timeoutMs}ms waiting for ${file}`);
+    }
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
+
+/** Saves a full-window screenshot as test-results/<name>.png and returns its path. */
+export async function screenshot(page: Page, name: string): Promise<string> {
+  const file = path.join(resultsDir, `${name}.png`);
+  fs.mkdirSync(path.dirname(file), { recursive: true });
+  await page.screenshot({ path: file, timeout: UI_TIMEOUT_MS });
+  return file;
+}
+
+function escapeRegExp(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
