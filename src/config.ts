@@ -21,6 +21,8 @@ export interface AvalaSettings {
 /**
  * Reads the machine-scoped settings. The base URL decides where keys are sent, so only
  * the user's own (global) value counts: a repository's .vscode/settings.json is ignored.
+ * (VS Code already drops machine-scoped values from workspace settings, so inspect() never
+ * shows them; src/security/settingsGuard.ts reads the files to tell the user.)
  */
 export function readSettings(): AvalaSettings {
   const config = vscode.workspace.getConfiguration('avala');
@@ -46,15 +48,6 @@ export function readSettings(): AvalaSettings {
     terminalInjectKey: config.get<boolean>('terminal.injectKey', true),
     debugInjectKey: config.get<boolean>('debug.injectKey', true),
   };
-}
-
-/** Names of machine settings a workspace tried to set (they are ignored). */
-export function workspaceOverrides(): string[] {
-  const config = vscode.workspace.getConfiguration('avala');
-  return ['apiBaseUrl', 'missionControlUrl', 'allowInsecureLoopback'].filter((name) => {
-    const inspected = config.inspect(name);
-    return inspected?.workspaceValue !== undefined || inspected?.workspaceFolderValue !== undefined;
-  });
 }
 
 function userValue<T>(config: vscode.WorkspaceConfiguration, name: string): T | undefined {

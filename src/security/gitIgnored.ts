@@ -8,6 +8,8 @@ interface GitRepository {
 }
 interface GitApi {
   getRepository(uri: vscode.Uri): GitRepository | null;
+  readonly onDidOpenRepository: vscode.Event<GitRepository>;
+  readonly onDidCloseRepository: vscode.Event<GitRepository>;
 }
 interface GitExtension {
   readonly enabled: boolean;
@@ -27,16 +29,17 @@ export class GitIgnoredFiles implements vscode.Disposable {
   private readonly changed = new vscode.EventEmitter<void>();
   /** Fires when a .gitignore changed, so earlier answers may be wrong. */
   readonly onDidChange = this.changed.event;
-  private git?: Promise<GitApi | undefined>;
+  private gitActivation?: Promise<GitExtension | undefined>;
+
+  private readonly reset = () => {
+    this.cache.clear();
+    this.changed.fire();
+  };
+  private readonly disposables: vscode.Disposable[] = [];
+  private subscribedToGit = false;
 
   constructor() {
-    const reset = () => {
-      this.cache.clear();
-      this.changed.fire();
-    };
-    this.watcher.onDidChange(reset);
-    this.watcher.onDidCreate(reset);
-    this.watcher.onDidDelete(reset);
+    this.disposables.push(this.watcher, this.changed, this.watcher.onDidChange(this.reset), this.watcher.onDidCreate(this.reset), this.watcher.onDidDelete(this.reset));
   }
 
   isIgnored(uri: vscode.Uri): Promise<boolean> {
@@ -57,8 +60,9 @@ export class GitIgnoredFiles implements vscode.Disposable {
   }
 
   dispose(): void {
-    this.watcher.dispose();
-    this.changed.dispose();
+    for (const d of this.disposables) {
+      d.dispose();
+    }
   }
 
   private async ask(uri: vscode.Uri): Promise<boolean> {
@@ -73,18 +77,26 @@ export class GitIgnoredFiles implements vscode.Disposable {
     return this.fromGitignoreFiles(uri);
   }
 
-  private gitApi(): Promise<GitApi | undefined> {
-    this.git ??= (async () => {
+  /** The git API, if the git extension is enabled and active within a few seconds (it may still be starting). */
+  private async gitApi(): Promise<GitApi | undefined> {
+    this.gitActivation ??= (async () => {
       const extension = vscode.extensions.getExtension<GitExtension>('vscode.git');
-      if (!extension) {
-        return undefined;
-      }
-      const exports = extension.isActive
-        ? extension.exports
-        : await Promise.race([extension.activate(), new Promise<undefined>((resolve) => setTimeout(() => resolve(undefined), GIT_ACTIVATION_TIMEOUT_MS))]);
-      return exports?.enabled ? exports.getAPI(1) : undefined;
+      return extension ? (extension.isActive ? extension.exports : await extension.activate()) : undefined;
     })().catch(() => undefined);
-    return this.git;
+    // Only this answer gives up waiting; a later one uses git once it has started.
+    const exports = await Promise.race([this.gitActivation, new Promise<undefined>((resolve) => setTimeout(() => resolve(undefined), GIT_ACTIVATION_TIMEOUT_MS))]);
+    let api: GitApi | undefined;
+    try {
+      api = exports?.enabled ? exports.getAPI(1) : undefined;
+    } catch {
+      return undefined;
+    }
+    if (api && !this.subscribedToGit) {
+      // A repository git finds later (git init, a slow scan) may change earlier answers.
+      this.subscribedToGit = true;
+      this.disposables.push(api.onDidOpenRepository(this.reset), api.onDidCloseRepository(this.reset));
+    }
+    return api;
   }
 
   private async fromGitignoreFiles(uri: vscode.Uri): Promise<boolean> {
