@@ -2,11 +2,12 @@
 // a key written into a file is flagged and moved into secret storage by a quick fix, the
 // Keys view knows which host each key belongs to, and Restricted Mode edits no file.
 import * as assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { Locator, Page } from 'playwright-core';
 import type { EmulatorKey } from '../emulator/emulator';
-import { testSettings, waitFor, writeUserSettings, type VSCodeInstance } from '../harness';
+import { SKIPPED_BUILTIN_EXTENSIONS, testSettings, waitFor, writeUserSettings, type VSCodeInstance } from '../harness';
 import { emulator, openSession, type Session } from './hooks';
 import { fillInput, focusWorkbench, pickQuickItem, quickInput, quickItem, runCommand, screenshot, waitForNotification, UI_TIMEOUT_MS } from './workbench';
 
@@ -61,7 +62,7 @@ async function openQuickFixes(page: Page): Promise<Locator> {
   await page.keyboard.press('Escape');
   await page.keyboard.press('Control+.');
   const menu = page.locator('.action-widget');
-  await menu.getByText(IGNORE_TITLE).waitFor({ timeout: UI_TIMEOUT_MS });
+  await menu.getByText(IGNORE_TITLE).first().waitFor({ timeout: UI_TIMEOUT_MS });
   return menu;
 }
 
@@ -71,7 +72,8 @@ describe('Security: workspace settings, hard-coded keys, key hosts', function ()
 
   before(async function () {
     this.timeout(240_000);
-    s = await openSession();
+    // With the git extension, which the harness leaves out by default: it decides what is ignored.
+    s = await openSession({ skipBuiltinExtensions: SKIPPED_BUILTIN_EXTENSIONS.filter((id) => id !== 'vscode.git' && id !== 'vscode.git-base') });
     await activated(s.vscode);
     key = emulator().createKey({ name: 'ci-pipeline', scopes: ['exports.create'] });
   });
@@ -108,7 +110,7 @@ describe('Security: workspace settings, hard-coded keys, key hosts', function ()
 
     const menu = await openQuickFixes(page);
     await screenshot(page, 'security/03-quick-fix-menu');
-    await menu.getByText(MOVE_TITLE).click();
+    await menu.getByText(MOVE_TITLE).first().click();
     await fillInput(page, 'ci-pipeline', { prompt: 'A label' });
     await pickQuickItem(page, 'production');
     await waitForNotification(page, /jobs\/export\.py now reads the key with os\.environ\["AVALA_API_KEY"\]; save the file/);
@@ -128,8 +130,20 @@ describe('Security: workspace settings, hard-coded keys, key hosts', function ()
     await openFile(page, '.env');
     const row = await problem(page, /This is your key 'ci-pipeline'/);
     assert.match(await row.innerText(), /A \.env file is the lesser evil/);
-    assert.equal(await row.locator('.codicon-info, .codicon-warning').first().getAttribute('class').then((c) => /codicon-info/.test(c ?? '')), true, 'an Information, not a Warning');
+    assert.match((await row.locator('.codicon-info, .codicon-warning').first().getAttribute('class')) ?? '', /codicon-info/, 'an Information, not a Warning');
     await screenshot(page, 'security/05-env-file-information');
+  });
+
+  it('in a git repository git itself decides what is ignored: a key in a file excluded by .git/info/exclude is an Information', async () => {
+    const { page, workspace } = s;
+    execFileSync('git', ['init', '-q', workspace]);
+    fs.appendFileSync(path.join(workspace, '.git', 'info', 'exclude'), 'private/\n');
+    write(workspace, 'private/local_settings.py', 'AVALA_API_KEY = "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b"\n');
+    await openFile(page, 'private/local_settings.py');
+    // No .gitignore says so, only git: the row turns Information once git has found the repository.
+    const row = await problem(page, /is assigned to AVALA_API_KEY here\. The file is ignored by git, the lesser evil/);
+    assert.match((await row.locator('.codicon-info, .codicon-warning').first().getAttribute('class')) ?? '', /codicon-info/);
+    await screenshot(page, 'security/06-git-ignored-information');
   });
 
   it('changing avala.apiBaseUrl says which keys belong to which host', async () => {
@@ -137,7 +151,7 @@ describe('Security: workspace settings, hard-coded keys, key hosts', function ()
     const localhost = emulator().baseUrl.replace('127.0.0.1', 'localhost');
     writeUserSettings(vscode.userDataDir, { ...testSettings(true), 'avala.apiBaseUrl': localhost, 'avala.allowInsecureLoopback': true });
     await waitForNotification(page, /Avala now talks to localhost:\d+\. Each key is only ever sent to the API it was stored for: 1 key for 127\.0\.0\.1:\d+\. New keys will be stored for localhost:\d+\. The active key "ci-pipeline" belongs to 127\.0\.0\.1:\d+ and is still sent only there\./);
-    await screenshot(page, 'security/06-key-hosts-after-base-url-change');
+    await screenshot(page, 'security/07-key-hosts-after-base-url-change');
     writeUserSettings(vscode.userDataDir, { ...testSettings(true), 'avala.apiBaseUrl': emulator().baseUrl, 'avala.allowInsecureLoopback': true });
     await waitForNotification(page, /Avala now talks to 127\.0\.0\.1:\d+\. .*1 key for 127\.0\.0\.1:\d+ \(the new API\)/);
   });
@@ -163,10 +177,10 @@ describe('Security in Restricted Mode', function () {
     await problem(page, /An Avala API key \(avk_…1234\) is written into this file/);
     const menu = await openQuickFixes(page);
     assert.equal(await menu.getByText(MOVE_TITLE).count(), 0, 'no fix that edits the file is offered');
-    await screenshot(page, 'security/07-restricted-quick-fixes');
-    await menu.getByText(RESTRICTED_TITLE).click();
+    await screenshot(page, 'security/08-restricted-quick-fixes');
+    await menu.getByText(RESTRICTED_TITLE).first().click();
     await waitForNotification(page, /Restricted Mode: Avala does not edit files until you trust this workspace\. Trust it, then run the quick fix again\./);
-    await screenshot(page, 'security/08-restricted-explained');
+    await screenshot(page, 'security/09-restricted-explained');
     assert.equal(fs.readFileSync(file, 'utf8'), `export const key = "avk_${hex}";\n`);
     assert.doesNotMatch(vscode.avalaLog() ?? '', /Stored key|Replaced a hard-coded key/);
   });
