@@ -9,7 +9,9 @@ import { STARTUP_TIMEOUT_MS } from '../harness/vscode';
 export { STARTUP_TIMEOUT_MS };
 
 /** How long a single UI step may take; the machine may be busy, so be generous. */
-export const UI_TIMEOUT_MS = 20_000;
+// Generous: every wait is on a condition, so this only costs time when something is broken,
+// and a loaded 2-core machine can take tens of seconds to start a shell.
+export const UI_TIMEOUT_MS = 45_000;
 
 export type TextMatch = string | RegExp;
 
@@ -190,7 +192,7 @@ export async function waitForTerminalText(page: Page, match: TextMatch, timeoutM
 }
 
 /** Waits for a file to exist with content (written by a terminal command) and returns it. */
-export async function waitForFile(file: string, timeoutMs = UI_TIMEOUT_MS): Promise<string> {
+export async function waitForFile(file: string, timeoutMs = 2 * UI_TIMEOUT_MS): Promise<string> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     if (fs.existsSync(file)) {
