@@ -54,27 +54,15 @@ export function needles(value: string): { encoding: string; bytes: Buffer }[] {
 
 /** Every regular file under the folders (symbolic links are not followed). */
 export function filesUnder(...roots: string[]): string[] {
-  const files: string[] = [];
-  const walk = (dir: string) => {
-    let entries: fs.Dirent[];
+  return roots.flatMap((root) => {
+    let names: string[];
     try {
-      entries = fs.readdirSync(dir, { withFileTypes: true });
+      names = fs.readdirSync(root, { recursive: true, encoding: 'utf8' });
     } catch {
-      return;
+      return [];
     }
-    for (const entry of entries) {
-      const full = path.join(dir, entry.name);
-      if (entry.isDirectory()) {
-        walk(full);
-      } else if (entry.isFile()) {
-        files.push(full);
-      }
-    }
-  };
-  for (const root of roots) {
-    walk(root);
-  }
-  return files;
+    return names.map((name) => path.join(root, name)).filter((file) => fs.lstatSync(file, { throwIfNoEntry: false })?.isFile());
+  });
 }
 
 /** Searches buffers (files or texts) for every needle of every canary. */
