@@ -32,6 +32,8 @@ export interface McpDeps {
   globalState: StateBackend;
   logIn(): Promise<KeyMeta | undefined>;
   openMissionControl(): Promise<void>;
+  /** Workspace trust; Avala hands no key to any process in Restricted Mode. */
+  isTrusted(): boolean;
 }
 
 /** The part of `vscode.lm` this feature needs; absent in hosts without the MCP API. */
@@ -82,7 +84,7 @@ export class AvalaMcpServerProvider implements vscode.McpServerDefinitionProvide
 
   async resolveMcpServerDefinition(server: vscode.McpStdioServerDefinition): Promise<vscode.McpStdioServerDefinition | undefined> {
     const { store, log } = this.deps;
-    if (!vscode.workspace.isTrusted) {
+    if (!this.deps.isTrusted()) {
       log.warn('Did not start the Avala MCP server: this workspace is in Restricted Mode, where Avala gives no key to any process.');
       const manage = vscode.l10n.t('Manage Workspace Trust');
       void vscode.window
@@ -242,17 +244,19 @@ function describeScopes(key: KeyMeta): string {
  */
 export function registerMcpServer(deps: McpDeps, host: McpHost = vscode.lm): { disposables: vscode.Disposable[]; provider?: AvalaMcpServerProvider } {
   const available = typeof host?.registerMcpServerDefinitionProvider === 'function' && typeof vscode.McpStdioServerDefinition === 'function';
-  void vscode.commands.executeCommand('setContext', 'avala.mcpAvailable', available);
   if (!available || !host?.registerMcpServerDefinitionProvider) {
     deps.log.info('MCP is unavailable in this VS Code, so the Avala MCP server is not offered to agents. Everything else works as usual.');
-    const explain = () => vscode.window.showInformationMessage(vscode.l10n.t('This version of VS Code cannot run MCP servers for agents, so there is no key to choose for one.'));
-    return { disposables: [vscode.commands.registerCommand(CHOOSE_MCP_KEY_COMMAND, explain), vscode.commands.registerCommand(USE_KEY_FOR_MCP_COMMAND, explain)] };
+    return { disposables: [] };
   }
   const provider = new AvalaMcpServerProvider(deps);
-  const registration = host.registerMcpServerDefinitionProvider(MCP_PROVIDER_ID, provider);
-  const choose = (arg?: string | { keyId?: string }) => provider.chooseKey(arg);
-  return {
-    disposables: [provider, registration, vscode.commands.registerCommand(CHOOSE_MCP_KEY_COMMAND, choose), vscode.commands.registerCommand(USE_KEY_FOR_MCP_COMMAND, choose)],
-    provider,
-  };
+  return { disposables: [provider, host.registerMcpServerDefinitionProvider(MCP_PROVIDER_ID, provider)], provider };
+}
+
+/** "Avala: Choose Key for MCP Server", and "Use for MCP Server" on a key in the Keys view. */
+export function registerMcpCommands(provider: AvalaMcpServerProvider | undefined): vscode.Disposable[] {
+  void vscode.commands.executeCommand('setContext', 'avala.mcpAvailable', provider !== undefined);
+  const choose = provider
+    ? (arg?: string | { keyId?: string }) => provider.chooseKey(arg)
+    : () => vscode.window.showInformationMessage(vscode.l10n.t('This version of VS Code cannot run MCP servers for agents, so there is no key to choose for one.'));
+  return [vscode.commands.registerCommand(CHOOSE_MCP_KEY_COMMAND, choose), vscode.commands.registerCommand(USE_KEY_FOR_MCP_COMMAND, choose)];
 }

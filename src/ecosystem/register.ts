@@ -1,7 +1,7 @@
 import * as vscode from 'vscode';
 import type { Services } from '../services';
 import { registerAuthenticationProvider } from './authProvider';
-import { registerMcpServer } from './mcpServer';
+import { registerMcpCommands, registerMcpServer } from './mcpServer';
 
 /** `<publisher>.<name>#<walkthrough id>`, as package.json declares them. */
 export const WALKTHROUGH_ID = 'avala.avala-vscode#avala.gettingStarted';
@@ -11,10 +11,19 @@ export function registerEcosystem(services: Services): vscode.Disposable[] {
   const { context, store, log, commands } = services;
   const logIn = () => commands.logIn();
   const openMissionControl = () => commands.openMissionControl();
-  const mcp = registerMcpServer({ store, log, workspaceState: context.workspaceState, globalState: context.globalState, logIn, openMissionControl });
+  const mcp = registerMcpServer({
+    store,
+    log,
+    workspaceState: context.workspaceState,
+    globalState: context.globalState,
+    logIn,
+    openMissionControl,
+    isTrusted: () => vscode.workspace.isTrusted,
+  });
   return [
     ...registerAuthenticationProvider({ store, log, logIn, openMissionControl }),
     ...mcp.disposables,
+    ...registerMcpCommands(mcp.provider),
     vscode.commands.registerCommand('avala.openWalkthrough', () => vscode.commands.executeCommand('workbench.action.openWalkthrough', WALKTHROUGH_ID, false)),
   ];
 }
