@@ -10,6 +10,7 @@ import { startEmulator } from '../test/emulator/emulator';
 import type { IntegrationResults, TestOutcome } from '../test/integration/index';
 import type { RunFile } from '../test/integration/runner-extension/extension';
 import {
+  buildFixtureExtensions,
   buildTestRunnerExtension,
   delay,
   describeError,
@@ -28,10 +29,12 @@ import {
 } from '../test/harness';
 import { SpecPrinter, writeCounts } from '../test/harness/report';
 
+// Bounds, not expectations: on a quiet machine the runner starts ~25 s after the page loads.
+// With other VS Code instances competing for two cores it has taken minutes.
 /** The whole suite, from the page load to the results file. */
-const RUN_TIMEOUT_MS = Number(process.env.AVALA_INTEGRATION_TIMEOUT_MS ?? 5 * 60_000);
+const RUN_TIMEOUT_MS = Number(process.env.AVALA_INTEGRATION_TIMEOUT_MS ?? 8 * 60_000);
 /** From the page load until the runner extension has started the tests. */
-const RUNNER_START_TIMEOUT_MS = 120_000;
+const RUNNER_START_TIMEOUT_MS = 4 * 60_000;
 
 async function main(): Promise<number> {
   const args = process.argv.slice(2);
@@ -40,7 +43,7 @@ async function main(): Promise<number> {
   const keep = args.includes('--keep');
   const started = Date.now();
 
-  const [vsix, runnerVsix] = await Promise.all([packageExtension(), buildTestRunnerExtension()]);
+  const [vsix, runnerVsix, fixtureVsixes] = await Promise.all([packageExtension(), buildTestRunnerExtension(), buildFixtureExtensions()]);
   const emulator = await startEmulator({ port: 0 });
   const work = fs.mkdtempSync(path.join(os.tmpdir(), 'avala-integration-'));
   trackTempDir(work);
@@ -62,13 +65,16 @@ async function main(): Promise<number> {
   let browser: BrowserSession | undefined;
   let browserStarting: Promise<BrowserSession> | undefined;
   const pageErrors: string[] = [];
+  const consoleLines: string[] = [];
   try {
     browserStarting = launchBrowser();
     browserStarting.catch(() => undefined); // Awaited below; this only marks a failure as handled meanwhile.
     vscode = await startVSCode({
       folder,
       extensions: [vsix],
-      extraExtensions: [runnerVsix],
+      // Fixture extensions are installed up front: installing one while the tests run can
+      // make VS Code restart the extension host mid-run.
+      extraExtensions: [runnerVsix, ...fixtureVsixes],
       keep,
       settings: {
         'avala.apiBaseUrl': emulator.baseUrl,
@@ -78,28 +84,38 @@ async function main(): Promise<number> {
     });
     browser = await browserStarting;
     browser.page.on('pageerror', (error) => pageErrors.push(error.message));
+    browser.page.on('console', (message) => consoleLines.push(`[${message.type()}] ${message.text()}`));
+    // A reload or a second window starts another extension host: worth knowing when a run fails.
+    browser.context.on('page', (page) => pageErrors.push(`a new window or tab opened: ${page.url() || '(blank)'}`));
+    let navigations = 0;
+    browser.page.on('framenavigated', (frame) => {
+      if (frame === browser?.page.mainFrame() && ++navigations > 1) {
+        pageErrors.push(`the workbench page navigated again (reload?): ${frame.url()}`);
+      }
+    });
     await browser.page.goto(vscode.url, { timeout: STARTUP_TIMEOUT_MS, waitUntil: 'domcontentloaded' });
     console.log(`Integration tests in code-server, API emulator at ${emulator.baseUrl} (setup ${formatDuration(Date.now() - started)})`);
 
     const printer = new SpecPrinter();
     const results = await followRun(run, vscode, (outcome) => printer.test(outcome));
     if ('error' in results) {
-      console.log(`\nThe test run could not start inside the extension host:\n${results.error}`);
-      saveDiagnostics(vscode, pageErrors);
-      writeCounts({ passed: 0, failed: 1 });
+      const counts = printer.finish(Date.now() - started);
+      console.log(`The test run did not complete inside the extension host:\n${results.error}`);
+      saveDiagnostics(vscode, pageErrors, consoleLines);
+      writeCounts({ passed: counts.passed, failed: counts.failed + 1 });
       return 1;
     }
     const counts = printer.finish(results.durationMs);
     writeCounts(counts);
     if (counts.failed > 0 || counts.passed === 0) {
-      saveDiagnostics(vscode, pageErrors);
+      saveDiagnostics(vscode, pageErrors, consoleLines);
       return 1;
     }
     return 0;
   } catch (error) {
     console.log(`\nIntegration run failed: ${describeError(error)}`);
     if (vscode) {
-      saveDiagnostics(vscode, pageErrors);
+      saveDiagnostics(vscode, pageErrors, consoleLines);
     }
     writeCounts({ passed: 0, failed: 1 });
     return 1;
@@ -154,13 +170,17 @@ async function followRun(
   }
 }
 
-function saveDiagnostics(vscode: VSCodeInstance, pageErrors: string[]): void {
+function saveDiagnostics(vscode: VSCodeInstance, pageErrors: string[], consoleLines: string[]): void {
   const dir = path.join(resultsDir, 'integration');
   fs.mkdirSync(dir, { recursive: true });
   fs.writeFileSync(path.join(dir, 'remoteexthost.log'), vscode.extensionHostLog());
   fs.writeFileSync(path.join(dir, 'avala.log'), vscode.avalaLog() ?? '(no Avala output channel log)\n');
   fs.copyFileSync(vscode.serverLog, path.join(dir, 'code-server.log'));
   fs.writeFileSync(path.join(dir, 'page-errors.txt'), pageErrors.join('\n'));
+  fs.writeFileSync(path.join(dir, 'browser-console.txt'), consoleLines.join('\n'));
+  for (const event of pageErrors.filter((line) => /^(a new window|the workbench page navigated)/.test(line))) {
+    console.log(`Note: ${event}`);
+  }
   console.log(`Logs saved in ${path.relative(process.cwd(), dir) || dir}/`);
 }
 

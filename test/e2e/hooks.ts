@@ -101,7 +101,8 @@ export async function openSession(options: SessionOptions = {}): Promise<Session
     if (options.waitForActivation ?? true) {
       await waitFor(() => instance.extensionHostLog().includes(`_doActivateExtension ${extensionId},`), {
         description: `the extension host to activate ${extensionId}`,
-        timeoutMs: 120_000,
+        // ~25 s on a quiet machine; minutes when other VS Code instances compete for the CPU.
+        timeoutMs: 240_000,
         intervalMs: 250,
       });
     }
@@ -131,7 +132,7 @@ export async function openSession(options: SessionOptions = {}): Promise<Session
 
 export const mochaHooks = {
   async beforeAll(this: Mocha.Context): Promise<void> {
-    this.timeout(240_000);
+    this.timeout(420_000);
     emulatorInstance = await startEmulator({ port: 0 });
     shared = await openSession();
   },

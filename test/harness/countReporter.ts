@@ -10,10 +10,21 @@ class CountReporter extends Mocha.reporters.Spec {
     let passed = 0;
     let failed = 0;
     let pending = 0;
-    runner.on('pass', () => passed++);
-    runner.on('fail', () => failed++);
-    runner.on('pending', () => pending++);
-    runner.once('end', () => writeCounts({ passed, failed, pending }));
+    // Written after every test, so a run stopped at its time limit still reports what passed.
+    const write = (): void => writeCounts({ passed, failed, pending });
+    runner.on('pass', () => {
+      passed++;
+      write();
+    });
+    runner.on('fail', () => {
+      failed++;
+      write();
+    });
+    runner.on('pending', () => {
+      pending++;
+      write();
+    });
+    runner.once('end', write);
   }
 }
 

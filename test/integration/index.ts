@@ -26,6 +26,8 @@ export interface RunOptions {
   grep?: string;
   /** Called as each test ends, for live progress. */
   onTest?: (outcome: TestOutcome) => void;
+  /** Called as each test (or hook) starts, with its title path. */
+  onBegin?: (titlePath: string[]) => void;
   /** Mocha reporter: 'spec' prints to stdout (test-electron); by default nothing is printed. */
   reporter?: string;
 }
@@ -77,6 +79,8 @@ export function runIntegrationTests(options: RunOptions = {}): Promise<Integrati
           tests,
         });
       });
+      runner.on('test', (test) => options.onBegin?.(test.titlePath()));
+      runner.on('hook', (hook) => options.onBegin?.(hook.titlePath()));
       runner.on('pass', (test) => record(test, 'passed'));
       // Also fires for a failing hook, which then counts as one failure.
       runner.on('fail', (test, error) => record(test, 'failed', error));

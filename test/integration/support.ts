@@ -93,3 +93,12 @@ export async function eventually<T>(check: () => T | undefined | false | Promise
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
 }
+
+/** The test runner extension's own context: a real SecretStorage and mementos for tests. */
+export function runnerContext(): vscode.ExtensionContext {
+  const context = (globalThis as { avalaTestRunnerContext?: vscode.ExtensionContext }).avalaTestRunnerContext;
+  if (!context) {
+    throw new Error('the integration test runner extension did not publish its context');
+  }
+  return context;
+}

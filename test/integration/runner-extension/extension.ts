@@ -24,7 +24,9 @@ export interface RunFile {
   grep?: string;
 }
 
-export function activate(): void {
+export function activate(context: vscode.ExtensionContext): void {
+  // Integration tests that need a real SecretStorage of their own (not Avala's) use this one.
+  (globalThis as { avalaTestRunnerContext?: vscode.ExtensionContext }).avalaTestRunnerContext = context;
   const runFilePath = vscode.workspace.getConfiguration('avalaTestRunner').get<string>('runFile');
   if (!runFilePath || !fs.existsSync(runFilePath)) {
     return;
@@ -34,12 +36,43 @@ export function activate(): void {
     // A reloaded window must not run the suite a second time.
     return;
   }
+  // The first extension host to get here owns the run. Another one means either a second
+  // window (the owner is still alive: leave it alone) or a restarted extension host (the owner
+  // is gone: report it rather than quietly running everything again).
+  const ownerFile = `${run.resultsFile}.owner`;
+  try {
+    fs.writeFileSync(ownerFile, String(process.pid), { flag: 'wx' });
+  } catch {
+    const owner = Number(fs.readFileSync(ownerFile, 'utf8'));
+    if (isAlive(owner)) {
+      appendLog(run, `extension host ${process.pid} (another window?) left the run to extension host ${owner}`);
+      return;
+    }
+    const begun = fs.existsSync(run.logFile) ? fs.readFileSync(run.logFile, 'utf8').split('\n').filter((line) => line.includes(' begin: ')) : [];
+    const last = begun.at(-1)?.split(' begin: ')[1] ?? '(none yet)';
+    writeResults(run, { error: `The extension host restarted while the tests ran. The last test or hook that started: ${last}` });
+    return;
+  }
   Object.assign(process.env, run.env);
   void runTests(run);
 }
 
+function appendLog(run: RunFile, line: string): void {
+  fs.appendFileSync(run.logFile, `${new Date().toISOString()} ${line}\n`);
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 async function runTests(run: RunFile): Promise<void> {
-  const log = (line: string): void => fs.appendFileSync(run.logFile, `${new Date().toISOString()} ${line}\n`);
+  const log = (line: string): void => appendLog(run, line);
+  log(`extension host ${process.pid} runs the tests`);
   let results: unknown;
   try {
     log(`loading ${run.entry}`);
@@ -49,13 +82,18 @@ async function runTests(run: RunFile): Promise<void> {
     results = await suite.runIntegrationTests({
       grep: run.grep,
       onTest: (outcome) => fs.appendFileSync(run.progressFile, `${JSON.stringify(outcome)}\n`),
+      onBegin: (titlePath) => log(`begin: ${titlePath.join(' › ')}`),
     });
     log('finished');
   } catch (error) {
     results = { error: error instanceof Error ? (error.stack ?? error.message) : String(error) };
     log(`failed: ${(results as { error: string }).error}`);
   }
-  // Written whole, then renamed, so the launcher never reads half a file.
+  writeResults(run, results);
+}
+
+/** Written whole, then renamed, so the launcher never reads half a file. */
+function writeResults(run: RunFile, results: unknown): void {
   fs.writeFileSync(`${run.resultsFile}.tmp`, JSON.stringify(results));
   fs.renameSync(`${run.resultsFile}.tmp`, run.resultsFile);
 }

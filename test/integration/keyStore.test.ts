@@ -1,0 +1,85 @@
+// The key store on VS Code's real SecretStorage (the runner extension's own, so Avala's keys
+// are not touched): many keys, concurrent adds, two stores as two windows, change events.
+import * as assert from 'node:assert/strict';
+import { KeyStore, INDEX_SECRET } from '../../src/core/keyStore';
+import { eventually, runnerContext } from './support';
+
+const BASE = 'https://api.avala.ai/api/v1';
+const key = (n: number) => `avk_${n.toString(16).padStart(40, 'c')}`;
+
+describe('KeyStore on VS Code SecretStorage', function () {
+  this.timeout(60_000);
+  const stores: KeyStore[] = [];
+
+  function open(): KeyStore {
+    const context = runnerContext();
+    const store = new KeyStore(context.secrets, context.workspaceState, context.globalState);
+    stores.push(store);
+    return store;
+  }
+
+  afterEach(async () => {
+    const context = runnerContext();
+    const store = open();
+    await store.ready;
+    for (const meta of store.list()) {
+      await store.remove(meta.id);
+    }
+    await context.secrets.delete(INDEX_SECRET);
+    for (const s of stores.splice(0)) {
+      s.dispose();
+    }
+  });
+
+  it('holds 60 keys, each value readable back, none in the mementos', async () => {
+    const store = open();
+    await store.ready;
+    for (let i = 0; i < 60; i++) {
+      await store.add({ value: key(i), label: `k${i}`, environment: 'development', baseUrl: BASE, source: 'login' });
+    }
+    assert.equal(store.list().length, 60);
+    for (const meta of store.list()) {
+      const n = Number(meta.label.slice(1));
+      assert.equal(await store.getValue(meta.id), key(n));
+    }
+    const context = runnerContext();
+    const mementos = JSON.stringify([...context.globalState.keys(), ...context.globalState.keys().map((k) => context.globalState.get(k)), ...context.workspaceState.keys().map((k) => context.workspaceState.get(k))]);
+    assert.ok(!mementos.includes(key(0).slice(4)), 'no key value in global or workspace state');
+  });
+
+  it('loses no key when 20 adds run at once', async () => {
+    const store = open();
+    await store.ready;
+    await Promise.all(Array.from({ length: 20 }, (_, i) => store.add({ value: key(100 + i), label: `c${i}`, environment: 'staging', baseUrl: BASE, source: 'login' })));
+    assert.equal(store.list().length, 20);
+    const fresh = open();
+    await fresh.ready;
+    assert.equal(fresh.list().length, 20, 'a store opened afterwards reads all 20 from SecretStorage');
+  });
+
+  it('a second store over the same secrets sees adds and removals through onDidChange', async () => {
+    const a = open();
+    const b = open();
+    await Promise.all([a.ready, b.ready]);
+    let changes = 0;
+    b.onDidChange(() => changes++);
+    const { meta } = await a.add({ value: key(500), label: 'from-a', environment: 'production', baseUrl: BASE, source: 'login' });
+    await eventually(() => b.get(meta.id), 'store b to see the key added by store a');
+    assert.ok(changes >= 1);
+    await a.remove(meta.id);
+    await eventually(() => b.get(meta.id) === undefined, 'store b to see the removal');
+  });
+
+  it('two stores adding at the same time keep both keys', async () => {
+    const a = open();
+    const b = open();
+    await Promise.all([a.ready, b.ready]);
+    for (let round = 0; round < 5; round++) {
+      await Promise.all([
+        a.add({ value: key(600 + round), label: `a${round}`, environment: 'development', baseUrl: BASE, source: 'login' }),
+        b.add({ value: key(700 + round), label: `b${round}`, environment: 'development', baseUrl: BASE, source: 'login' }),
+      ]);
+    }
+    await eventually(() => a.list().length === 10 && b.list().length === 10, 'both stores to hold all 10 keys', 20_000);
+  });
+});
