@@ -1,6 +1,23 @@
-import { AvalaClient } from './core/client';
 import type { AvalaSettings } from './config';
+import type { AvalaClient } from './core/client';
 import type { Log } from './log';
+
+type ClientModule = typeof import('./core/client');
+let clientModule: ClientModule | undefined;
+
+/**
+ * The client, its response classification and undici behind it load on the first request,
+ * never at activation: esbuild keeps them in chunks of their own (see LAZY in esbuild.mjs).
+ */
+function loadClient(): ClientModule {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  return (clientModule ??= require('./core/client') as ClientModule);
+}
+
+/** Closes the shared connections, if a request ever opened one (on deactivate). */
+export function closeConnections(): Promise<void> {
+  return clientModule?.closeSharedTransports() ?? Promise.resolve();
+}
 
 /**
  * Hands out API clients with the user's current settings. A key's client is always for
@@ -15,7 +32,7 @@ export class AvalaApi {
   /** A client for `baseUrl` (default: the configured one). Throws `insecureUrl` for a refused URL. */
   client(baseUrl?: string): AvalaClient {
     const settings = this.settings();
-    return new AvalaClient({
+    return new (loadClient().AvalaClient)({
       baseUrl: baseUrl ?? settings.apiBaseUrl,
       allowInsecureLoopback: settings.allowInsecureLoopback,
       timeoutMs: settings.timeoutMs,

@@ -1,13 +1,14 @@
 // The composition root: builds the few services and hands each feature what it needs.
 import * as vscode from 'vscode';
-import { AvalaApi } from './api';
+import { AvalaApi, closeConnections } from './api';
 import { Settings } from './config';
-import { closeSharedTransports } from './core/client';
 import { KeyStore } from './core/keyStore';
 import { registerEcosystem } from './ecosystem/register';
 import { registerInjection } from './inject/register';
-import { KeyCommands } from './keys/keyCommands';
+import type { KeyCommands } from './keys/keyCommands';
 import { KeysTree } from './keys/keysTree';
+import { registerKeyCommands } from './keys/register';
+import { lazyInstance } from './lazy';
 import { Log } from './log';
 import { registerSecurity } from './security/register';
 import { registerValidation } from './validation/register';
@@ -20,8 +21,13 @@ export function activate(context: vscode.ExtensionContext): void {
   const api = new AvalaApi(() => settings.current, log);
   const validator = new KeyValidator(store, api, log);
   const tree = new KeysTree(store, settings, validator);
-  const commands = new KeyCommands({ store, api, settings, log, reveal: (id) => tree.reveal(id) });
-  context.subscriptions.push(log, settings, store, validator, tree, ...commands.register(), vscode.commands.registerCommand('avala.refreshKeys', () => tree.refresh()));
+  // The sign-up, log-in and import flows load when first used, not at startup.
+  const commands = lazyInstance<KeyCommands>(() => {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const { KeyCommands } = require('./keys/keyCommands') as typeof import('./keys/keyCommands');
+    return new KeyCommands({ store, api, settings, log, reveal: (id) => tree.reveal(id) });
+  });
+  context.subscriptions.push(log, settings, store, validator, tree, ...registerKeyCommands(commands), vscode.commands.registerCommand('avala.refreshKeys', () => tree.refresh()));
 
   const services = { context, log, settings, store, api, validator, commands };
   context.subscriptions.push(...registerValidation(services), ...registerInjection(services));
@@ -38,5 +44,5 @@ export function activate(context: vscode.ExtensionContext): void {
 }
 
 export function deactivate(): Promise<void> {
-  return closeSharedTransports();
+  return closeConnections();
 }

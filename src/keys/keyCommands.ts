@@ -24,7 +24,7 @@ export interface KeyCommandDeps {
 }
 
 /** Something a tree item or a command argument can carry. */
-type KeyArg = string | { keyId?: string; id?: string } | undefined;
+export type KeyArg = string | { keyId?: string; id?: string } | undefined;
 
 function idOf(arg: KeyArg): string | undefined {
   if (typeof arg === 'string') {
@@ -37,26 +37,13 @@ function errorText(error: unknown): string {
   return redact(error instanceof Error ? error.message : String(error));
 }
 
-/** Sign up, log in, import, switch, remove, rename, copy, Mission Control. */
+/**
+ * Sign up, log in, import, switch, remove, rename, copy, Mission Control. The largest part of
+ * the extension and none of it runs at startup: it is a lazy chunk (see esbuild.mjs), and
+ * `registerKeyCommands` (./register) registers its commands.
+ */
 export class KeyCommands {
   constructor(private readonly deps: KeyCommandDeps) {}
-
-  register(): vscode.Disposable[] {
-    const c = (id: string, fn: (...args: never[]) => unknown) => vscode.commands.registerCommand(id, fn);
-    return [
-      c('avala.signUp', () => this.signUp()),
-      c('avala.login', (key?: string) => this.logIn(typeof key === 'string' ? key : undefined)),
-      c('avala.importFromEnvironment', () => this.importFromEnvironment()),
-      c('avala.switchKey', (arg?: KeyArg) => this.switchKey(arg)),
-      c('avala.setActiveKey', (arg?: KeyArg) => this.switchKey(arg)),
-      c('avala.removeKey', (arg?: KeyArg) => this.removeKey(arg)),
-      c('avala.renameKey', (arg?: KeyArg) => this.renameKey(arg)),
-      c('avala.copyKey', (arg?: KeyArg) => this.copyKey(arg)),
-      c('avala.copySelectedKey', (arg?: KeyArg) => this.copyKey(arg)),
-      c('avala.openMissionControl', () => this.openMissionControl()),
-      c('avala.openKeyInMissionControl', () => this.openMissionControl()),
-    ];
-  }
 
   // ---- Sign up -------------------------------------------------------------------
 
@@ -106,7 +93,7 @@ export class KeyCommands {
         this.deps.log.info(`Signed up at ${client.host}; stored key "${meta.label}" (${meta.masked}) and made it active.`);
         const waitlist = result.user.inWaitlist ? ' Your account is on the waitlist.' : '';
         void vscode.window.showInformationMessage(
-          `Welcome to Avala, ${result.user.firstName || result.user.email}! Your API key is stored in VS Code's secret storage as "${meta.label}" and is now the active key.${waitlist}`,
+          redact(`Welcome to Avala, ${result.user.firstName || result.user.email}! Your API key is stored in VS Code's secret storage as "${meta.label}" and is now the active key.${waitlist}`),
           'Show Keys',
         ).then((a) => (a ? this.deps.reveal(meta.id) : undefined));
         return meta;
