@@ -1,5 +1,5 @@
 import type { AvalaSettings } from './config';
-import type { AvalaClient } from './core/client';
+import type { AvalaClient, RequestLogEntry } from './core/client';
 import type { Log } from './log';
 
 type ClientModule = typeof import('./core/client');
@@ -24,6 +24,9 @@ export function closeConnections(): Promise<void> {
  * the base URL that key was stored for, so a key never travels to another host.
  */
 export class AvalaApi {
+  /** The last client handed out: a check every few minutes need not build one each time. */
+  private last: { key: string; client: AvalaClient } | undefined;
+
   constructor(
     private readonly settings: () => AvalaSettings,
     private readonly log: Log,
@@ -32,19 +35,21 @@ export class AvalaApi {
   /** A client for `baseUrl` (default: the configured one). Throws `insecureUrl` for a refused URL. */
   client(baseUrl?: string): AvalaClient {
     const settings = this.settings();
-    return new (loadClient().AvalaClient)({
-      baseUrl: baseUrl ?? settings.apiBaseUrl,
-      allowInsecureLoopback: settings.allowInsecureLoopback,
-      timeoutMs: settings.timeoutMs,
-      onRequest: (entry) => {
-        const status = entry.status === undefined ? 'no answer' : `HTTP ${entry.status}`;
-        const line = `${entry.method} ${entry.host}${entry.path} → ${status}, ${entry.outcome} (${entry.durationMs} ms)`;
-        if (entry.outcome === 'ok') {
-          this.log.info(line);
-        } else {
-          this.log.warn(line);
-        }
-      },
-    });
+    const options = { baseUrl: baseUrl ?? settings.apiBaseUrl, allowInsecureLoopback: settings.allowInsecureLoopback, timeoutMs: settings.timeoutMs };
+    const key = `${options.baseUrl} ${options.allowInsecureLoopback} ${options.timeoutMs}`;
+    if (this.last?.key !== key) {
+      this.last = { key, client: new (loadClient().AvalaClient)({ ...options, onRequest: (entry) => this.logRequest(entry) }) };
+    }
+    return this.last.client;
+  }
+
+  private logRequest(entry: RequestLogEntry): void {
+    const status = entry.status === undefined ? 'no answer' : `HTTP ${entry.status}`;
+    const line = `${entry.method} ${entry.host}${entry.path} → ${status}, ${entry.outcome} (${entry.durationMs} ms)`;
+    if (entry.outcome === 'ok') {
+      this.log.info(line);
+    } else {
+      this.log.warn(line);
+    }
   }
 }

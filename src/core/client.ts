@@ -135,7 +135,7 @@ export class AvalaClient {
     let raw;
     try {
       const transport = this.options.transport ?? sharedTransport(this.timeoutMs);
-      raw = await transport.send({ method, url: url.toString(), headers, body, timeoutMs: this.timeoutMs, maxBytes: this.maxBytes });
+      raw = await transport.send({ method, url, headers, body, timeoutMs: this.timeoutMs, maxBytes: this.maxBytes });
     } catch (error) {
       const typed = error instanceof AvalaApiError ? error : new AvalaApiError('network', `The Avala API at ${url.host} could not be reached.`, { cause: error });
       log(typed.reason, typed.status);
