@@ -24,8 +24,8 @@ export function closeConnections(): Promise<void> {
  * the base URL that key was stored for, so a key never travels to another host.
  */
 export class AvalaApi {
-  /** The last client handed out: a check every few minutes need not build one each time. */
-  private last: { key: string; client: AvalaClient } | undefined;
+  /** The last client handed out, and what it was made for: each check need not build one. */
+  private last: { baseUrl: string; allowInsecureLoopback: boolean; timeoutMs: number; client: AvalaClient } | undefined;
 
   constructor(
     private readonly settings: () => AvalaSettings,
@@ -34,13 +34,15 @@ export class AvalaApi {
 
   /** A client for `baseUrl` (default: the configured one). Throws `insecureUrl` for a refused URL. */
   client(baseUrl?: string): AvalaClient {
-    const settings = this.settings();
-    const options = { baseUrl: baseUrl ?? settings.apiBaseUrl, allowInsecureLoopback: settings.allowInsecureLoopback, timeoutMs: settings.timeoutMs };
-    const key = `${options.baseUrl} ${options.allowInsecureLoopback} ${options.timeoutMs}`;
-    if (this.last?.key !== key) {
-      this.last = { key, client: new (loadClient().AvalaClient)({ ...options, onRequest: (entry) => this.logRequest(entry) }) };
+    const { apiBaseUrl, allowInsecureLoopback, timeoutMs } = this.settings();
+    const url = baseUrl ?? apiBaseUrl;
+    const last = this.last;
+    if (last && last.baseUrl === url && last.allowInsecureLoopback === allowInsecureLoopback && last.timeoutMs === timeoutMs) {
+      return last.client;
     }
-    return this.last.client;
+    const client = new (loadClient().AvalaClient)({ baseUrl: url, allowInsecureLoopback, timeoutMs, onRequest: (entry) => this.logRequest(entry) });
+    this.last = { baseUrl: url, allowInsecureLoopback, timeoutMs, client };
+    return client;
   }
 
   private logRequest(entry: RequestLogEntry): void {
