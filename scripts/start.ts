@@ -76,8 +76,6 @@ async function main(): Promise<void> {
     extensions: [vsix],
     userDataDir: path.join(demoDir, 'user-data'),
     extensionsDir: path.join(demoDir, 'extensions'),
-    // A person gets every built-in (git, TypeScript, …), unlike a test run.
-    skipBuiltinExtensions: [],
     settings: { ...readSettings(path.join(demoDir, 'user-data', 'User', 'settings.json')), ...settings },
   });
   let stopping = false;

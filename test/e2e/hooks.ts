@@ -123,11 +123,29 @@ export async function openSession(options: SessionOptions = {}): Promise<Session
     reported.add(opened);
     return opened;
   } catch (error) {
-    await (await browserStarting.catch(() => undefined))?.close();
+    const browser = await browserStarting.catch(() => undefined);
+    if (browser && vscode) {
+      await saveFailureReport('session startup', [{ page: browser.page, vscode }]);
+    }
+    await browser?.close();
     await vscode?.stop();
     removeTempDir(work);
     throw error;
   }
+}
+
+/** Saves a screenshot and the extension's logs of each target into test-results/<title>/. */
+async function saveFailureReport(title: string, targets: Iterable<Pick<Session, 'page' | 'vscode'>>): Promise<void> {
+  const list = [...targets];
+  const dir = path.join(resultsDir, safeName(title));
+  fs.mkdirSync(dir, { recursive: true });
+  for (const [index, target] of list.entries()) {
+    const suffix = list.length > 1 ? `-${index + 1}` : '';
+    await target.page.screenshot({ path: path.join(dir, `screenshot${suffix}.png`), timeout: 15_000 }).catch(() => undefined);
+    fs.writeFileSync(path.join(dir, `remoteexthost${suffix}.log`), target.vscode.extensionHostLog());
+    fs.writeFileSync(path.join(dir, `avala${suffix}.log`), target.vscode.avalaLog() ?? '(no Avala output channel log yet)\n');
+  }
+  console.log(`      screenshot and logs: ${path.relative(process.cwd(), dir)}/`);
 }
 
 export const mochaHooks = {
@@ -143,16 +161,7 @@ export const mochaHooks = {
       return;
     }
     this.timeout(60_000);
-    const dir = path.join(resultsDir, safeName(test.fullTitle()));
-    fs.mkdirSync(dir, { recursive: true });
-    let index = 0;
-    for (const open of reported) {
-      const suffix = reported.size > 1 ? `-${++index}` : '';
-      await open.page.screenshot({ path: path.join(dir, `screenshot${suffix}.png`), timeout: 15_000 }).catch(() => undefined);
-      fs.writeFileSync(path.join(dir, `remoteexthost${suffix}.log`), open.vscode.extensionHostLog());
-      fs.writeFileSync(path.join(dir, `avala${suffix}.log`), open.vscode.avalaLog() ?? '(no Avala output channel log yet)\n');
-    }
-    console.log(`      screenshot and logs: ${path.relative(process.cwd(), dir)}/`);
+    await saveFailureReport(test.fullTitle(), reported);
   },
 
   async afterAll(this: Mocha.Context): Promise<void> {

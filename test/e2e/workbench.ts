@@ -8,9 +8,11 @@ import { STARTUP_TIMEOUT_MS } from '../harness/vscode';
 
 export { STARTUP_TIMEOUT_MS };
 
-/** How long a single UI step may take; the machine may be busy, so be generous. */
-// Generous: every wait is on a condition, so this only costs time when something is broken,
-// and a loaded 2-core machine can take tens of seconds to start a shell.
+/**
+ * How long a single UI step may take. Generous: every wait is on a condition, so this only
+ * costs time when something is broken, and a loaded two-core machine can take tens of
+ * seconds to start a shell.
+ */
 export const UI_TIMEOUT_MS = 45_000;
 
 export type TextMatch = string | RegExp;
@@ -191,7 +193,11 @@ export async function waitForTerminalText(page: Page, match: TextMatch, timeoutM
   }
 }
 
-/** Waits for a file to exist with content (written by a terminal command) and returns it. */
+/**
+ * Waits for a file to exist with content (written by a terminal command) and returns it.
+ * Content is read as soon as it is there: for more than one short write, have the command
+ * write elsewhere and `mv` the file into place.
+ */
 export async function waitForFile(file: string, timeoutMs = 2 * UI_TIMEOUT_MS): Promise<string> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
