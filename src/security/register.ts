@@ -9,7 +9,7 @@ import { SettingsGuard } from './settingsGuard';
 /** Settings a workspace cannot abuse, and hard-coded key detection with its quick fixes. */
 export function registerSecurity(services: Services): vscode.Disposable[] {
   const { context, store, settings, log, commands } = services;
-  const gitIgnored = new GitIgnoredFiles();
+  const gitIgnored = new GitIgnoredFiles(log);
   const ignored = new IgnoredKeyFiles(context.workspaceState);
   const detection = { enabled: () => vscode.workspace.getConfiguration('avala').get<boolean>('security.detectHardcodedKeys', true) };
   const diagnostics = new HardcodedKeyDiagnostics(store, gitIgnored, ignored, detection, log);
