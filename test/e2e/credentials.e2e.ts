@@ -3,19 +3,7 @@
 import * as assert from 'node:assert/strict';
 import type { Page } from 'playwright-core';
 import { emulator, openSession, type Session } from './hooks';
-import {
-  fillInput,
-  inputMessage,
-  openViewContainer,
-  pickQuickItem,
-  quickInput,
-  runCommand,
-  screenshot,
-  treeItem,
-  view,
-  waitForNotification,
-  UI_TIMEOUT_MS,
-} from './workbench';
+import { fillInput, inputMessage, openViewContainer, pickQuickItem, quickInput, runCommand, screenshot, treeItem, view, waitForNotification, UI_TIMEOUT_MS, dismissNotifications } from './workbench';
 
 const PASSWORD = 'Correct-Horse-9';
 const stamp = Date.now().toString(36);
@@ -28,19 +16,6 @@ async function keysView(page: Page) {
   return keys;
 }
 
-async function dismissNotifications(page: Page): Promise<void> {
-  await page.keyboard.press('Escape');
-  const toasts = page.locator('.notifications-toasts .notification-toast');
-  for (let i = 0; i < 10 && (await toasts.count()) > 0; i++) {
-    await toasts.first().hover();
-    const close = toasts.first().locator('.codicon-notifications-clear, .codicon-close').first();
-    if (await close.isVisible()) {
-      await close.click();
-    } else {
-      break;
-    }
-  }
-}
 
 describe('Credentials: sign up, log in, switch, remove', function () {
   let s: Session;

@@ -6,24 +6,10 @@ import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { Page } from 'playwright-core';
-import type { VSCodeInstance } from '../harness';
 import type { EmulatorKey } from '../emulator/emulator';
 import { testSettings, waitFor, writeUserSettings } from '../harness';
 import { emulator, openSession, type Session } from './hooks';
-import {
-  clickNotificationButton,
-  fillInput,
-  openTerminalAndRun,
-  openViewContainer,
-  pickQuickItem,
-  runCommand,
-  screenshot,
-  terminalText,
-  view,
-  waitForFile,
-  waitForNotification,
-  UI_TIMEOUT_MS,
-} from './workbench';
+import { clickNotificationButton, fillInput, openTerminalAndRun, openViewContainer, pickQuickItem, runCommand, screenshot, terminalText, view, waitForFile, waitForNotification, UI_TIMEOUT_MS, dismissNotifications, avalaActivated } from './workbench';
 
 /** A script run in a terminal or under the debugger on a busy 2-core machine. */
 const RUN_TIMEOUT_MS = 90_000;
@@ -84,15 +70,7 @@ async function startDebugging(page: Page, configuration: string): Promise<void> 
   await pickQuickItem(page, configuration);
 }
 
-async function dismissNotifications(page: Page): Promise<void> {
-  await runCommand(page, 'Notifications: Clear All Notifications').catch(() => undefined);
-  await page.keyboard.press('Escape');
-}
 
-/** Commands are only in the palette once the extension host has started; a busy machine takes a while. */
-async function activated(vscode: VSCodeInstance): Promise<void> {
-  await waitFor(() => (vscode.avalaLog() ?? '').includes('Avala activated'), { description: 'Avala to activate', timeoutMs: 120_000 });
-}
 
 function assertNoKeyIn(text: string, keys: EmulatorKey[], where: string): void {
   for (const key of keys) {
@@ -108,7 +86,7 @@ describe('Keys in terminals, debug sessions and tasks', function () {
   before(async function () {
     this.timeout(240_000);
     s = await openSession();
-    await activated(s.vscode);
+    await avalaActivated(s.vscode);
     dev = emulator().createKey({ name: 'inject-dev' });
     ci = emulator().createKey({ name: 'inject-ci', scopes: ['datasets.read'] });
   });
@@ -199,7 +177,7 @@ describe('Keys in Restricted Mode', function () {
   before(async function () {
     this.timeout(240_000);
     s = await openSession({ trust: false });
-    await activated(s.vscode);
+    await avalaActivated(s.vscode);
   });
   after(async () => {
     await s?.close();
@@ -233,7 +211,7 @@ describe('Keys per folder in a multi-root workspace', function () {
   before(async function () {
     this.timeout(240_000);
     s = await openSession();
-    await activated(s.vscode);
+    await avalaActivated(s.vscode);
     // A second folder beside the sample one, and a workspace file naming both.
     second = path.join(path.dirname(s.workspace), 'second-folder');
     fs.cpSync(path.join(s.workspace, 'scripts'), path.join(second, 'scripts'), { recursive: true });

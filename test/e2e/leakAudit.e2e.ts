@@ -6,12 +6,11 @@ import * as assert from 'node:assert/strict';
 import { createDecipheriv } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import type { Page } from 'playwright-core';
 import type { EmulatorKey } from '../emulator/emulator';
 import { removeTempDir, waitFor } from '../harness';
 import { emulator, openSession, type Session } from './hooks';
 import { fileSources, filesUnder, searchLeaks, textSources, type Canary } from './leakSearch';
-import { fillInput, openTerminalAndRun, pickQuickItem, runCommand, screenshot, waitForFile, waitForNotification } from './workbench';
+import { fillInput, openTerminalAndRun, pickQuickItem, runCommand, screenshot, waitForFile, waitForNotification, dismissNotifications } from './workbench';
 
 const PASSWORD = `Canary-Pa55-${Date.now().toString(36)}-word`;
 const EMAIL = `leak-audit-${Date.now().toString(36)}@acme.com`;
@@ -35,10 +34,6 @@ function decryptWebSecrets(sealed: string, serverHalf: Buffer): string {
   return Buffer.concat([decipher.update(body), decipher.final()]).toString('utf8');
 }
 
-async function dismissNotifications(page: Page): Promise<void> {
-  await runCommand(page, 'Notifications: Clear All Notifications').catch(() => undefined);
-  await page.keyboard.press('Escape');
-}
 
 describe('Leak audit of a whole session', function () {
   this.timeout(15 * 60_000);

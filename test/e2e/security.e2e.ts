@@ -7,22 +7,15 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { Locator, Page } from 'playwright-core';
 import type { EmulatorKey } from '../emulator/emulator';
-import { SKIPPED_BUILTIN_EXTENSIONS, testSettings, waitFor, writeUserSettings, type VSCodeInstance } from '../harness';
+import { testSettings, waitFor, writeUserSettings } from '../harness';
 import { emulator, openSession, type Session } from './hooks';
-import { fillInput, focusWorkbench, pickQuickItem, quickInput, quickItem, runCommand, screenshot, waitForNotification, UI_TIMEOUT_MS } from './workbench';
+import { fillInput, focusWorkbench, pickQuickItem, quickInput, quickItem, screenshot, waitForNotification, UI_TIMEOUT_MS, dismissNotifications, avalaActivated } from './workbench';
 
 const MOVE_TITLE = 'Store in Avala secret storage and use the environment variable';
 const IGNORE_TITLE = 'Ignore hard-coded Avala keys in this file';
 const RESTRICTED_TITLE = 'Store in Avala secret storage… (needs a trusted workspace)';
 
-async function activated(vscode: VSCodeInstance): Promise<void> {
-  await waitFor(() => (vscode.avalaLog() ?? '').includes('Avala activated'), { description: 'Avala to activate', timeoutMs: 120_000 });
-}
 
-async function dismissNotifications(page: Page): Promise<void> {
-  await runCommand(page, 'Notifications: Clear All Notifications').catch(() => undefined);
-  await page.keyboard.press('Escape');
-}
 
 function write(workspace: string, relative: string, text: string): string {
   const file = path.join(workspace, relative);
@@ -31,13 +24,17 @@ function write(workspace: string, relative: string, text: string): string {
   return file;
 }
 
-/** Opens a workspace file with Quick Open, as a person would, and waits for its editor tab. */
-async function openFile(page: Page, relative: string): Promise<void> {
+/**
+ * Opens a file with Quick Open, as a person would, and waits for its editor tab. Types the
+ * absolute path, which Quick Open resolves directly: its file search may not list a file
+ * written a moment ago, nor one that git ignores.
+ */
+async function openFile(page: Page, workspace: string, relative: string): Promise<void> {
   const name = path.basename(relative);
   await focusWorkbench(page);
   await page.keyboard.press('Control+P');
   await quickInput(page).waitFor({ state: 'visible', timeout: UI_TIMEOUT_MS });
-  await quickInput(page).locator('.quick-input-box input').fill(relative);
+  await quickInput(page).locator('.quick-input-box input').fill(path.join(workspace, relative));
   await quickItem(page, name).click({ timeout: UI_TIMEOUT_MS });
   await page.locator('.tab.active', { hasText: name }).waitFor({ timeout: UI_TIMEOUT_MS });
 }
@@ -72,9 +69,8 @@ describe('Security: workspace settings, hard-coded keys, key hosts', function ()
 
   before(async function () {
     this.timeout(240_000);
-    // With the git extension, which the harness leaves out by default: it decides what is ignored.
-    s = await openSession({ skipBuiltinExtensions: SKIPPED_BUILTIN_EXTENSIONS.filter((id) => id !== 'vscode.git' && id !== 'vscode.git-base') });
-    await activated(s.vscode);
+    s = await openSession();
+    await avalaActivated(s.vscode);
     key = emulator().createKey({ name: 'ci-pipeline', scopes: ['exports.create'] });
   });
   after(async () => {
@@ -103,7 +99,7 @@ describe('Security: workspace settings, hard-coded keys, key hosts', function ()
   it('a key written into a Python file is flagged, and the quick fix stores it and puts os.environ in its place', async () => {
     const { page, workspace, vscode } = s;
     const file = write(workspace, 'jobs/export.py', `"""Nightly export."""\nimport requests\n\nAVALA_API_KEY = "${key.key}"\n`);
-    await openFile(page, 'jobs/export.py');
+    await openFile(page, workspace, 'jobs/export.py');
     const row = await problem(page, /An Avala API key \(avk_…[0-9a-f]{4}\) is assigned to AVALA_API_KEY here/);
     assert.ok(!(await row.innerText()).includes(key.key.slice(4, 30)), 'the Problems panel does not show the key');
     await screenshot(page, 'security/02-problem-in-python-file');
@@ -127,7 +123,7 @@ describe('Security: workspace settings, hard-coded keys, key hosts', function ()
   it('the same key in a .env file is an Information that names the stored key', async () => {
     const { page, workspace } = s;
     write(workspace, '.env', `AVALA_API_KEY=${key.key}\n`);
-    await openFile(page, '.env');
+    await openFile(page, workspace, '.env');
     const row = await problem(page, /This is your key 'ci-pipeline'/);
     assert.match(await row.innerText(), /A \.env file is the lesser evil/);
     assert.match((await row.locator('.codicon-info, .codicon-warning').first().getAttribute('class')) ?? '', /codicon-info/, 'an Information, not a Warning');
@@ -139,7 +135,7 @@ describe('Security: workspace settings, hard-coded keys, key hosts', function ()
     execFileSync('git', ['init', '-q', workspace]);
     fs.appendFileSync(path.join(workspace, '.git', 'info', 'exclude'), 'private/\n');
     write(workspace, 'private/local_settings.py', 'AVALA_API_KEY = "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b"\n');
-    await openFile(page, 'private/local_settings.py');
+    await openFile(page, workspace, 'private/local_settings.py');
     // No .gitignore says so, only git: the row turns Information once git has found the repository.
     const row = await problem(page, /is assigned to AVALA_API_KEY here\. The file is ignored by git, the lesser evil/);
     assert.match((await row.locator('.codicon-info, .codicon-warning').first().getAttribute('class')) ?? '', /codicon-info/);
@@ -163,7 +159,7 @@ describe('Security in Restricted Mode', function () {
   before(async function () {
     this.timeout(240_000);
     s = await openSession({ trust: false });
-    await activated(s.vscode);
+    await avalaActivated(s.vscode);
   });
   after(async () => {
     await s?.close();
@@ -172,8 +168,9 @@ describe('Security in Restricted Mode', function () {
   it('keys are still flagged, but the quick fix only explains that the workspace must be trusted and edits nothing', async () => {
     const { page, workspace, vscode } = s;
     const hex = 'c0ffee'.repeat(6) + '1234';
-    const file = write(workspace, 'src/client.ts', `export const key = "avk_${hex}";\n`);
-    await openFile(page, 'src/client.ts');
+    // Python: no language server of its own here, so the Quick Fix menu waits for Avala alone.
+    const file = write(workspace, 'src/client.py', `key = "avk_${hex}"\n`);
+    await openFile(page, workspace, 'src/client.py');
     await problem(page, /An Avala API key \(avk_…1234\) is written into this file/);
     const menu = await openQuickFixes(page);
     assert.equal(await menu.getByText(MOVE_TITLE).count(), 0, 'no fix that edits the file is offered');
@@ -181,7 +178,7 @@ describe('Security in Restricted Mode', function () {
     await menu.getByText(RESTRICTED_TITLE).first().click();
     await waitForNotification(page, /Restricted Mode: Avala does not edit files until you trust this workspace\. Trust it, then run the quick fix again\./);
     await screenshot(page, 'security/09-restricted-explained');
-    assert.equal(fs.readFileSync(file, 'utf8'), `export const key = "avk_${hex}";\n`);
+    assert.equal(fs.readFileSync(file, 'utf8'), `key = "avk_${hex}"\n`);
     assert.doesNotMatch(vscode.avalaLog() ?? '', /Stored key|Replaced a hard-coded key/);
   });
 });

@@ -4,7 +4,8 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { Locator, Page } from 'playwright-core';
 import { resultsDir } from '../harness/paths';
-import { STARTUP_TIMEOUT_MS } from '../harness/vscode';
+import { STARTUP_TIMEOUT_MS, type VSCodeInstance } from '../harness/vscode';
+import { waitFor } from '../harness/wait';
 
 export { STARTUP_TIMEOUT_MS };
 
@@ -224,4 +225,18 @@ export async function screenshot(page: Page, name: string): Promise<string> {
 
 function escapeRegExp(text: string): string {
   return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
+
+/**
+ * Closes every notification (toasts and the notification center). Escape alone only hides the
+ * toasts: the notifications stay in the center, and a later one may then not show as a toast.
+ */
+export async function dismissNotifications(page: Page): Promise<void> {
+  await runCommand(page, 'Notifications: Clear All Notifications').catch(() => undefined);
+  await page.keyboard.press('Escape');
+}
+
+/** Waits until the Avala output channel says the extension activated (its commands are then in the palette). */
+export async function avalaActivated(vscode: Pick<VSCodeInstance, 'avalaLog'>): Promise<void> {
+  await waitFor(() => (vscode.avalaLog() ?? '').includes('Avala activated'), { description: 'Avala to activate', timeoutMs: 120_000 });
 }
