@@ -1,8 +1,9 @@
 // Issue 4 as a person sees it: sign up from an empty window, log in with good and bad keys,
-// switch between two keys, remove one. Runs in its own code-server so it starts empty.
+// switch between two keys, remove one. Runs in the window every run opens first (mocha loads
+// spec files in name order, so this is the first suite there), which starts with no key.
 import * as assert from 'node:assert/strict';
 import type { Page } from 'playwright-core';
-import { emulator, openSession, type Session } from './hooks';
+import { emulator, session, type Session } from './hooks';
 import { fillInput, inputMessage, openViewContainer, pickQuickItem, quickInput, runCommand, screenshot, treeItem, view, waitForNotification, UI_TIMEOUT_MS, dismissNotifications } from './workbench';
 
 const PASSWORD = 'Correct-Horse-9';
@@ -20,12 +21,8 @@ async function keysView(page: Page) {
 describe('Credentials: sign up, log in, switch, remove', function () {
   let s: Session;
 
-  before(async function () {
-    this.timeout(240_000);
-    s = await openSession();
-  });
-  after(async () => {
-    await s?.close();
+  before(() => {
+    s = session();
   });
   beforeEach(async () => {
     // Clean up what the previous test left (not in afterEach: the failure screenshot must show it).

@@ -8,14 +8,14 @@ import type { Locator, Page } from 'playwright-core';
 import { repoRoot } from '../harness/paths';
 import { emulator, openSession, type Session } from './hooks';
 import {
-  fillInput,
+  dialog,
+  logIn,
   focusWorkbench,
   openTerminalAndRun,
   openViewContainer,
   pickQuickItem,
   quickItem,
   runCommand,
-  screenshot,
   statusBarItem,
   treeItem,
   view,
@@ -24,8 +24,6 @@ import {
   STARTUP_TIMEOUT_MS,
   UI_TIMEOUT_MS,
 } from './workbench';
-
-const stamp = Date.now().toString(36);
 
 /**
  * Saves a screenshot under test-results/ecosystem/ (and into media/walkthrough/ when asked):
@@ -60,18 +58,6 @@ async function widenSideBar(page: Page, width: number): Promise<void> {
   await page.mouse.down();
   await page.mouse.move(box.x + width, y, { steps: 5 });
   await page.mouse.up();
-}
-
-async function logIn(page: Page, key: string, label: string, environment: string): Promise<void> {
-  await runCommand(page, 'Avala: Log In with API Key');
-  await fillInput(page, key, { prompt: 'Paste an Avala API key' });
-  await fillInput(page, label, { prompt: 'A label' });
-  await pickQuickItem(page, environment);
-  await waitForNotification(page, new RegExp(`Logged in with "${label}"`));
-}
-
-function dialog(page: Page, text: string | RegExp): Locator {
-  return page.locator('.monaco-dialog-box', { hasText: text });
 }
 
 describe('Ecosystem: walkthrough, Accounts menu, MCP key', function () {
@@ -171,36 +157,5 @@ describe('Ecosystem: walkthrough, Accounts menu, MCP key', function () {
     await warning.locator('.monaco-button', { hasText: 'Choose a Scoped Key' }).click();
     await pickQuickItem(page, scoped);
     await waitForNotification(page, `The Avala MCP server gets "${scoped}" from its next start.`);
-  });
-});
-
-describe('Ecosystem: Restricted Mode', function () {
-  let s: Session;
-
-  before(async function () {
-    this.timeout(240_000);
-    // AI features on: with them off, VS Code hides its MCP commands altogether.
-    s = await openSession({ trust: false, settings: { 'chat.disableAIFeatures': false } });
-  });
-  after(async () => {
-    await s?.close();
-  });
-
-  it('starting the Avala MCP server in Restricted Mode asks for trust first, and cancelling gives it no key', async () => {
-    const { page } = s;
-    const key = await emulator().createKey({ name: `restricted-${stamp}`, scopes: ['datasets.read'] });
-    await logIn(page, key.key, `restricted-${stamp}`, 'development');
-    await runCommand(page, 'MCP: List Servers');
-    await pickQuickItem(page, /^\s*Avala/);
-    await pickQuickItem(page, 'Start Server');
-    // VS Code asks before it starts any MCP server in Restricted Mode; Avala is never asked
-    // for a key unless the user trusts the folder (and would refuse while it is untrusted).
-    const trust = dialog(page, 'Do you trust the authors');
-    await trust.waitFor({ timeout: UI_TIMEOUT_MS });
-    await screenshot(page, 'ecosystem/restricted-mcp');
-    await trust.locator('.monaco-button', { hasText: 'Cancel' }).click();
-    await trust.waitFor({ state: 'hidden', timeout: UI_TIMEOUT_MS });
-    await statusBarItem(page, 'Restricted Mode').waitFor({ timeout: UI_TIMEOUT_MS });
-    assert.doesNotMatch(s.vscode.avalaLog() ?? '', /Starting the Avala MCP server/);
   });
 });

@@ -12,6 +12,7 @@ import type { Page } from 'playwright-core';
 import { startEmulator, type RunningEmulator } from '../emulator/emulator';
 import {
   extensionId,
+  installExtensions,
   launchBrowser,
   packageExtension,
   removeTempDir,
@@ -44,6 +45,8 @@ export interface SessionOptions extends Omit<Partial<StartVSCodeOptions>, 'folde
 
 let emulatorInstance: RunningEmulator | undefined;
 let vsix: string | undefined;
+/** The freshly packaged extension, installed once per run; each window gets a copy. */
+let installedExtensions: Promise<string> | undefined;
 let shared: Session | undefined;
 const openSessions = new Set<Session>();
 /** Pages whose screenshot and logs are saved when a test fails. */
@@ -80,23 +83,38 @@ export function session(): Session {
  * installed and pointed at the emulator. Close it in `after`.
  */
 export async function openSession(options: SessionOptions = {}): Promise<Session> {
+  const started = Date.now();
   const work = fs.mkdtempSync(path.join(os.tmpdir(), 'avala-e2e-'));
   trackTempDir(work);
   const workspace = path.join(work, 'sample-workspace');
   fs.cpSync(sampleWorkspace, workspace, { recursive: true });
   vsix ??= await packageExtension();
+  const packaged = vsix;
+  const plain = !options.extensions && !options.extraExtensions && !options.extensionsDir;
+  if (plain) {
+    installedExtensions ??= (async () => {
+      const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'avala-extensions-'));
+      trackTempDir(dir);
+      await installExtensions(dir, [packaged]);
+      return dir;
+    })();
+  }
+  const extensionsFrom = plain ? await installedExtensions : undefined;
   const browserStarting = launchBrowser();
   browserStarting.catch(() => undefined); // Awaited below; this only marks a failure as handled meanwhile.
   let vscode: VSCodeInstance | undefined;
   try {
     vscode = await startVSCode({
       extensions: [vsix],
+      extensionsFrom,
       ...options,
       folder: workspace,
       settings: { 'avala.apiBaseUrl': emulator().baseUrl, 'avala.allowInsecureLoopback': true, ...options.settings },
     });
     const browser = await browserStarting;
+    const workbenchStarted = Date.now();
     await openWorkbench(browser.page, vscode.url, workspace);
+    const workbenchMs = Date.now() - workbenchStarted;
     const instance = vscode;
     if (options.waitForActivation ?? true) {
       await waitFor(() => instance.extensionHostLog().includes(`_doActivateExtension ${extensionId},`), {
@@ -106,6 +124,11 @@ export async function openSession(options: SessionOptions = {}): Promise<Session
         intervalMs: 250,
       });
     }
+    const { installMs, serverMs } = instance.startup;
+    console.log(
+      `      (VS Code session ready in ${seconds(Date.now() - started)}: install ${seconds(installMs)}, ` +
+        `server ${seconds(serverMs)}, workbench ${seconds(workbenchMs)}, rest ${seconds(Date.now() - workbenchStarted - workbenchMs)})`,
+    );
     const opened: Session = {
       vscode: instance,
       browser,
@@ -170,8 +193,16 @@ export const mochaHooks = {
       await open.close();
     }
     await emulatorInstance?.close();
+    const extensions = await installedExtensions?.catch(() => undefined);
+    if (extensions) {
+      removeTempDir(extensions);
+    }
   },
 };
+
+function seconds(ms: number): string {
+  return `${(ms / 1000).toFixed(1)} s`;
+}
 
 function safeName(title: string): string {
   return title.replace(/[^a-zA-Z0-9 _-]+/g, '-').replace(/\s+/g, ' ').trim().slice(0, 100);

@@ -2,49 +2,38 @@
 // through their environment, and a script there calls the emulator with it. Results are
 // read from files the script writes (HTTP status and a short digest of the key, never the key).
 import * as assert from 'node:assert/strict';
-import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { Page } from 'playwright-core';
 import type { EmulatorKey } from '../emulator/emulator';
 import { testSettings, waitFor, writeUserSettings } from '../harness';
+import { callCommand, digest, readResult, RUN_TIMEOUT_MS } from './callResults';
 import { emulator, openSession, type Session } from './hooks';
-import { clickNotificationButton, fillInput, openTerminalAndRun, openViewContainer, pickQuickItem, runCommand, screenshot, terminalText, view, waitForFile, waitForNotification, UI_TIMEOUT_MS, dismissNotifications, avalaActivated } from './workbench';
+import {
+  avalaActivated,
+  clickNotificationButton,
+  dismissNotifications,
+  logIn,
+  openTerminalAndRun,
+  pickQuickItem,
+  runCommand,
+  screenshot,
+  terminalText,
+  waitForNotification,
+  UI_TIMEOUT_MS,
+} from './workbench';
 
-/** A script run in a terminal or under the debugger on a busy 2-core machine. */
-const RUN_TIMEOUT_MS = 90_000;
 const RELAUNCH_OFFER = /opened before the Avala key changed/;
 
-interface CallResult {
-  keySet: boolean;
-  keyDigest: string | null;
-  status: number | null;
-  error: string | null;
-}
-
-function digest(key: string): string {
-  return createHash('sha256').update(key).digest('hex').slice(0, 12);
-}
-
-async function readResult(workspace: string, name: string): Promise<CallResult> {
-  return JSON.parse(await waitForFile(path.join(workspace, '.results', name), RUN_TIMEOUT_MS)) as CallResult;
-}
-
-function callCommand(name: string): string {
-  return `node scripts/call-avala.mjs .results/${name}`;
-}
-
-async function logIn(page: Page, key: EmulatorKey, label: string): Promise<void> {
-  await runCommand(page, 'Avala: Log In with API Key');
-  await fillInput(page, key.key, { prompt: 'Paste an Avala API key' });
-  await fillInput(page, label, { prompt: 'A label' });
-  await pickQuickItem(page, 'development');
-  await waitForNotification(page, new RegExp(`Logged in with "${label}"`));
-}
+/**
+ * The terminal that is shown. Every terminal group keeps an `.active` wrapper, and a hidden
+ * group's stays in the page, so "active" alone can name a terminal nobody sees.
+ */
+const SHOWN_TERMINAL = '.terminal-wrapper.active >> visible=true';
 
 /** The text of the terminal that is shown. */
 async function activeTerminalText(page: Page): Promise<string> {
-  return (await page.locator('.terminal-wrapper.active .xterm-rows').innerText()).replace(/\u00a0/g, ' ');
+  return (await page.locator(`${SHOWN_TERMINAL} >> .xterm-rows`).innerText()).replace(/\u00a0/g, ' ');
 }
 
 /**
@@ -59,7 +48,7 @@ async function runInActiveTerminal(page: Page, command: string, gone?: string): 
     },
     { description: 'a fresh shell prompt in the terminal', timeoutMs: RUN_TIMEOUT_MS },
   );
-  await page.locator('.terminal-wrapper.active .xterm-screen').click();
+  await page.locator(`${SHOWN_TERMINAL} >> .xterm-screen`).click();
   await page.waitForFunction(`document.activeElement?.classList.contains('xterm-helper-textarea') === true`, undefined, { timeout: UI_TIMEOUT_MS });
   await page.keyboard.type(command);
   await page.keyboard.press('Enter');
@@ -99,7 +88,7 @@ describe('Keys in terminals, debug sessions and tasks', function () {
 
   it('a terminal opened after log in calls the emulator with the key in $AVALA_API_KEY', async () => {
     const { page, workspace } = s;
-    await logIn(page, dev, 'dev');
+    await logIn(page, dev.key, 'dev');
     await openTerminalAndRun(page, callCommand('terminal-dev.json'));
     const result = await readResult(workspace, 'terminal-dev.json');
     assert.deepEqual(result, { keySet: true, keyDigest: digest(dev.key), status: 200, error: null });
@@ -109,7 +98,7 @@ describe('Keys in terminals, debug sessions and tasks', function () {
 
   it('after switching keys, older terminals are offered a relaunch once and new terminals get the new key', async () => {
     const { page, workspace } = s;
-    await logIn(page, ci, 'ci');
+    await logIn(page, ci.key, 'ci');
     await waitForNotification(page, RELAUNCH_OFFER);
     await screenshot(page, 'injection/02-relaunch-offer');
     assert.equal(await page.locator('.notifications-toasts .notification-toast', { hasText: RELAUNCH_OFFER }).count(), 1, 'one offer for the change');
@@ -171,39 +160,6 @@ describe('Keys in terminals, debug sessions and tasks', function () {
   });
 });
 
-describe('Keys in Restricted Mode', function () {
-  let s: Session;
-
-  before(async function () {
-    this.timeout(240_000);
-    s = await openSession({ trust: false });
-    await avalaActivated(s.vscode);
-  });
-  after(async () => {
-    await s?.close();
-  });
-
-  it('terminals get no key until the workspace is trusted, and the Keys view says why', async () => {
-    const { page, workspace, vscode } = s;
-    const key = emulator().createKey({ name: 'restricted' });
-    await logIn(page, key, 'restricted');
-    await openViewContainer(page, 'Avala');
-    await view(page, 'Keys').getByText('Restricted Mode: keys are not put into terminals').waitFor({ timeout: UI_TIMEOUT_MS });
-    assert.match(vscode.avalaLog() ?? '', /New terminals get no key \(Restricted Mode\)\./);
-    assert.doesNotMatch(vscode.avalaLog() ?? '', /Terminal environment: set AVALA_API_KEY/);
-    await screenshot(page, 'injection/07-restricted-keys-view');
-    // VS Code itself asks for trust before it starts any terminal process here.
-    await runCommand(page, 'Terminal: Create New Terminal');
-    const dialog = page.locator('.monaco-dialog-box', { hasText: 'Do you trust the authors' });
-    await dialog.waitFor({ timeout: UI_TIMEOUT_MS });
-    await screenshot(page, 'injection/08-restricted-terminal-asks-for-trust');
-    await dialog.locator('.monaco-button', { hasText: 'Trust Folder & Continue' }).click();
-    await waitFor(() => /New terminals get the key "restricted"/.test(vscode.avalaLog() ?? ''), { description: 'the key to reach terminals once trusted', timeoutMs: UI_TIMEOUT_MS });
-    await openTerminalAndRun(page, callCommand('trusted.json'));
-    assert.deepEqual(await readResult(workspace, 'trusted.json'), { keySet: true, keyDigest: digest(key.key), status: 200, error: null });
-  });
-});
-
 describe('Keys per folder in a multi-root workspace', function () {
   let s: Session;
   let second: string;
@@ -230,8 +186,8 @@ describe('Keys per folder in a multi-root workspace', function () {
     const { page, workspace } = s;
     const dev = emulator().createKey({ name: 'multi-dev' });
     const ci = emulator().createKey({ name: 'multi-ci' });
-    await logIn(page, dev, 'dev');
-    await logIn(page, ci, 'ci');
+    await logIn(page, dev.key, 'dev');
+    await logIn(page, ci.key, 'ci');
     await runCommand(page, 'Avala: Set Active Key for Folder…');
     await pickQuickItem(page, 'sample-workspace');
     await pickQuickItem(page, 'dev');

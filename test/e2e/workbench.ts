@@ -240,3 +240,72 @@ export async function dismissNotifications(page: Page): Promise<void> {
 export async function avalaActivated(vscode: Pick<VSCodeInstance, 'avalaLog'>): Promise<void> {
   await waitFor(() => (vscode.avalaLog() ?? '').includes('Avala activated'), { description: 'Avala to activate', timeoutMs: 120_000 });
 }
+
+/** "Avala: Log In with API Key" with a label and an environment, until it says it logged in. */
+export async function logIn(page: Page, key: string, label: string, environment = 'development'): Promise<void> {
+  await runCommand(page, 'Avala: Log In with API Key');
+  await fillInput(page, key, { prompt: 'Paste an Avala API key' });
+  await fillInput(page, label, { prompt: 'A label' });
+  await pickQuickItem(page, environment);
+  await waitForNotification(page, new RegExp(`Logged in with "${escapeRegExp(label)}"`));
+}
+
+/** A modal dialog of the workbench containing `text`. */
+export function dialog(page: Page, text: TextMatch): Locator {
+  return page.locator('.monaco-dialog-box', { hasText: text });
+}
+
+/** Writes a file into the workspace (creating its folders) and returns its path. */
+export function writeWorkspaceFile(workspace: string, relative: string, text: string): string {
+  const file = path.join(workspace, relative);
+  fs.mkdirSync(path.dirname(file), { recursive: true });
+  fs.writeFileSync(file, text);
+  return file;
+}
+
+/**
+ * Opens a file with Quick Open, as a person would, and waits for its editor tab. Types the
+ * absolute path, which Quick Open resolves directly: its file search may not list a file
+ * written a moment ago, nor one that git ignores.
+ */
+export async function openFile(page: Page, workspace: string, relative: string): Promise<void> {
+  const name = path.basename(relative);
+  await focusWorkbench(page);
+  await page.keyboard.press('Control+P');
+  await quickInput(page).waitFor({ state: 'visible', timeout: UI_TIMEOUT_MS });
+  await quickInput(page).locator('.quick-input-box input').fill(path.join(workspace, relative));
+  await quickItem(page, name).click({ timeout: UI_TIMEOUT_MS });
+  await page.locator('.tab.active', { hasText: name }).waitFor({ timeout: UI_TIMEOUT_MS });
+}
+
+/** The Problems panel's row for the diagnostic containing `text` (opening the panel if needed). */
+export async function problem(page: Page, text: TextMatch): Promise<Locator> {
+  const panel = page.locator('.markers-panel');
+  if (!(await panel.isVisible())) {
+    await focusWorkbench(page);
+    await page.keyboard.press('Control+Shift+M');
+  }
+  const row = panel.locator('.monaco-list-row', { hasText: text }).first();
+  await row.waitFor({ timeout: UI_TIMEOUT_MS });
+  return row;
+}
+
+/** Avala's quick fixes for a hard-coded key, as the Quick Fix menu lists them. */
+export const MOVE_TITLE = 'Store in Avala secret storage and use the environment variable';
+export const IGNORE_TITLE = 'Ignore hard-coded Avala keys in this file';
+export const RESTRICTED_TITLE = 'Store in Avala secret storage… (needs a trusted workspace)';
+
+/**
+ * Moves the cursor to the next problem in the editor and opens the Quick Fix menu there, once
+ * it lists `expected`.
+ */
+export async function openQuickFixes(page: Page, expected: string): Promise<Locator> {
+  await page.locator('.editor-instance .monaco-editor .view-lines').first().click();
+  await page.keyboard.press('F8');
+  await page.locator('.marker-widget').waitFor({ timeout: UI_TIMEOUT_MS });
+  await page.keyboard.press('Escape');
+  await page.keyboard.press('Control+.');
+  const menu = page.locator('.action-widget');
+  await menu.getByText(expected).first().waitFor({ timeout: UI_TIMEOUT_MS });
+  return menu;
+}

@@ -2,6 +2,7 @@ import * as fs from 'node:fs';
 import * as net from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { ensureCodeServer } from './install';
 import { extensionVsix } from './paths';
 import { removeTempDir, runToCompletion, spawnGroup, trackTempDir, untrackTempDir, type GroupProcess } from './processes';
@@ -32,6 +33,11 @@ export interface StartVSCodeOptions {
   userDataDir?: string;
   /** A persistent extensions dir (never deleted); a fresh temporary one by default. */
   extensionsDir?: string;
+  /**
+   * A folder {@link installExtensions} filled: copied into the fresh extensions dir instead of
+   * installing `extensions` again (a `--install-extension` run costs 2–4 s per window here).
+   */
+  extensionsFrom?: string;
   /** Extra environment for code-server (and so the extension host and terminals). */
   env?: Record<string, string>;
   /**
@@ -59,6 +65,8 @@ export interface VSCodeInstance {
   extensionHostLog(): string;
   /** The "Avala" output channel's log file contents, if the extension has written one. */
   avalaLog(): string | undefined;
+  /** Milliseconds spent installing the extensions and waiting for code-server to answer. */
+  startup: { installMs: number; serverMs: number };
   /** Kills code-server's process group and removes the temporary folders. */
   stop(): Promise<void>;
 }
@@ -127,15 +135,15 @@ export async function startVSCode(options: StartVSCodeOptions): Promise<VSCodeIn
   }
   const common = ['--config', configFile, '--user-data-dir', userDataDir, '--extensions-dir', extensionsDir];
 
-  const extensions = [...(options.extensions ?? [extensionVsix]), ...(options.extraExtensions ?? [])];
-  if (extensions.length > 0) {
-    const args = [...common, ...extensions.flatMap((extension) => ['--install-extension', extension]), '--force'];
-    const result = await runToCompletion(install.codeServer, args, { env, timeoutMs: 120_000 });
-    if (result.code !== 0 || /Failed Installing|Error:/i.test(result.output)) {
-      throw new Error(`code-server --install-extension failed (exit ${result.code}):\n${result.output}`);
-    }
+  const installStarted = Date.now();
+  if (options.extensionsFrom) {
+    copyExtensions(options.extensionsFrom, extensionsDir);
+  } else {
+    const extensions = [...(options.extensions ?? [extensionVsix]), ...(options.extraExtensions ?? [])];
+    await installExtensions(extensionsDir, extensions, { args: ['--config', configFile, '--user-data-dir', userDataDir], env });
   }
-
+  const installMs = Date.now() - installStarted;
+  const serverStarted = Date.now();
   const port = options.port ?? (await freePort());
   const origin = `http://127.0.0.1:${port}`;
   const serverLog = path.join(root, 'code-server.log');
@@ -191,8 +199,66 @@ export async function startVSCode(options: StartVSCodeOptions): Promise<VSCodeIn
     process: server,
     extensionHostLog: () => extensionHostLog(userDataDir),
     avalaLog: () => avalaLog(userDataDir),
+    startup: { installMs, serverMs: Date.now() - serverStarted },
     stop: cleanup,
   };
+}
+
+/**
+ * Installs vsix files (or marketplace ids) into `extensionsDir` with code-server's own
+ * `--install-extension`. `args` are the window's `--config`/`--user-data-dir` arguments, when
+ * there is a window; without them a throwaway user-data folder is used.
+ */
+export async function installExtensions(
+  extensionsDir: string,
+  extensions: string[],
+  options: { args?: string[]; env?: NodeJS.ProcessEnv } = {},
+): Promise<void> {
+  if (extensions.length === 0) {
+    return;
+  }
+  const install = await ensureCodeServer();
+  fs.mkdirSync(extensionsDir, { recursive: true });
+  let scratch: string | undefined;
+  let common = options.args ?? [];
+  if (common.length === 0) {
+    scratch = fs.mkdtempSync(path.join(os.tmpdir(), 'avala-install-'));
+    trackTempDir(scratch);
+    const configFile = path.join(scratch, 'config.yaml');
+    fs.writeFileSync(configFile, '');
+    common = ['--config', configFile, '--user-data-dir', path.join(scratch, 'user-data')];
+  }
+  try {
+    const args = [...common, '--extensions-dir', extensionsDir, ...extensions.flatMap((extension) => ['--install-extension', extension]), '--force'];
+    const result = await runToCompletion(install.codeServer, args, { env: options.env ?? install.env, timeoutMs: 120_000 });
+    if (result.code !== 0 || /Failed Installing|Error:/i.test(result.output)) {
+      throw new Error(`code-server --install-extension failed (exit ${result.code}):\n${result.output}`);
+    }
+  } finally {
+    if (scratch) {
+      removeTempDir(scratch);
+    }
+  }
+}
+
+/**
+ * Copies an extensions folder that {@link installExtensions} filled, pointing the locations
+ * its `extensions.json` records at the copy.
+ */
+function copyExtensions(from: string, to: string): void {
+  fs.cpSync(from, to, { recursive: true });
+  const manifest = path.join(to, 'extensions.json');
+  if (!fs.existsSync(manifest)) {
+    return;
+  }
+  const entries = JSON.parse(fs.readFileSync(manifest, 'utf8')) as { relativeLocation?: string; location?: Record<string, unknown> }[];
+  for (const entry of entries) {
+    if (entry.relativeLocation) {
+      const dir = path.join(to, entry.relativeLocation);
+      entry.location = { $mid: 1, fsPath: dir, external: pathToFileURL(dir).href, path: dir, scheme: 'file' };
+    }
+  }
+  fs.writeFileSync(manifest, JSON.stringify(entries));
 }
 
 /** The workbench address for a folder, with readable slashes. */
