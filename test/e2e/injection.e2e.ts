@@ -48,9 +48,15 @@ async function runInActiveTerminal(page: Page, command: string, gone?: string): 
     },
     { description: 'a fresh shell prompt in the terminal', timeoutMs: RUN_TIMEOUT_MS },
   );
-  await page.locator(`${SHOWN_TERMINAL} >> .xterm-screen`).click();
+  // Near the prompt, on the wrapper: its .xterm-screen has been reported invisible (zero
+  // size) for 30 s while the terminal showed its prompt.
+  await page.locator(SHOWN_TERMINAL).first().click({ position: { x: 24, y: 8 } });
   await page.waitForFunction(`document.activeElement?.classList.contains('xterm-helper-textarea') === true`, undefined, { timeout: UI_TIMEOUT_MS });
   await page.keyboard.type(command);
+  // Enter only once the shell has echoed the command: then it went to this terminal.
+  // (Compared without whitespace: a long command wraps onto the next row.)
+  const squeeze = (text: string) => text.replace(/\s+/g, '');
+  await waitFor(async () => squeeze(await activeTerminalText(page)).includes(squeeze(command)), { description: `the terminal to echo "${command}"`, timeoutMs: UI_TIMEOUT_MS });
   await page.keyboard.press('Enter');
 }
 
