@@ -1,5 +1,7 @@
-// npm test — lint, unit, integration and e2e in sequence (a failure does not stop the rest),
-// then one line: "N passed, N failed". Lint counts as one test. Each suite's runner writes its
+// npm test — lint, unit, integration and e2e (a failure does not stop the rest), then one line:
+// "N passed, N failed". Lint (the compile's type check plus ESLint) counts as one test; ESLint
+// runs beside the unit and integration suites, whose output it would otherwise interleave, so
+// its output is held back until they finish. e2e runs alone: it is timing-sensitive. Each suite's runner writes its
 // counts to the file named by AVALA_TEST_COUNTS_FILE (see test/harness/countReporter.ts).
 import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
@@ -13,7 +15,7 @@ const minutes = (n) => n * 60_000;
 let interrupted = false;
 
 const suites = [
-  { name: 'lint', command: ['npm', 'run', 'lint'], timeoutMs: minutes(5), countsFromExitCode: true },
+  { name: 'lint', command: ['npx', 'eslint', '.'], timeoutMs: minutes(5), countsFromExitCode: true, background: true },
   { name: 'unit', command: ['npm', 'run', 'test:unit', '--', '--reporter', reporter], timeoutMs: minutes(5) },
   { name: 'integration', command: ['node', path.join('out', 'scripts', 'test-integration.js')], timeoutMs: minutes(15), needsCodeServer: true },
   {
@@ -24,10 +26,17 @@ const suites = [
   },
 ];
 
-/** Runs a command in its own process group, killing the group if it outlives its bound. */
-function run(command, env, timeoutMs) {
+/**
+ * Runs a command in its own process group, killing the group if it outlives its bound. With
+ * `output`, its stdout and stderr go there instead of to the terminal.
+ */
+function run(command, env, timeoutMs, output) {
   return new Promise((resolve) => {
-    const child = spawn(command[0], command.slice(1), { cwd: root, env, stdio: 'inherit', detached: true });
+    const child = spawn(command[0], command.slice(1), { cwd: root, env, stdio: output ? ['ignore', 'pipe', 'pipe'] : 'inherit', detached: true });
+    if (output) {
+      child.stdout.on('data', (chunk) => output.push(chunk));
+      child.stderr.on('data', (chunk) => output.push(chunk));
+    }
     const kill = (signal) => {
       try {
         process.kill(-child.pid, signal);
@@ -97,16 +106,41 @@ async function main() {
 
   const countsDir = fs.mkdtempSync(path.join(os.tmpdir(), 'avala-test-counts-'));
   const results = [];
+  const background = [];
+  const finishBackground = async () => {
+    for (const job of background.splice(0)) {
+      const exit = await job.exit;
+      console.log(`\n── ${job.suite.name} (ran beside the suites above) ──`);
+      const output = Buffer.concat(job.output);
+      process.stdout.write(output.length > 0 ? output : `${job.suite.command.join(' ')}: ${exit === 0 ? 'no problems' : `exit ${exit}`}\n`);
+      const counts = countsOf(job.suite, exit, job.countsFile);
+      if (job.suite.name === 'lint' && compiled !== 0) {
+        console.log('TypeScript reported errors in the compile step (see its output at the top).');
+        Object.assign(counts, { passed: 0, failed: 1 });
+      }
+      results.push({ name: job.suite.name, ...counts, ms: Date.now() - job.started });
+    }
+  };
   for (const suite of suites) {
-    console.log(`\n── ${suite.name} ──`);
+    if (suite.name === 'e2e') {
+      await finishBackground();
+    }
     if (suite.needsCodeServer && installed !== 0) {
+      console.log(`\n── ${suite.name} ──`);
       console.log('skipped: code-server could not be installed (see above)');
       results.push({ name: suite.name, passed: 0, failed: 1, ms: 0 });
       continue;
     }
     const countsFile = path.join(countsDir, `${suite.name}.json`);
+    const env = { ...process.env, AVALA_TEST_COUNTS_FILE: countsFile };
     const suiteStarted = Date.now();
-    const exit = await run(suite.command, { ...process.env, AVALA_TEST_COUNTS_FILE: countsFile }, suite.timeoutMs);
+    if (suite.background) {
+      const output = [];
+      background.push({ suite, output, countsFile, started: suiteStarted, exit: run(suite.command, env, suite.timeoutMs, output) });
+      continue;
+    }
+    console.log(`\n── ${suite.name} ──`);
+    const exit = await run(suite.command, env, suite.timeoutMs);
     if (interrupted) {
       console.log('\nInterrupted.');
       process.exit(130);
@@ -114,6 +148,12 @@ async function main() {
     const { passed, failed } = countsOf(suite, exit, countsFile);
     results.push({ name: suite.name, passed, failed, ms: Date.now() - suiteStarted });
   }
+  await finishBackground();
+  if (interrupted) {
+    process.exit(130);
+  }
+  const order = suites.map((suite) => suite.name);
+  results.sort((a, b) => order.indexOf(a.name) - order.indexOf(b.name));
   fs.rmSync(countsDir, { recursive: true, force: true });
 
   console.log(`\n── summary (${format(Date.now() - started)}) ──`);
