@@ -95,6 +95,14 @@ async function main() {
     console.log('TypeScript reported errors (counted under lint); running the emitted JavaScript anyway.');
   }
   await run(['node', path.join('scripts', 'prune-out.mjs')], process.env, minutes(1));
+  // Package once for the integration and e2e suites (in CI each would package again).
+  console.log('\n── package ──');
+  const packaging = path.join(root, 'out', 'test', 'harness', 'packaging.js');
+  const script = `require(${JSON.stringify(packaging)}).packageExtension().then((vsix) => console.log(require('path').basename(vsix) + ' is current'))`;
+  const packaged = await run(['node', '-e', script], process.env, minutes(5));
+  if (packaged === 0) {
+    process.env.AVALA_VSIX_PACKAGED = '1';
+  }
 
   // A first install of code-server takes minutes (far more on a busy machine): do it once,
   // here, instead of inside a suite's time budget.

@@ -33,6 +33,7 @@ export interface Session {
   page: Page;
   /** The temporary copy of test/fixtures/sample-workspace that is open. */
   workspace: string;
+  /** Closes the browser; code-server shuts down in the background (the run's afterAll waits for it). */
   close(): Promise<void>;
 }
 
@@ -49,6 +50,8 @@ let vsix: string | undefined;
 let installedExtensions: Promise<string> | undefined;
 let shared: Session | undefined;
 const openSessions = new Set<Session>();
+/** Sessions whose code-server is still shutting down. */
+const stoppingSessions = new Set<Promise<void>>();
 /** Pages whose screenshot and logs are saved when a test fails. */
 const reported = new Set<Pick<Session, 'page' | 'vscode'>>();
 
@@ -138,8 +141,11 @@ export async function openSession(options: SessionOptions = {}): Promise<Session
         openSessions.delete(opened);
         reported.delete(opened);
         await browser.close();
-        await instance.stop();
-        removeTempDir(work);
+        // code-server takes ~2 s to shut down; the next suite need not wait for it (the run's
+        // afterAll does).
+        const stopping = instance.stop().then(() => removeTempDir(work));
+        stoppingSessions.add(stopping);
+        void stopping.finally(() => stoppingSessions.delete(stopping));
       },
     };
     openSessions.add(opened);
@@ -192,6 +198,7 @@ export const mochaHooks = {
     for (const open of [...openSessions]) {
       await open.close();
     }
+    await Promise.all([...stoppingSessions]);
     await emulatorInstance?.close();
     const extensions = await installedExtensions?.catch(() => undefined);
     if (extensions) {
