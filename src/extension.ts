@@ -2,6 +2,7 @@
 import * as vscode from 'vscode';
 import { AvalaApi, closeConnections } from './api';
 import { Settings } from './config';
+import { setLocalizer } from './core/l10n';
 import { KeyStore } from './core/keyStore';
 import { registerEcosystem } from './ecosystem/register';
 import { registerInjection } from './inject/register';
@@ -15,6 +16,7 @@ import { registerValidation } from './validation/register';
 import { KeyValidator } from './validation/keyValidator';
 
 export function activate(context: vscode.ExtensionContext): void {
+  setLocalizer((message, ...args) => vscode.l10n.t(message, ...args));
   const log = new Log();
   const settings = new Settings();
   const store = new KeyStore(context.secrets, context.workspaceState, context.globalState);

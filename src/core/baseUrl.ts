@@ -1,4 +1,5 @@
 import { AvalaApiError } from './errors';
+import * as l10n from './l10n';
 
 export const DEFAULT_BASE_URL = 'https://api.avala.ai/api/v1';
 
@@ -23,20 +24,20 @@ export function normalizeBaseUrl(raw: string, allowInsecureLoopback = false): st
   try {
     url = new URL(trimmed);
   } catch {
-    throw new AvalaApiError('insecureUrl', `"${trimmed}" is not a valid Avala API base URL.`);
+    throw new AvalaApiError('insecureUrl', l10n.t('"{0}" is not a valid Avala API base URL.', trimmed));
   }
   if (url.username || url.password) {
-    throw new AvalaApiError('insecureUrl', 'The Avala API base URL must not contain a user name or password.');
+    throw new AvalaApiError('insecureUrl', l10n.t('The Avala API base URL must not contain a user name or password.'));
   }
   if (url.protocol === 'http:') {
     if (!isLoopbackHost(url.hostname)) {
-      throw new AvalaApiError('insecureUrl', `Refusing plain HTTP to ${url.host}: the Avala API base URL must use HTTPS.`);
+      throw new AvalaApiError('insecureUrl', l10n.t('Refusing plain HTTP to {0}: the Avala API base URL must use HTTPS.', url.host));
     }
     if (!allowInsecureLoopback) {
-      throw new AvalaApiError('insecureUrl', `Refusing plain HTTP to ${url.host}: allow insecure loopback URLs to use a local emulator.`);
+      throw new AvalaApiError('insecureUrl', l10n.t('Refusing plain HTTP to {0}: allow insecure loopback URLs to use a local emulator.', url.host));
     }
   } else if (url.protocol !== 'https:') {
-    throw new AvalaApiError('insecureUrl', `The Avala API base URL must use HTTPS, not ${url.protocol.replace(':', '')}.`);
+    throw new AvalaApiError('insecureUrl', l10n.t('The Avala API base URL must use HTTPS, not {0}.', url.protocol.replace(':', '')));
   }
   url.search = '';
   url.hash = '';

@@ -1,4 +1,5 @@
 import { AvalaApiError, RateLimitInfo } from './errors';
+import * as l10n from './l10n';
 
 /** The exact `detail` strings of Avala's authentication page. */
 export const DETAIL = {
@@ -70,8 +71,8 @@ export function parseJsonBody(response: RawResponse): unknown {
   try {
     return JSON.parse(response.body);
   } catch {
-    const contentType = header(response.headers, 'content-type') ?? 'unknown content type';
-    throw new AvalaApiError('malformedResponse', `The Avala API answered HTTP ${response.status} with a body that is not JSON (${contentType}).`, {
+    const contentType = header(response.headers, 'content-type') ?? l10n.t('unknown content type');
+    throw new AvalaApiError('malformedResponse', l10n.t('The Avala API answered HTTP {0} with a body that is not JSON ({1}).', response.status, contentType), {
       status: response.status,
     });
   }
@@ -105,7 +106,7 @@ export function classifyResponse(response: RawResponse, now = Date.now()): Avala
   const rateLimit = readRateLimit(headers);
 
   if (status >= 300 && status < 400) {
-    return new AvalaApiError('redirect', `The Avala API answered with a redirect (HTTP ${status}); it was not followed so your key is never sent to another host.`, {
+    return new AvalaApiError('redirect', l10n.t('The Avala API answered with a redirect (HTTP {0}); it was not followed so your key is never sent to another host.', status), {
       status,
       location: header(headers, 'location'),
       rateLimit,
@@ -118,11 +119,11 @@ export function classifyResponse(response: RawResponse, now = Date.now()): Avala
   } catch (error) {
     // A gateway's HTML error page is still a server failure, not a bad key.
     if (status >= 500) {
-      return new AvalaApiError('server', `The Avala API had a server error (HTTP ${status}).`, { status, rateLimit });
+      return new AvalaApiError('server', l10n.t('The Avala API had a server error (HTTP {0}).', status), { status, rateLimit });
     }
     if (status === 429) {
       const wait = retryAfterSeconds(headers, undefined, now);
-      return new AvalaApiError('rateLimited', `Too many requests to the Avala API; try again in ${wait} seconds.`, { status, retryAfterSeconds: wait, rateLimit });
+      return new AvalaApiError('rateLimited', l10n.t('Too many requests to the Avala API; try again in {0} seconds.', wait), { status, retryAfterSeconds: wait, rateLimit });
     }
     return error as AvalaApiError;
   }
@@ -134,7 +135,7 @@ export function classifyResponse(response: RawResponse, now = Date.now()): Avala
     case 400:
     case 422: {
       const fieldErrors = fieldErrorsOf(record?.detail) ?? (detail === undefined ? fieldErrorsOf(record) : undefined);
-      const message = detail ?? (fieldErrors ? Object.entries(fieldErrors).map(([f, m]) => `${f}: ${m.join(' ')}`).join('; ') : `The Avala API rejected the request (HTTP ${status}).`);
+      const message = detail ?? (fieldErrors ? Object.entries(fieldErrors).map(([f, m]) => `${f}: ${m.join(' ')}`).join('; ') : l10n.t('The Avala API rejected the request (HTTP {0}).', status));
       return new AvalaApiError('validation', message, { status, detail, fieldErrors, rateLimit });
     }
     case 401: {
@@ -150,13 +151,13 @@ export function classifyResponse(response: RawResponse, now = Date.now()): Avala
       // Unknown wording: still an authentication failure; "expired" and "not provided" keep their meaning.
       const lower = (detail ?? '').toLowerCase();
       const reason = lower.includes('expired') ? 'expiredKey' : lower.includes('not provided') ? 'missingKey' : 'invalidKey';
-      return new AvalaApiError(reason, detail ?? 'The Avala API did not accept the key (HTTP 401).', { status, detail, rateLimit });
+      return new AvalaApiError(reason, detail ?? l10n.t('The Avala API did not accept the key (HTTP 401).'), { status, detail, rateLimit });
     }
     case 403:
-      return new AvalaApiError('forbidden', detail ?? DETAIL.forbidden, { status, detail, rateLimit });
+      return new AvalaApiError('forbidden', detail ?? l10n.t(DETAIL.forbidden), { status, detail, rateLimit });
     case 429: {
       const wait = retryAfterSeconds(headers, detail, now);
-      return new AvalaApiError('rateLimited', detail ?? `Too many requests to the Avala API; try again in ${wait} seconds.`, {
+      return new AvalaApiError('rateLimited', detail ?? l10n.t('Too many requests to the Avala API; try again in {0} seconds.', wait), {
         status,
         detail,
         retryAfterSeconds: wait,
@@ -165,8 +166,8 @@ export function classifyResponse(response: RawResponse, now = Date.now()): Avala
     }
     default:
       if (status >= 500) {
-        return new AvalaApiError('server', `The Avala API had a server error (HTTP ${status})${detail ? `: ${detail}` : '.'}`, { status, detail, rateLimit });
+        return new AvalaApiError('server', detail ? l10n.t('The Avala API had a server error (HTTP {0}): {1}', status, detail) : l10n.t('The Avala API had a server error (HTTP {0}).', status), { status, detail, rateLimit });
       }
-      return new AvalaApiError('malformedResponse', detail ?? `The Avala API answered with unexpected HTTP ${status}.`, { status, detail, rateLimit });
+      return new AvalaApiError('malformedResponse', detail ?? l10n.t('The Avala API answered with unexpected HTTP {0}.', status), { status, detail, rateLimit });
   }
 }

@@ -2,6 +2,7 @@ import { normalizeBaseUrl } from './baseUrl';
 import { classifyResponse, parseJsonBody, readRateLimit, type HeaderBag } from './classify';
 import { AvalaApiError, type ApiErrorReason, type RateLimitInfo } from './errors';
 import { checkKeyShape } from './keyFormat';
+import * as l10n from './l10n';
 import { registerSecret } from './redact';
 import type { Transport, TransportRequest } from './transport';
 
@@ -136,7 +137,7 @@ export class AvalaClient {
       const transport = this.options.transport ?? sharedTransport(this.timeoutMs);
       raw = await transport.send({ method, url, headers, body, timeoutMs: this.timeoutMs, maxBytes: this.maxBytes });
     } catch (error) {
-      const typed = error instanceof AvalaApiError ? error : new AvalaApiError('network', `The Avala API at ${url.host} could not be reached.`, { cause: error });
+      const typed = error instanceof AvalaApiError ? error : new AvalaApiError('network', l10n.t('The Avala API at {0} could not be reached.', url.host), { cause: error });
       log(typed.reason, typed.status);
       throw typed;
     }
@@ -190,7 +191,7 @@ export class AvalaClient {
     const user = isRecord(data) && isRecord(data.user) ? data.user : undefined;
     const apiKey = isRecord(data) && typeof data.api_key === 'string' ? data.api_key : undefined;
     if (!user || !apiKey || !checkKeyShape(apiKey).ok) {
-      throw new AvalaApiError('malformedResponse', 'The Avala API accepted the sign-up but its answer had no usable API key.', { status: response.status });
+      throw new AvalaApiError('malformedResponse', l10n.t('The Avala API accepted the sign-up but its answer had no usable API key.'), { status: response.status });
     }
     registerSecret(apiKey);
     const text = (value: unknown) => (typeof value === 'string' ? value : '');
@@ -213,7 +214,7 @@ export class AvalaClient {
       const response = await this.request('GET', '/users/me/permissions/', { key });
       const data = response.data;
       if (!isRecord(data) || !Array.isArray(data.scopes) || !data.scopes.every((s) => typeof s === 'string')) {
-        throw new AvalaApiError('malformedResponse', 'The Avala API answered the permissions check without a list of scopes.', { status: response.status });
+        throw new AvalaApiError('malformedResponse', l10n.t('The Avala API answered the permissions check without a list of scopes.'), { status: response.status });
       }
       const scopes = data.scopes as string[];
       return { scopes, fullAccess: scopes.length === 0, type: typeof data.type === 'string' ? data.type : undefined, source: 'permissions', rateLimit: response.rateLimit };
@@ -224,7 +225,7 @@ export class AvalaClient {
     }
     const response = await this.request('GET', '/organizations/', { key, query: { limit: '1' } });
     if (!isRecord(response.data) || !Array.isArray(response.data.results)) {
-      throw new AvalaApiError('malformedResponse', 'The Avala API answered the organizations check without a page of results.', { status: response.status });
+      throw new AvalaApiError('malformedResponse', l10n.t('The Avala API answered the organizations check without a page of results.'), { status: response.status });
     }
     return { scopes: undefined, fullAccess: undefined, source: 'organizations', rateLimit: response.rateLimit };
   }

@@ -2,6 +2,7 @@
 // configuration, which key, and how to add it without touching anything the user wrote.
 import { DEFAULT_BASE_URL, sameBaseUrl } from './baseUrl';
 import { ENV } from './environment';
+import * as l10n from './l10n';
 
 /** The part of a launch configuration this module reads. */
 export interface LaunchConfig {
@@ -73,6 +74,8 @@ export type DebugDecision =
 /** Whether and how a launch configuration gets a key, before any key is looked up. */
 export function decideDebugInjection(config: LaunchConfig, policy: DebugPolicy): DebugDecision {
   const name = config.name ? `"${config.name}"` : 'this launch configuration';
+  // `name` in the language of the messages a person reads; a `reason` only goes to the log.
+  const shown = config.name ? name : l10n.t('this launch configuration');
   if ('__pendingTargetId' in config) {
     // js-debug's session for the process its parent launch started, with the parent's env already.
     return { action: 'leave', reason: `${name} is a child session of a launch that already has its environment.`, quiet: true };
@@ -82,23 +85,23 @@ export function decideDebugInjection(config: LaunchConfig, policy: DebugPolicy):
     return { action: 'leave', reason: `${name} opts out with "avalaKey": false.`, quiet: true };
   }
   if (requested !== undefined && (typeof requested !== 'string' || requested.trim() === '')) {
-    return { action: 'refuse', message: `The "avalaKey" of ${name} must be the label of a stored Avala key (or false to launch without one). The launch was stopped.` };
+    return { action: 'refuse', message: l10n.t('The "avalaKey" of {0} must be the label of a stored Avala key (or false to launch without one). The launch was stopped.', shown) };
   }
   const label = typeof requested === 'string' ? requested.trim() : undefined;
   if (!policy.trusted) {
     return label
-      ? { action: 'refuse', message: `${name} asks for the Avala key "${label}", but this workspace is in Restricted Mode, where keys are never handed out. Trust the workspace to launch it with the key.` }
+      ? { action: 'refuse', message: l10n.t('{0} asks for the Avala key "{1}", but this workspace is in Restricted Mode, where keys are never handed out. Trust the workspace to launch it with the key.', shown, label) }
       : { action: 'leave', reason: `${name}: Restricted Mode, no key added.` };
   }
   if (config.request === 'attach') {
     return label
-      ? { action: 'refuse', message: `${name} attaches to a process that is already running, so it cannot be given the Avala key "${label}". Remove "avalaKey", or start the process with the key in its environment.` }
+      ? { action: 'refuse', message: l10n.t('{0} attaches to a process that is already running, so it cannot be given the Avala key "{1}". Remove "avalaKey", or start the process with the key in its environment.', shown, label) }
       : { action: 'leave', reason: `${name} attaches to a running process; its environment is already set.`, quiet: true };
   }
   const shape = envShapeOf(config);
   if (!shape) {
     return label
-      ? { action: 'refuse', message: `${name} has debug type "${config.type}", which takes no "env", so the Avala key "${label}" cannot be added. Add an "env": {} to the configuration if the type supports one.` }
+      ? { action: 'refuse', message: l10n.t('{0} has debug type "{1}", which takes no "env", so the Avala key "{2}" cannot be added. Add an "env": {} to the configuration if the type supports one.', shown, config.type, label) }
       : { action: 'leave', reason: `${name}: debug type "${config.type}" takes no "env"; left alone.` };
   }
   if (label) {
@@ -134,10 +137,10 @@ export function mergeKeyEnvironment(config: LaunchConfig, shape: EnvShape, env: 
     name === ENV.baseUrl ? typeof value === 'string' && sameBaseUrl(value, keyBaseUrl) : value === env[name];
   const differs = (name: string) => existing.has(name) && !same(name, existing.get(name));
   if (differs(ENV.apiKey)) {
-    return { config, added: [], kept: [ENV.apiKey], conflict: `the configuration sets its own ${ENV.apiKey}` };
+    return { config, added: [], kept: [ENV.apiKey], conflict: l10n.t('the configuration sets its own {0}', ENV.apiKey) };
   }
   if (differs(ENV.baseUrl)) {
-    return { config, added: [], kept: [ENV.baseUrl], conflict: `the configuration sets ${ENV.baseUrl}, and the key belongs to ${keyBaseUrl}` };
+    return { config, added: [], kept: [ENV.baseUrl], conflict: l10n.t('the configuration sets {0}, and the key belongs to {1}', ENV.baseUrl, keyBaseUrl) };
   }
   const added = Object.keys(env).filter((name) => !existing.has(name));
   const kept = Object.keys(env).filter(differs);
@@ -176,9 +179,9 @@ function writeEnv(config: LaunchConfig, shape: EnvShape, add: Record<string, str
 
 /** The message for an `"avalaKey"` that names no stored key. */
 export function unknownKeyMessage(label: string, configName: string | undefined, labels: string[]): string {
-  const name = configName ? `"${configName}"` : 'The launch configuration';
-  const known = labels.length ? `Stored keys: ${labels.map((l) => `"${l}"`).join(', ')}.` : 'No Avala keys are stored yet.';
-  return `${name} asks for the Avala key "${label}", but no stored key has that label. ${known} The launch was stopped so your program does not run without its key.`;
+  const name = configName ? `"${configName}"` : l10n.t('The launch configuration');
+  const known = labels.length ? l10n.t('Stored keys: {0}.', labels.map((l) => `"${l}"`).join(', ')) : l10n.t('No Avala keys are stored yet.');
+  return l10n.t('{0} asks for the Avala key "{1}", but no stored key has that label. {2} The launch was stopped so your program does not run without its key.', name, label, known);
 }
 
 /** Command variables that return a key and so must only be used inside an environment. */

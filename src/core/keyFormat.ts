@@ -1,6 +1,7 @@
 // What a pasted key may look like. Avala's docs show `avk_…`, the server makes 40 hex
 // characters, older docs show other prefixes: accept any non-empty key without
 // whitespace or control characters, and never reject one for its prefix.
+import * as l10n from './l10n';
 
 export const MAX_KEY_LENGTH = 4096;
 
@@ -12,23 +13,23 @@ const INVISIBLE = /[\u200B-\u200F\u2028-\u202E\u2060-\u2064\uFEFF]/;
 export function checkKeyShape(raw: string): KeyShape {
   const key = raw.trim();
   if (key.length === 0) {
-    return { ok: false, message: 'The API key is empty.' };
+    return { ok: false, message: l10n.t('The API key is empty.') };
   }
   if (key.length > MAX_KEY_LENGTH) {
-    return { ok: false, message: `That is ${key.length} characters long; an Avala API key is much shorter. Paste only the key.` };
+    return { ok: false, message: l10n.t('That is {0} characters long; an Avala API key is much shorter. Paste only the key.', key.length) };
   }
   if (/\s/.test(key)) {
-    return { ok: false, message: 'The API key contains whitespace or a line break inside it. Paste only the key, on one line.' };
+    return { ok: false, message: l10n.t('The API key contains whitespace or a line break inside it. Paste only the key, on one line.') };
   }
   // eslint-disable-next-line no-control-regex
   if (/[\u0000-\u001F\u007F-\u009F]/.test(key)) {
-    return { ok: false, message: 'The API key contains a control character. Paste only the key.' };
+    return { ok: false, message: l10n.t('The API key contains a control character. Paste only the key.') };
   }
   if (INVISIBLE.test(key)) {
-    return { ok: false, message: 'The API key contains an invisible (zero-width) character, often picked up when copying from a web page or chat. Copy it again from Mission Control.' };
+    return { ok: false, message: l10n.t('The API key contains an invisible (zero-width) character, often picked up when copying from a web page or chat. Copy it again from Mission Control.') };
   }
   if (!/^[\x21-\x7E]+$/.test(key)) {
-    return { ok: false, message: 'The API key contains characters that are not plain ASCII. Copy it again from Mission Control.' };
+    return { ok: false, message: l10n.t('The API key contains characters that are not plain ASCII. Copy it again from Mission Control.') };
   }
   return { ok: true, key };
 }

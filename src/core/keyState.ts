@@ -1,4 +1,5 @@
 import type { ApiErrorReason } from './errors';
+import * as l10n from './l10n';
 
 /** What the extension knows about a key, from its last check. */
 export type KeyState =
@@ -48,21 +49,21 @@ export function isKeyFailure(state: KeyState): boolean {
 export function describeState(state: KeyState): string {
   switch (state) {
     case 'unchecked':
-      return 'not checked yet';
+      return l10n.t('not checked yet');
     case 'valid':
-      return 'valid';
+      return l10n.t('valid');
     case 'invalid':
-      return 'invalid or revoked';
+      return l10n.t('invalid or revoked');
     case 'expired':
-      return 'expired';
+      return l10n.t('expired');
     case 'missing':
-      return 'key was not sent';
+      return l10n.t('key was not sent');
     case 'forbidden':
-      return 'works, lacks permission';
+      return l10n.t('works, lacks permission');
     case 'throttled':
-      return 'throttled';
+      return l10n.t('throttled');
     case 'unreachable':
-      return 'cannot reach Avala';
+      return l10n.t('cannot reach Avala');
   }
 }
 
@@ -70,11 +71,11 @@ export function describeState(state: KeyState): string {
 export function relativeTime(iso: string, now = Date.now()): string {
   const then = Date.parse(iso);
   if (Number.isNaN(then)) {
-    return 'at an unknown time';
+    return l10n.t('at an unknown time');
   }
   const seconds = Math.round((now - then) / 1000);
   if (seconds < 45) {
-    return 'just now';
+    return l10n.t('just now');
   }
   const units: [number, string][] = [
     [60, 'minute'],
@@ -90,5 +91,12 @@ export function relativeTime(iso: string, now = Date.now()): string {
     }
   }
   const n = Math.max(1, Math.round(value));
-  return `${n} ${unit}${n === 1 ? '' : 's'} ago`;
+  switch (unit) {
+    case 'day':
+      return n === 1 ? l10n.t('1 day ago') : l10n.t('{0} days ago', n);
+    case 'hour':
+      return n === 1 ? l10n.t('1 hour ago') : l10n.t('{0} hours ago', n);
+    default:
+      return n === 1 ? l10n.t('1 minute ago') : l10n.t('{0} minutes ago', n);
+  }
 }

@@ -3,6 +3,7 @@
 import { DETAIL } from './classify';
 import type { KeyMeta } from './keyStore';
 import { relativeTime, type KeyCheck, type KeyState } from './keyState';
+import * as l10n from './l10n';
 import { FULL_ACCESS_ADVICE } from './scopes';
 
 export type StatusTone = 'error' | 'warning';
@@ -71,16 +72,19 @@ function hostOf(baseUrl: string): string {
   }
 }
 
-const STATE_TEXT: Record<KeyState, { icon: string; words: string; tone?: StatusTone }> = {
-  unchecked: { icon: 'key', words: 'not checked' },
-  valid: { icon: 'key', words: '' },
-  invalid: { icon: 'error', words: 'key invalid or revoked', tone: 'error' },
-  expired: { icon: 'error', words: 'key expired', tone: 'error' },
-  missing: { icon: 'warning', words: 'key not sent', tone: 'warning' },
-  forbidden: { icon: 'warning', words: 'works, lacks permission', tone: 'warning' },
-  throttled: { icon: 'watch', words: 'throttled', tone: 'warning' },
-  unreachable: { icon: 'debug-disconnect', words: 'cannot reach Avala' },
-};
+// A function, not a constant: the words are looked up in the user's language when shown.
+function stateText(): Record<KeyState, { icon: string; words: string; tone?: StatusTone }> {
+  return {
+    unchecked: { icon: 'key', words: l10n.t('not checked') },
+    valid: { icon: 'key', words: '' },
+    invalid: { icon: 'error', words: l10n.t('key invalid or revoked'), tone: 'error' },
+    expired: { icon: 'error', words: l10n.t('key expired'), tone: 'error' },
+    missing: { icon: 'warning', words: l10n.t('key not sent'), tone: 'warning' },
+    forbidden: { icon: 'warning', words: l10n.t('works, lacks permission'), tone: 'warning' },
+    throttled: { icon: 'watch', words: l10n.t('throttled'), tone: 'warning' },
+    unreachable: { icon: 'debug-disconnect', words: l10n.t('cannot reach Avala') },
+  };
+}
 
 function quoted(detail: string | undefined): string {
   return detail ? ` (“${detail}”)` : '';
@@ -93,27 +97,30 @@ function quoted(detail: string | undefined): string {
 export function explainCheck(check: KeyCheck, host: string, formatTime: (ms: number) => string = clockTime): string {
   switch (check.state) {
     case 'unchecked':
-      return 'The key has not been checked with Avala yet.';
+      return l10n.t('The key has not been checked with Avala yet.');
     case 'valid':
-      return 'Avala accepts the key.';
+      return l10n.t('Avala accepts the key.');
     case 'invalid':
-      return `Avala does not accept the key${quoted(check.detail)}: it is mistyped or was revoked in Mission Control. Log in with a working key.`;
+      return l10n.t('Avala does not accept the key{0}: it is mistyped or was revoked in Mission Control. Log in with a working key.', quoted(check.detail));
     case 'expired':
-      return `The key has expired${quoted(check.detail)}. Regenerate it in Mission Control (Settings → Security), then log in with the new key to replace this one.`;
+      return l10n.t('The key has expired{0}. Regenerate it in Mission Control (Settings → Security), then log in with the new key to replace this one.', quoted(check.detail));
     case 'missing':
       if (check.detail === DETAIL.missingKey) {
-        return `Avala answered “${DETAIL.missingKey}”: the key was not sent. A proxy between VS Code and ${host} may be stripping the X-Avala-Api-Key header.`;
+        return l10n.t('Avala answered “{0}”: the key was not sent. A proxy between VS Code and {1} may be stripping the X-Avala-Api-Key header.', DETAIL.missingKey, host);
       }
-      return `The key was not sent. ${check.detail ?? ''}`.trim();
+      return l10n.t('The key was not sent. {0}', check.detail ?? '').trim();
     case 'forbidden':
-      return `The key works but lacks permission${quoted(check.detail)}. Give it the scopes it needs in Mission Control, or use another key.`;
+      return l10n.t('The key works but lacks permission{0}. Give it the scopes it needs in Mission Control, or use another key.', quoted(check.detail));
     case 'throttled': {
       const until = check.retryAt ? Date.parse(check.retryAt) : NaN;
-      const when = Number.isNaN(until) ? 'shortly' : `at ${formatTime(until)}`;
-      return `Avala is throttling requests${quoted(check.detail)}. Checking resumes ${when}.`;
+      return Number.isNaN(until)
+        ? l10n.t('Avala is throttling requests{0}. Checking resumes shortly.', quoted(check.detail))
+        : l10n.t('Avala is throttling requests{0}. Checking resumes at {1}.', quoted(check.detail), formatTime(until));
     }
     case 'unreachable':
-      return `Cannot reach Avala at ${host}${check.detail ? `: ${check.detail.replace(/\.$/, '')}` : ''}. This says nothing about the key itself; it was not marked bad.`;
+      return check.detail
+        ? l10n.t('Cannot reach Avala at {0}: {1}. This says nothing about the key itself; it was not marked bad.', host, check.detail.replace(/\.$/, ''))
+        : l10n.t('Cannot reach Avala at {0}. This says nothing about the key itself; it was not marked bad.', host);
   }
 }
 
@@ -124,22 +131,22 @@ export function statusView(input: StatusInput): StatusView {
   if (!key) {
     if (input.keyringProblem) {
       return {
-        text: '$(warning) Avala: keys unreadable',
+        text: `$(warning) ${l10n.t('Avala: keys unreadable')}`,
         tone: 'warning',
-        tooltip: `**Avala keys could not be read**\n\n${escapeMarkdown(input.keyringProblem)}`,
+        tooltip: `**${l10n.t('Avala keys could not be read')}**\n\n${escapeMarkdown(input.keyringProblem)}`,
         command: STATUS_ACTIONS_COMMAND,
-        accessibilityLabel: 'Avala: keys unreadable',
-        title: 'Avala: keys could not be read from secret storage',
-        actions: [action('showLog'), action('login', 'Log In')],
+        accessibilityLabel: l10n.t('Avala: keys unreadable'),
+        title: l10n.t('Avala: keys could not be read from secret storage'),
+        actions: [action('showLog'), action('login', l10n.t('Log In'))],
       };
     }
     return {
-      text: '$(key) Avala: Log In',
-      tooltip: 'No Avala key yet. Click to log in with an API key from Mission Control, or run **Avala: Sign Up**.',
+      text: `$(key) ${l10n.t('Avala: Log In')}`,
+      tooltip: l10n.t('No Avala key yet. Click to log in with an API key from Mission Control, or run **Avala: Sign Up**.'),
       command: LOGIN_COMMAND,
-      accessibilityLabel: 'Avala: Log In',
-      title: 'Avala: no key',
-      actions: [action('login', 'Log In')],
+      accessibilityLabel: l10n.t('Avala: Log In'),
+      title: l10n.t('Avala: no key'),
+      actions: [action('login', l10n.t('Log In'))],
     };
   }
 
@@ -148,7 +155,7 @@ export function statusView(input: StatusInput): StatusView {
   const label = shortLabel(key.label);
   const env = key.environment && key.environment !== 'development' ? ` · ${key.environment}` : '';
   const host = hostOf(key.baseUrl);
-  const look = STATE_TEXT[state];
+  const look = stateText()[state];
 
   let text: string;
   let tone = look.tone;
@@ -158,9 +165,9 @@ export function statusView(input: StatusInput): StatusView {
   } else if (state === 'valid') {
     text = `$(key) ${label}${env}`;
   } else if (state === 'unchecked') {
-    text = `$(key) ${label}${env}: not checked`;
+    text = `$(key) ${l10n.t('{0}: not checked', `${label}${env}`)}`;
   } else if (state === 'throttled' && check?.retryAt && !Number.isNaN(Date.parse(check.retryAt))) {
-    text = `$(watch) ${label}: throttled until ${formatTime(Date.parse(check.retryAt))}`;
+    text = `$(watch) ${l10n.t('{0}: throttled until {1}', label, formatTime(Date.parse(check.retryAt)))}`;
   } else {
     text = `$(${look.icon}) ${label}: ${look.words}`;
   }
@@ -168,29 +175,29 @@ export function statusView(input: StatusInput): StatusView {
   const lines: string[] = [];
   lines.push(`**${escapeMarkdown(key.label)}** · ${escapeMarkdown(key.environment)} · \`${key.masked}\``);
   if (input.checking) {
-    lines.push('$(loading~spin) Checking with Avala…');
+    lines.push(`$(loading~spin) ${l10n.t('Checking with Avala…')}`);
   }
   if (check) {
-    const checked = `checked ${relativeTime(check.at, input.now)} (${formatTime(Date.parse(check.at))})`;
-    const head = state === 'valid' ? `$(pass) Valid — ${checked}` : `$(${look.icon}) ${capitalize(look.words || state)} — ${checked}`;
+    const checked = l10n.t('checked {0} ({1})', relativeTime(check.at, input.now), formatTime(Date.parse(check.at)));
+    const head = state === 'valid' ? `$(pass) ${l10n.t('Valid — {0}', checked)}` : `$(${look.icon}) ${capitalize(look.words || state)} — ${checked}`;
     lines.push(head);
     if (state !== 'valid') {
       lines.push(escapeMarkdown(explainCheck(check, host, formatTime)));
     }
   } else {
-    lines.push(key.storedUnchecked ? 'Stored while Avala could not be reached; not checked yet.' : 'Not checked yet.');
+    lines.push(key.storedUnchecked ? l10n.t('Stored while Avala could not be reached; not checked yet.') : l10n.t('Not checked yet.'));
   }
   if (key.scopes === undefined) {
-    lines.push('Scopes: not known yet');
+    lines.push(l10n.t('Scopes: not known yet'));
   } else if (key.scopes.length === 0) {
-    lines.push(`$(warning) Full organization access — ${escapeMarkdown(FULL_ACCESS_ADVICE)}`);
+    lines.push(`$(warning) ${l10n.t('Full organization access — {0}', escapeMarkdown(l10n.t(FULL_ACCESS_ADVICE)))}`);
   } else {
-    lines.push(`Scopes: ${key.scopes.map((s) => `\`${s}\``).join(', ')}`);
+    lines.push(l10n.t('Scopes: {0}', key.scopes.map((s) => `\`${s}\``).join(', ')));
   }
-  lines.push(`API: ${escapeMarkdown(host)}`);
-  lines.push('_Click for actions._');
+  lines.push(l10n.t('API: {0}', escapeMarkdown(host)));
+  lines.push(`_${l10n.t('Click for actions.')}_`);
 
-  const title = `Avala: ${key.label} — ${input.checking ? 'checking…' : state === 'valid' ? 'valid' : look.words || state}`;
+  const title = l10n.t('Avala: {0} — {1}', key.label, input.checking ? l10n.t('checking…') : state === 'valid' ? l10n.t('valid') : look.words || state);
   return {
     text,
     tone,
@@ -221,22 +228,31 @@ const ACTION_ICON: Record<StatusActionId, string> = {
   showLog: 'output',
 };
 
-const ACTION_TEXT: Record<StatusActionId, string> = {
-  validate: 'Validate Now',
-  switch: 'Switch Key',
-  login: 'Log In with Another Key',
-  replace: 'Log In with a New Key',
-  missionControl: 'Open Mission Control',
-  showLog: 'Show Log',
-};
+// A function, not a constant: the words are looked up in the user's language when shown.
+function actionText(id: StatusActionId): string {
+  switch (id) {
+    case 'validate':
+      return l10n.t('Validate Now');
+    case 'switch':
+      return l10n.t('Switch Key');
+    case 'login':
+      return l10n.t('Log In with Another Key');
+    case 'replace':
+      return l10n.t('Log In with a New Key');
+    case 'missionControl':
+      return l10n.t('Open Mission Control');
+    case 'showLog':
+      return l10n.t('Show Log');
+  }
+}
 
-function action(id: StatusActionId, text = ACTION_TEXT[id], detail?: string): StatusAction {
+function action(id: StatusActionId, text = actionText(id), detail?: string): StatusAction {
   return { id, label: `$(${ACTION_ICON[id]}) ${text}`, ...(detail ? { detail } : {}) };
 }
 
 /** The picker's actions for the active key, those that fix the state first. */
 export function statusActions(key: KeyMeta, state: KeyState, input: Pick<StatusInput, 'checking' | 'keyCount' | 'now'>): StatusAction[] {
-  const replace = action('replace', undefined, `Replaces "${key.label}" once the new key is checked`);
+  const replace = action('replace', undefined, l10n.t('Replaces "{0}" once the new key is checked', key.label));
   const validate = action('validate');
   const out: (StatusAction | undefined)[] = [];
   if (input.checking) {
@@ -248,23 +264,23 @@ export function statusActions(key: KeyMeta, state: KeyState, input: Pick<StatusI
         out.push(validate, action('missionControl'), action('showLog'), action('login'));
         break;
       case 'invalid':
-        out.push(replace, action('missionControl', undefined, 'See whether the key was revoked, or create a new one'), validate, action('showLog'));
+        out.push(replace, action('missionControl', undefined, l10n.t('See whether the key was revoked, or create a new one')), validate, action('showLog'));
         break;
       case 'expired':
-        out.push(action('missionControl', undefined, 'Regenerate the key in Settings → Security, then log in with it'), replace, validate, action('showLog'));
+        out.push(action('missionControl', undefined, l10n.t('Regenerate the key in Settings → Security, then log in with it')), replace, validate, action('showLog'));
         break;
       case 'missing':
         out.push(validate, action('showLog'), action('login'));
         break;
       case 'forbidden':
-        out.push(action('missionControl', undefined, 'Give the key the scopes it needs'), validate, action('showLog'), action('login'));
+        out.push(action('missionControl', undefined, l10n.t('Give the key the scopes it needs')), validate, action('showLog'), action('login'));
         break;
       case 'throttled':
         // No "Validate Now" while Avala asks to wait: it would not be sent. The check runs by itself then.
         out.push(throttledUntil(key, input.now) ? undefined : validate, action('showLog'), action('login'));
         break;
       case 'unreachable':
-        out.push(action('validate', 'Retry Now'), action('showLog'), action('login'));
+        out.push(action('validate', l10n.t('Retry Now')), action('showLog'), action('login'));
         break;
     }
   }
@@ -291,9 +307,9 @@ export function isDefinitive(state: KeyState): boolean {
 function fixActions(state: KeyState): StatusAction[] {
   switch (state) {
     case 'expired':
-      return [action('missionControl'), action('replace', 'Log In with New Key')];
+      return [action('missionControl'), action('replace', l10n.t('Log In with New Key'))];
     case 'invalid':
-      return [action('replace', 'Log In with Another Key'), action('missionControl')];
+      return [action('replace', l10n.t('Log In with Another Key')), action('missionControl')];
     case 'forbidden':
       return [action('missionControl'), action('showLog')];
     case 'missing':
@@ -313,7 +329,7 @@ export function transitionNotice(key: KeyMeta, lastKnown: KeyState | undefined, 
     return undefined;
   }
   const host = hostOf(key.baseUrl);
-  const lead = to.state === 'invalid' || to.state === 'expired' ? `Your Avala key "${key.label}" stopped working.` : `Your Avala key "${key.label}" needs attention.`;
+  const lead = to.state === 'invalid' || to.state === 'expired' ? l10n.t('Your Avala key "{0}" stopped working.', key.label) : l10n.t('Your Avala key "{0}" needs attention.', key.label);
   return {
     severity: to.state === 'invalid' || to.state === 'expired' ? 'error' : 'warning',
     message: `${lead} ${explainCheck(to, host)}`,
@@ -325,15 +341,15 @@ export function transitionNotice(key: KeyMeta, lastKnown: KeyState | undefined, 
 export function validationResult(key: KeyMeta, check: KeyCheck, sent: boolean, formatTime: (ms: number) => string = clockTime): Notice {
   const host = hostOf(key.baseUrl);
   if (!sent && check.state === 'throttled') {
-    return { severity: 'warning', message: `Not checked: ${explainCheck(check, host, formatTime)}`, actions: [] };
+    return { severity: 'warning', message: l10n.t('Not checked: {0}', explainCheck(check, host, formatTime)), actions: [] };
   }
   switch (check.state) {
     case 'valid': {
-      const scopes = key.scopes === undefined ? 'scopes not reported' : key.scopes.length === 0 ? 'full organization access' : `scopes: ${key.scopes.join(', ')}`;
-      return { severity: 'info', message: `"${key.label}" is valid (${scopes}).`, actions: [] };
+      const scopes = key.scopes === undefined ? l10n.t('scopes not reported') : key.scopes.length === 0 ? l10n.t('full organization access') : l10n.t('scopes: {0}', key.scopes.join(', '));
+      return { severity: 'info', message: l10n.t('"{0}" is valid ({1}).', key.label, scopes), actions: [] };
     }
     case 'unreachable':
-      return { severity: 'warning', message: explainCheck(check, host, formatTime), actions: [action('validate', 'Retry'), action('showLog')].map(plainLabel) };
+      return { severity: 'warning', message: explainCheck(check, host, formatTime), actions: [action('validate', l10n.t('Retry')), action('showLog')].map(plainLabel) };
     case 'throttled':
       return { severity: 'warning', message: explainCheck(check, host, formatTime), actions: [] };
     default:

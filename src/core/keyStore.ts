@@ -1,6 +1,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { Emitter, type Disposable, type Event } from './events';
 import { maskKey } from './keyFormat';
+import * as l10n from './l10n';
 import { redact } from './redact';
 import type { KeyCheck } from './keyState';
 
@@ -67,8 +68,10 @@ const ACTIVE_STATE = 'avala.activeKeyId';
 const FOLDER_ACTIVE_STATE = 'avala.folderActiveKeyIds';
 const DEFAULT_STATE = 'avala.defaultKeyId';
 
-export const KEYRING_HELP =
-  'VS Code could not use the operating system keyring. On Linux, install and unlock a Secret Service provider (gnome-keyring or KWallet), or set "password-store" in VS Code\'s argv.json (Preferences: Configure Runtime Arguments), then reload the window.';
+// A function, not a constant: the words are looked up in the user's language when shown.
+export function keyringHelp(): string {
+  return l10n.t('VS Code could not use the operating system keyring. On Linux, install and unlock a Secret Service provider (gnome-keyring or KWallet), or set "password-store" in VS Code\'s argv.json (Preferences: Configure Runtime Arguments), then reload the window.');
+}
 
 export function fingerprintOf(value: string): string {
   return createHash('sha256').update(value, 'utf8').digest('hex').slice(0, 16);
@@ -146,7 +149,7 @@ export class KeyStore implements Disposable {
     try {
       return await this.secrets.get(VALUE_PREFIX + id);
     } catch (error) {
-      throw new KeyringError(`The key could not be read from secret storage (${(error as Error).message}). ${KEYRING_HELP}`, 'read');
+      throw new KeyringError(l10n.t('The key could not be read from secret storage ({0}). {1}', String((error as Error).message), keyringHelp()), 'read');
     }
   }
 
@@ -286,7 +289,7 @@ export class KeyStore implements Disposable {
   }
 
   private uniqueLabel(wanted: string, selfId?: string): string {
-    const base = wanted.trim() || 'Avala key';
+    const base = wanted.trim() || l10n.t('Avala key');
     const taken = new Set([...this.keys.values()].filter((k) => k.id !== selfId).map((k) => k.label.toLowerCase()));
     if (!taken.has(base.toLowerCase())) {
       return base;
@@ -310,7 +313,7 @@ export class KeyStore implements Disposable {
     try {
       await this.secrets.store(VALUE_PREFIX + id, value);
     } catch (error) {
-      throw new KeyringError(`The key could not be saved in secret storage (${(error as Error).message}). Nothing was stored. ${KEYRING_HELP}`, 'write');
+      throw new KeyringError(l10n.t('The key could not be saved in secret storage ({0}). Nothing was stored. {1}', String((error as Error).message), keyringHelp()), 'write');
     }
     let readBack: string | undefined;
     try {
@@ -321,7 +324,7 @@ export class KeyStore implements Disposable {
     }
     if (readBack !== value) {
       await Promise.resolve(this.secrets.delete(VALUE_PREFIX + id)).catch(() => undefined);
-      throw new KeyringError(`Secret storage accepted the key but did not give it back. Nothing was stored. ${KEYRING_HELP}`, 'verify');
+      throw new KeyringError(l10n.t('Secret storage accepted the key but did not give it back. Nothing was stored. {0}', keyringHelp()), 'verify');
     }
   }
 
@@ -329,7 +332,7 @@ export class KeyStore implements Disposable {
     try {
       await this.secrets.store(INDEX_SECRET, serializeIndex([...this.keys.values()]));
     } catch (error) {
-      throw new KeyringError(`The list of keys could not be saved in secret storage (${(error as Error).message}). ${KEYRING_HELP}`, 'write');
+      throw new KeyringError(l10n.t('The list of keys could not be saved in secret storage ({0}). {1}', String((error as Error).message), keyringHelp()), 'write');
     }
   }
 
@@ -340,7 +343,7 @@ export class KeyStore implements Disposable {
       text = await this.secrets.get(INDEX_SECRET);
       this.loadError = undefined;
     } catch (error) {
-      this.loadError = new KeyringError(`The list of Avala keys could not be read from secret storage (${(error as Error).message}). ${KEYRING_HELP}`, 'read');
+      this.loadError = new KeyringError(l10n.t('The list of Avala keys could not be read from secret storage ({0}). {1}', String((error as Error).message), keyringHelp()), 'read');
       this.changed.fire();
       return;
     }

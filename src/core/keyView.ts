@@ -2,6 +2,7 @@
 // (and benchmarked at 500 keys) in plain Node.
 import { describeState, relativeTime, type KeyState } from './keyState';
 import type { KeyMeta } from './keyStore';
+import * as l10n from './l10n';
 import { FULL_ACCESS_ADVICE, scopeMeaning } from './scopes';
 
 export type RowIcon = 'scope' | 'fullAccess' | 'calendar' | 'check' | 'rotate' | 'host' | 'unknown';
@@ -24,20 +25,27 @@ export function needsRotation(meta: KeyMeta, rotationDays: number, now = Date.no
   return rotationDays > 0 && ageInDays(meta.addedAt, now) >= rotationDays;
 }
 
-const SOURCE_WORDS: Record<KeyMeta['source'], string> = {
-  signup: 'from Sign Up',
-  login: 'pasted at Log In',
-  import: 'imported from the environment',
-  editor: 'moved out of a source file',
-};
+// A function, not a constant: the words are looked up in the user's language when shown.
+function sourceWords(source: KeyMeta['source']): string {
+  switch (source) {
+    case 'signup':
+      return l10n.t('from Sign Up');
+    case 'login':
+      return l10n.t('pasted at Log In');
+    case 'import':
+      return l10n.t('imported from the environment');
+    case 'editor':
+      return l10n.t('moved out of a source file');
+  }
+}
 
 /** The rows under a key: scopes (or the full-access warning), age, last check, rotation, host. */
 export function detailRows(meta: KeyMeta, rotationDays: number, checking: boolean, now = Date.now()): DetailRow[] {
   const rows: DetailRow[] = [];
   if (meta.scopes === undefined) {
-    rows.push({ kind: 'scopes-unknown', label: 'Scopes not known yet', description: 'validate the key to read them', icon: 'unknown' });
+    rows.push({ kind: 'scopes-unknown', label: l10n.t('Scopes not known yet'), description: l10n.t('validate the key to read them'), icon: 'unknown' });
   } else if (meta.scopes.length === 0) {
-    rows.push({ kind: 'full-access', label: 'Full organization access', description: 'prefer scoped keys for automation', tooltip: FULL_ACCESS_ADVICE, icon: 'fullAccess', warning: true });
+    rows.push({ kind: 'full-access', label: l10n.t('Full organization access'), description: l10n.t('prefer scoped keys for automation'), tooltip: l10n.t(FULL_ACCESS_ADVICE), icon: 'fullAccess', warning: true });
   } else {
     for (const scope of meta.scopes) {
       rows.push({ kind: 'scope', label: scope, description: scopeMeaning(scope), tooltip: `${scope}: ${scopeMeaning(scope)}`, icon: 'scope' });
@@ -46,31 +54,31 @@ export function detailRows(meta: KeyMeta, rotationDays: number, checking: boolea
   const days = ageInDays(meta.addedAt, now);
   rows.push({
     kind: 'added',
-    label: days === 0 ? 'Added today' : `Added ${days} day${days === 1 ? '' : 's'} ago`,
-    description: SOURCE_WORDS[meta.source],
-    tooltip: `Added ${new Date(meta.addedAt).toLocaleString()}`,
+    label: days === 0 ? l10n.t('Added today') : days === 1 ? l10n.t('Added 1 day ago') : l10n.t('Added {0} days ago', days),
+    description: sourceWords(meta.source),
+    tooltip: l10n.t('Added {0}', new Date(meta.addedAt).toLocaleString()),
     icon: 'calendar',
   });
   if (checking) {
-    rows.push({ kind: 'check', label: 'Checking now…', icon: 'check' });
+    rows.push({ kind: 'check', label: l10n.t('Checking now…'), icon: 'check' });
   } else if (meta.lastCheck) {
     rows.push({
       kind: 'check',
-      label: `Last checked ${relativeTime(meta.lastCheck.at, now)}`,
+      label: l10n.t('Last checked {0}', relativeTime(meta.lastCheck.at, now)),
       description: describeState(meta.lastCheck.state),
       tooltip: meta.lastCheck.detail ? `${describeState(meta.lastCheck.state)}: ${meta.lastCheck.detail}` : describeState(meta.lastCheck.state),
       icon: 'check',
       warning: meta.lastCheck.state !== 'valid',
     });
   } else {
-    rows.push({ kind: 'check', label: 'Not checked yet', icon: 'check' });
+    rows.push({ kind: 'check', label: l10n.t('Not checked yet'), icon: 'check' });
   }
   if (needsRotation(meta, rotationDays, now)) {
     rows.push({
       kind: 'rotate',
-      label: 'Rotate keys regularly',
-      description: `${days} days old (policy: ${rotationDays})`,
-      tooltip: 'Revoke and regenerate keys on a recurring schedule, especially after team changes. Regenerate it in Mission Control, then log in with the new key.',
+      label: l10n.t('Rotate keys regularly'),
+      description: l10n.t('{0} days old (policy: {1})', days, rotationDays),
+      tooltip: l10n.t('Revoke and regenerate keys on a recurring schedule, especially after team changes. Regenerate it in Mission Control, then log in with the new key.'),
       icon: 'rotate',
       warning: true,
     });
@@ -81,7 +89,7 @@ export function detailRows(meta: KeyMeta, rotationDays: number, checking: boolea
   } catch {
     // keep the raw value
   }
-  rows.push({ kind: 'host', label: `API: ${host}`, tooltip: `This key is only ever sent to ${meta.baseUrl}`, icon: 'host' });
+  rows.push({ kind: 'host', label: l10n.t('API: {0}', host), tooltip: l10n.t('This key is only ever sent to {0}', meta.baseUrl), icon: 'host' });
   return rows;
 }
 

@@ -3,6 +3,7 @@
 // characters before each candidate. A 5 MB file scans in a few milliseconds
 // (scripts/bench-scan.ts measures it).
 import { maskKey } from './keyFormat';
+import * as l10n from './l10n';
 
 /**
  * Where a key stands. An `avk_…` key (Avala's documented shape) is a key wherever it is; a
@@ -213,13 +214,13 @@ function judgePrefix(before: string): { kind: FindingKind; name?: string } | und
 export function describeFinding(finding: KeyFinding, storedLabel: string | undefined, lesserEvil: 'env' | 'ignored' | undefined): string {
   const masked = maskKey(finding.value);
   const what =
-    finding.kind === 'header' ? `An Avala API key (${masked}) is written into the X-Avala-Api-Key header here.`
-    : finding.kind === 'assignment' && finding.name ? `An Avala API key (${masked}) is assigned to ${finding.name} here.`
-    : `An Avala API key (${masked}) is written into this file.`;
-  const whose = storedLabel ? ` This is your key '${storedLabel}'.` : '';
+    finding.kind === 'header' ? l10n.t('An Avala API key ({0}) is written into the X-Avala-Api-Key header here.', masked)
+    : finding.kind === 'assignment' && finding.name ? l10n.t('An Avala API key ({0}) is assigned to {1} here.', masked, finding.name)
+    : l10n.t('An Avala API key ({0}) is written into this file.', masked);
+  const whose = storedLabel ? ` ${l10n.t("This is your key '{0}'.", storedLabel)}` : '';
   const advice =
-    lesserEvil === 'env' ? ' A .env file is the lesser evil, but VS Code\'s secret storage cannot be committed or shared by accident.'
-    : lesserEvil === 'ignored' ? ' The file is ignored by git, the lesser evil; VS Code\'s secret storage is safer still.'
-    : ' Never hard-code API keys: keep it in secret storage and read AVALA_API_KEY from the environment.';
-  return `${what}${whose}${advice}`;
+    lesserEvil === 'env' ? l10n.t('A .env file is the lesser evil, but VS Code\'s secret storage cannot be committed or shared by accident.')
+    : lesserEvil === 'ignored' ? l10n.t('The file is ignored by git, the lesser evil; VS Code\'s secret storage is safer still.')
+    : l10n.t('Never hard-code API keys: keep it in secret storage and read AVALA_API_KEY from the environment.');
+  return `${what}${whose} ${advice}`;
 }

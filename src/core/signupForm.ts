@@ -1,5 +1,6 @@
 // Pure parts of the sign-up flow: local checks before anything is sent, and mapping the
 // server's field errors back onto the form's fields.
+import * as l10n from './l10n';
 
 export interface SignUpForm {
   email: string;
@@ -24,31 +25,31 @@ const SERVER_FIELD: Record<string, SignUpField> = {
 export function checkEmailShape(value: string): string | undefined {
   const email = value.trim();
   if (email === '') {
-    return 'Enter your email address.';
+    return l10n.t('Enter your email address.');
   }
   if (/\s/.test(email)) {
-    return 'An email address has no spaces.';
+    return l10n.t('An email address has no spaces.');
   }
   const at = email.lastIndexOf('@');
   if (at < 1 || email.indexOf('@') !== at) {
-    return 'An email address looks like name@example.com.';
+    return l10n.t('An email address looks like name@example.com.');
   }
   const domain = email.slice(at + 1);
   if (!/^[^.]+(\.[^.]+)+$/.test(domain)) {
-    return `"${domain || '(empty)'}" is not a complete domain; an email address looks like name@example.com.`;
+    return l10n.t('"{0}" is not a complete domain; an email address looks like name@example.com.', domain || l10n.t('(empty)'));
   }
   if (email.length > 254) {
-    return 'That email address is too long.';
+    return l10n.t('That email address is too long.');
   }
   return undefined;
 }
 
 export function checkPasswordLocally(value: string): string | undefined {
   if (value.length === 0) {
-    return 'Choose a password.';
+    return l10n.t('Choose a password.');
   }
   if (value.length < 8) {
-    return 'The password must contain at least 8 characters.';
+    return l10n.t('The password must contain at least 8 characters.');
   }
   return undefined;
 }

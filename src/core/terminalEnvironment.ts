@@ -3,6 +3,7 @@
 // and which open terminals still carry an older environment.
 import { createHash } from 'node:crypto';
 import { ENV, keyEnvironment } from './environment';
+import * as l10n from './l10n';
 
 /** Every variable the extension may put in a terminal or debug session. */
 export const INJECTED_NAMES: readonly string[] = [ENV.apiKey, ENV.baseUrl, ENV.allowInsecure];
@@ -42,7 +43,7 @@ export interface TerminalPlanInput {
 }
 
 export function describeKey(key: Pick<ResolvedKey, 'label' | 'environment'>): string {
-  return `Avala key "${key.label}" (${key.environment}) in AVALA_API_KEY`;
+  return l10n.t('Avala key "{0}" ({1}) in AVALA_API_KEY', key.label, key.environment);
 }
 
 /**
@@ -54,23 +55,23 @@ export function describeKey(key: Pick<ResolvedKey, 'label' | 'environment'>): st
 export function planTerminalEnvironment(input: TerminalPlanInput): TerminalPlan {
   const folders = new Map<string, ScopePlan>();
   if (input.blocked !== undefined) {
-    return { workspace: { env: {}, description: `Avala: no key in terminals — ${input.blocked}` }, folders, summary: `no key (${input.blocked})` };
+    return { workspace: { env: {}, description: l10n.t('Avala: no key in terminals — {0}', input.blocked) }, folders, summary: l10n.t('no key ({0})', input.blocked) };
   }
   const ws = input.workspaceKey;
   const split = input.folders.some((f) => f.key?.id !== ws?.id);
   if (!split) {
-    return { workspace: scopeFor(ws, input.configuredBaseUrl), folders, summary: ws ? `the key "${ws.label}" (${ws.environment})` : 'no key' };
+    return { workspace: scopeFor(ws, input.configuredBaseUrl), folders, summary: ws ? l10n.t('the key "{0}" ({1})', ws.label, ws.environment) : l10n.t('no key') };
   }
   for (const folder of input.folders) {
     folders.set(folder.uri, scopeFor(folder.key, input.configuredBaseUrl));
   }
-  return { workspace: { env: {}, description: 'Avala: each workspace folder has its own key' }, folders, summary: "each folder's own key" };
+  return { workspace: { env: {}, description: l10n.t('Avala: each workspace folder has its own key') }, folders, summary: l10n.t("each folder's own key") };
 }
 
 function scopeFor(key: ResolvedKey | undefined, configuredBaseUrl: string): ScopePlan {
   if (!key) {
     // No key: the base URL alone (when not the default) still tells SDKs where the API is.
-    return { env: keyEnvironment(undefined, configuredBaseUrl), description: 'Avala API settings (no active key)' };
+    return { env: keyEnvironment(undefined, configuredBaseUrl), description: l10n.t('Avala API settings (no active key)') };
   }
   return { env: keyEnvironment(key.value, key.baseUrl), description: describeKey(key) };
 }

@@ -3,6 +3,7 @@
 import { Agent, errors, type Dispatcher } from 'undici';
 import type { HeaderBag } from './classify';
 import { AvalaApiError } from './errors';
+import * as l10n from './l10n';
 
 export interface TransportRequest {
   method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
@@ -47,16 +48,16 @@ export function toTransportError(error: unknown, host: string, timeoutMs: number
     error instanceof errors.BodyTimeoutError ||
     (error as Error)?.name === 'TimeoutError'
   ) {
-    return new AvalaApiError('timeout', `The Avala API at ${host} did not answer within ${Math.round(timeoutMs / 100) / 10} s.`, { cause: error });
+    return new AvalaApiError('timeout', l10n.t('The Avala API at {0} did not answer within {1} s.', host, Math.round(timeoutMs / 100) / 10), { cause: error });
   }
   const code = codeOf(error);
-  const what =
-    code === 'ECONNREFUSED' ? 'refused the connection'
-    : code === 'ECONNRESET' || code === 'UND_ERR_SOCKET' ? 'closed the connection'
-    : code === 'ENOTFOUND' || code === 'EAI_AGAIN' ? 'could not be found (DNS)'
-    : 'could not be reached';
   const suffix = code && NETWORK_CODES.has(code) ? ` (${code})` : '';
-  return new AvalaApiError('network', `The Avala API at ${host} ${what}${suffix}.`, { cause: error });
+  const message =
+    code === 'ECONNREFUSED' ? l10n.t('The Avala API at {0} refused the connection{1}.', host, suffix)
+    : code === 'ECONNRESET' || code === 'UND_ERR_SOCKET' ? l10n.t('The Avala API at {0} closed the connection{1}.', host, suffix)
+    : code === 'ENOTFOUND' || code === 'EAI_AGAIN' ? l10n.t('The Avala API at {0} could not be found (DNS){1}.', host, suffix)
+    : l10n.t('The Avala API at {0} could not be reached{1}.', host, suffix);
+  return new AvalaApiError('network', message, { cause: error });
 }
 
 export function createTransport(connectTimeoutMs: number): Transport {
@@ -93,7 +94,7 @@ export function createTransport(connectTimeoutMs: number): Transport {
       const declared = Number(response.headers['content-length']);
       if (Number.isFinite(declared) && declared > request.maxBytes) {
         response.body.destroy();
-        throw new AvalaApiError('malformedResponse', `The Avala API at ${url.host} sent a response of ${declared} bytes, over the ${request.maxBytes}-byte limit; it was not read.`, {
+        throw new AvalaApiError('malformedResponse', l10n.t('The Avala API at {0} sent a response of {1} bytes, over the {2}-byte limit; it was not read.', url.host, declared, request.maxBytes), {
           status: response.statusCode,
         });
       }
@@ -108,9 +109,9 @@ export function createTransport(connectTimeoutMs: number): Transport {
         stream.on('data', (chunk: Buffer) => {
           size += chunk.length;
           if (size > request.maxBytes) {
-            fail(new AvalaApiError('malformedResponse', `The Avala API at ${url.host} sent more than ${request.maxBytes} bytes; the response was dropped.`, { status: response.statusCode }));
+            fail(new AvalaApiError('malformedResponse', l10n.t('The Avala API at {0} sent more than {1} bytes; the response was dropped.', url.host, request.maxBytes), { status: response.statusCode }));
           } else if (Date.now() > deadline) {
-            fail(new AvalaApiError('timeout', `The Avala API at ${url.host} did not finish answering within ${Math.round(request.timeoutMs / 500) / 2} s.`));
+            fail(new AvalaApiError('timeout', l10n.t('The Avala API at {0} did not finish answering within {1} s.', url.host, Math.round(request.timeoutMs / 500) / 2)));
           } else {
             chunks.push(chunk);
           }

@@ -1,6 +1,7 @@
 // Which of Avala's machine settings a workspace tries to set, read from its settings files.
 // VS Code drops machine-scoped values from workspace settings before an extension can
 // inspect them, so the files themselves are the only witness of the attempt.
+import * as l10n from './l10n';
 import { redact } from './redact';
 
 /** The settings that decide where keys are sent; only the user's own settings may set them. */
@@ -85,11 +86,13 @@ export function showValue(value: unknown): string {
 export function describeAttempts(attempts: SettingAttempt[]): string {
   const sources = [...new Set(attempts.map((a) => a.source))];
   const oneSource = sources.length === 1;
-  const parts = attempts.map((a) => `${a.setting} = ${JSON.stringify(showValue(a.value))}${oneSource ? '' : ` (in ${a.source})`}`);
-  const which = parts.length === 1 ? parts[0] : `${parts.slice(0, -1).join(', ')} and ${parts[parts.length - 1]}`;
+  const parts = attempts.map((a) => `${a.setting} = ${JSON.stringify(showValue(a.value))}${oneSource ? '' : ` ${l10n.t('(in {0})', a.source)}`}`);
+  const which = parts.length === 1 ? parts[0] : l10n.t('{0} and {1}', parts.slice(0, -1).join(', '), parts[parts.length - 1]);
   return (
-    `This workspace's settings${oneSource ? ` (${sources[0]})` : ''} try to set ${which}. Avala ignores ${attempts.length === 1 ? 'it' : 'them'}: ` +
-    'where your API keys are sent is decided only by your user settings, so a repository cannot redirect your keys to another host.'
+    `${oneSource ? l10n.t("This workspace's settings ({0}) try to set {1}.", sources[0], which) : l10n.t("This workspace's settings try to set {0}.", which)} ` +
+    (attempts.length === 1
+      ? l10n.t('Avala ignores it: where your API keys are sent is decided only by your user settings, so a repository cannot redirect your keys to another host.')
+      : l10n.t('Avala ignores them: where your API keys are sent is decided only by your user settings, so a repository cannot redirect your keys to another host.'))
   );
 }
 
@@ -124,12 +127,12 @@ export function describeKeyHosts(keys: HostedKey[], newBaseUrl: string, activeLa
   }
   const list = [...counts.entries()]
     .sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]))
-    .map(([host, n]) => `${n} key${n === 1 ? '' : 's'} for ${host}${host === newHost ? ' (the new API)' : ''}`)
+    .map(([host, n]) => `${n === 1 ? l10n.t('1 key for {0}', host) : l10n.t('{0} keys for {1}', n, host)}${host === newHost ? ` ${l10n.t('(the new API)')}` : ''}`)
     .join(', ');
-  let text = `Avala now talks to ${newHost}. Each key is only ever sent to the API it was stored for: ${list}. New keys will be stored for ${newHost}.`;
+  let text = l10n.t('Avala now talks to {0}. Each key is only ever sent to the API it was stored for: {1}. New keys will be stored for {0}.', newHost, list);
   const active = activeLabel ? keys.find((k) => k.label === activeLabel) : undefined;
   if (active && hostOf(active.baseUrl) !== newHost) {
-    text += ` The active key "${active.label}" belongs to ${hostOf(active.baseUrl)} and is still sent only there.`;
+    text += ` ${l10n.t('The active key "{0}" belongs to {1} and is still sent only there.', active.label, hostOf(active.baseUrl))}`;
   }
   return text;
 }

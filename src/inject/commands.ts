@@ -38,7 +38,7 @@ export class InjectionCommands {
     }
     const meta = this.deps.store.active();
     if (!meta) {
-      const choice = await vscode.window.showErrorMessage('${command:avala.apiKey} needs an active Avala key, and none is set. Log in with a key, then run it again.', 'Log In with API Key');
+      const choice = await vscode.window.showErrorMessage(vscode.l10n.t('{0} needs an active Avala key, and none is set. Log in with a key, then run it again.', '${command:avala.apiKey}'), vscode.l10n.t('Log In with API Key'));
       if (choice) {
         await vscode.commands.executeCommand('avala.login');
       }
@@ -52,7 +52,7 @@ export class InjectionCommands {
     if (!(await this.mayHandOut(config, 'avala.pickKey'))) {
       return undefined;
     }
-    const meta = await pickStoredKey(this.deps.store, 'Avala: key for this launch', 'Which key should the program get?');
+    const meta = await pickStoredKey(this.deps.store, vscode.l10n.t('Avala: key for this launch'), vscode.l10n.t('Which key should the program get?'));
     return meta ? this.valueFor(meta, 'avala.pickKey') : undefined;
   }
 
@@ -63,7 +63,7 @@ export class InjectionCommands {
     }
     await this.deps.store.ready;
     const id = typeof arg === 'string' ? arg : arg?.keyId;
-    const meta = id ? this.deps.store.get(id) : await pickStoredKey(this.deps.store, 'Avala: Open Terminal with Key', 'Which key should the new terminal have in AVALA_API_KEY?');
+    const meta = id ? this.deps.store.get(id) : await pickStoredKey(this.deps.store, vscode.l10n.t('Avala: Open Terminal with Key'), vscode.l10n.t('Which key should the new terminal have in AVALA_API_KEY?'));
     if (!meta) {
       return undefined;
     }
@@ -75,10 +75,10 @@ export class InjectionCommands {
       return undefined;
     }
     if (!key) {
-      void vscode.window.showErrorMessage(`The value of "${meta.label}" is missing from secret storage. Log in with the key again.`);
+      void vscode.window.showErrorMessage(vscode.l10n.t('The value of "{0}" is missing from secret storage. Log in with the key again.', meta.label));
       return undefined;
     }
-    const terminal = await this.deps.terminals.openTerminal(key, { name: `Avala: ${meta.label}`, iconPath: new vscode.ThemeIcon('key') });
+    const terminal = await this.deps.terminals.openTerminal(key, { name: vscode.l10n.t('Avala: {0}', meta.label), iconPath: new vscode.ThemeIcon('key') });
     terminal.show();
     this.deps.log.info(`Opened a terminal with the key "${meta.label}" (${meta.environment}, ${meta.masked}).`);
     return terminal;
@@ -86,7 +86,7 @@ export class InjectionCommands {
 
   /** In a multi-root workspace, gives one folder its own active key (or back to the workspace's). */
   async setFolderKey(): Promise<void> {
-    const folder = await vscode.window.showWorkspaceFolderPick({ placeHolder: 'Which folder gets its own Avala key?' });
+    const folder = await vscode.window.showWorkspaceFolderPick({ placeHolder: vscode.l10n.t('Which folder gets its own Avala key?') });
     if (!folder) {
       return;
     }
@@ -95,10 +95,10 @@ export class InjectionCommands {
     const own = this.deps.store.folderActiveIds()[uri];
     const workspaceKey = this.deps.store.active();
     const items: (vscode.QuickPickItem & { id?: string })[] = [
-      { label: '$(root-folder) Use the workspace\'s active key', description: workspaceKey ? workspaceKey.label : 'none set', id: undefined, picked: !own },
-      ...this.deps.store.list().map((k) => ({ label: k.label, description: `${k.environment} · ${k.masked}${k.id === own ? ' · this folder' : ''}`, id: k.id })),
+      { label: vscode.l10n.t('$(root-folder) Use the workspace\'s active key'), description: workspaceKey ? workspaceKey.label : vscode.l10n.t('none set'), id: undefined, picked: !own },
+      ...this.deps.store.list().map((k) => ({ label: k.label, description: `${k.environment} · ${k.masked}${k.id === own ? ` · ${vscode.l10n.t('this folder')}` : ''}`, id: k.id })),
     ];
-    const picked = await vscode.window.showQuickPick(items, { title: `Avala: key for ${folder.name}`, placeHolder: 'Terminals and debug sessions in this folder use this key' });
+    const picked = await vscode.window.showQuickPick(items, { title: vscode.l10n.t('Avala: key for {0}', folder.name), placeHolder: vscode.l10n.t('Terminals and debug sessions in this folder use this key') });
     if (!picked) {
       return;
     }
@@ -117,7 +117,12 @@ export class InjectionCommands {
       const unsafe = unsafeKeyVariableUses(config);
       if (unsafe.length > 0) {
         const name = (config as { name?: unknown }).name;
-        const message = `\${command:${command}} is used in ${unsafe.map((p) => `"${p}"`).join(', ')}${typeof name === 'string' ? ` of "${name}"` : ''}. VS Code prints a program's command line, so the key would be shown. Put it in "env" instead (for tasks: "options": {"env": {…}}).`;
+        const variable = `\${command:${command}}`;
+        const places = unsafe.map((p) => `"${p}"`).join(', ');
+        const message =
+          typeof name === 'string'
+            ? vscode.l10n.t('{0} is used in {1} of "{2}". VS Code prints a program\'s command line, so the key would be shown. Put it in "env" instead (for tasks: "options": {3}).', variable, places, name, '{"env": {…}}')
+            : vscode.l10n.t('{0} is used in {1}. VS Code prints a program\'s command line, so the key would be shown. Put it in "env" instead (for tasks: "options": {2}).', variable, places, '{"env": {…}}');
         this.deps.log.warn(message);
         void vscode.window.showErrorMessage(message);
         return false;
@@ -131,7 +136,7 @@ export class InjectionCommands {
     try {
       const key = await resolveKey(this.deps.store, meta);
       if (!key) {
-        void vscode.window.showErrorMessage(`The value of "${meta.label}" is missing from secret storage. Log in with the key again.`);
+        void vscode.window.showErrorMessage(vscode.l10n.t('The value of "{0}" is missing from secret storage. Log in with the key again.', meta.label));
         return undefined;
       }
       this.deps.log.info(`\${command:${command}} handed out the key "${meta.label}" (${meta.masked}).`);

@@ -45,15 +45,15 @@ export class DebugKeyProvider implements vscode.DebugConfigurationProvider {
     try {
       key = await resolveKey(this.store, meta);
     } catch (error) {
-      return this.refuse(`The Avala key "${meta.label}" for "${config.name}" could not be read: ${(error as Error).message}`);
+      return this.refuse(vscode.l10n.t('The Avala key "{0}" for "{1}" could not be read: {2}', meta.label, config.name, (error as Error).message));
     }
     if (!key) {
-      return this.refuse(`The Avala key "${meta.label}" is listed but its value is missing from secret storage. Log in with it again, then relaunch "${config.name}".`);
+      return this.refuse(vscode.l10n.t('The Avala key "{0}" is listed but its value is missing from secret storage. Log in with it again, then relaunch "{1}".', meta.label, config.name));
     }
     const merge = mergeKeyEnvironment(launch, decision.shape, keyEnvironment(key.value, key.baseUrl));
     if (merge.conflict) {
       if (decision.label) {
-        return this.refuse(`"${config.name}" asks for the Avala key "${meta.label}", but ${merge.conflict}. Remove that variable or the "avalaKey", then launch again.`);
+        return this.refuse(vscode.l10n.t('"{0}" asks for the Avala key "{1}", but {2}. Remove that variable or the "avalaKey", then launch again.', config.name, meta.label, merge.conflict));
       }
       this.log.info(`Debug: "${config.name}" gets no Avala key because ${merge.conflict}.`);
       return config;
@@ -66,7 +66,7 @@ export class DebugKeyProvider implements vscode.DebugConfigurationProvider {
 
   private refuse(message: string): undefined {
     this.log.warn(`Debug launch stopped: ${message}`);
-    void vscode.window.showErrorMessage(message, 'Open launch.json').then((choice) => {
+    void vscode.window.showErrorMessage(message, vscode.l10n.t('Open launch.json')).then((choice) => {
       if (choice) {
         void vscode.commands.executeCommand('workbench.action.debug.configure');
       }

@@ -17,9 +17,10 @@ export async function pickStoredKey(store: KeyStore, title: string, placeHolder:
   await store.ready;
   const keys = store.list();
   if (keys.length === 0) {
-    const choice = await vscode.window.showInformationMessage('No Avala keys are stored yet.', 'Log In with API Key', 'Sign Up');
+    const signUp = vscode.l10n.t('Sign Up');
+    const choice = await vscode.window.showInformationMessage(vscode.l10n.t('No Avala keys are stored yet.'), vscode.l10n.t('Log In with API Key'), signUp);
     if (choice) {
-      await vscode.commands.executeCommand(choice === 'Sign Up' ? 'avala.signUp' : 'avala.login');
+      await vscode.commands.executeCommand(choice === signUp ? 'avala.signUp' : 'avala.login');
     }
     return undefined;
   }
@@ -27,7 +28,7 @@ export async function pickStoredKey(store: KeyStore, title: string, placeHolder:
   const picked = await vscode.window.showQuickPick(
     keys.map((k) => ({
       label: k.label,
-      description: `${k.environment} · ${k.masked}${k.id === activeId ? ' · active' : ''}`,
+      description: `${k.environment} · ${k.masked}${k.id === activeId ? ` · ${vscode.l10n.t('active')}` : ''}`,
       detail: hostOf(k.baseUrl),
       id: k.id,
     })),
@@ -45,10 +46,10 @@ export function hostOf(baseUrl: string): string {
 }
 
 /** The sentence shown wherever Restricted Mode stops a key from being handed out. */
-export const RESTRICTED_MODE_MESSAGE = 'This workspace is in Restricted Mode, so Avala does not hand out keys to terminals, debug sessions or tasks here. Trust the workspace to use them.';
+export const RESTRICTED_MODE_MESSAGE = vscode.l10n.t('This workspace is in Restricted Mode, so Avala does not hand out keys to terminals, debug sessions or tasks here. Trust the workspace to use them.');
 
 export async function explainRestrictedMode(): Promise<void> {
-  const choice = await vscode.window.showWarningMessage(RESTRICTED_MODE_MESSAGE, 'Manage Workspace Trust');
+  const choice = await vscode.window.showWarningMessage(RESTRICTED_MODE_MESSAGE, vscode.l10n.t('Manage Workspace Trust'));
   if (choice) {
     await vscode.commands.executeCommand('workbench.trust.manage');
   }

@@ -138,7 +138,7 @@ export class TerminalKeyInjector implements vscode.Disposable {
 
   private async plan(): Promise<TerminalPlan> {
     const current = this.settings.current;
-    const blocked = !vscode.workspace.isTrusted ? 'Restricted Mode' : !current.terminalInjectKey ? 'avala.terminal.injectKey is off' : undefined;
+    const blocked = !vscode.workspace.isTrusted ? vscode.l10n.t('Restricted Mode') : !current.terminalInjectKey ? vscode.l10n.t('{0} is off', 'avala.terminal.injectKey') : undefined;
     if (blocked) {
       return planTerminalEnvironment({ blocked, folders: [], configuredBaseUrl: current.apiBaseUrl });
     }
@@ -194,13 +194,13 @@ export class TerminalKeyInjector implements vscode.Disposable {
       return;
     }
     try {
-      const count = terminals.length === 1 ? `Terminal "${terminals[0].name}" was` : `${terminals.length} terminals were`;
-      const choice = await vscode.window.showInformationMessage(
-        `${count} opened before the Avala key changed. New terminals get ${plan.summary}; relaunch the open ones to match?`,
-        'Relaunch Terminals',
-        'Not Now',
-      );
-      if (choice === 'Relaunch Terminals') {
+      const message =
+        terminals.length === 1
+          ? vscode.l10n.t('Terminal "{0}" was opened before the Avala key changed. New terminals get {1}; relaunch the open ones to match?', terminals[0].name, plan.summary)
+          : vscode.l10n.t('{0} terminals were opened before the Avala key changed. New terminals get {1}; relaunch the open ones to match?', terminals.length, plan.summary);
+      const relaunch = vscode.l10n.t('Relaunch Terminals');
+      const choice = await vscode.window.showInformationMessage(message, relaunch, vscode.l10n.t('Not Now'));
+      if (choice === relaunch) {
         await this.relaunch(this.stale.stale());
       }
     } finally {

@@ -60,7 +60,7 @@ export class KeyCommands {
       }
       form = filled;
       if (round === 0) {
-        const env = await pickEnvironment('Avala: Sign Up (5/5) — environment for the new key', environment);
+        const env = await pickEnvironment(vscode.l10n.t('Avala: Sign Up (5/5) — environment for the new key'), environment);
         if (!env) {
           return undefined;
         }
@@ -70,7 +70,7 @@ export class KeyCommands {
       try {
         client = this.deps.api.client();
       } catch (error) {
-        void vscode.window.showErrorMessage(`Cannot sign up: ${errorText(error)} Check the "avala.apiBaseUrl" setting.`, 'Open Settings').then((a) => {
+        void vscode.window.showErrorMessage(vscode.l10n.t('Cannot sign up: {0} Check the "avala.apiBaseUrl" setting.', errorText(error)), vscode.l10n.t('Open Settings')).then((a) => {
           if (a) {
             void vscode.commands.executeCommand('workbench.action.openSettings', 'avala.apiBaseUrl');
           }
@@ -79,7 +79,7 @@ export class KeyCommands {
       }
       try {
         const result = await vscode.window.withProgress(
-          { location: vscode.ProgressLocation.Notification, title: `Creating your Avala account at ${client.host}…`, cancellable: false },
+          { location: vscode.ProgressLocation.Notification, title: vscode.l10n.t('Creating your Avala account at {0}…', client.host), cancellable: false },
           () => client.signUp({ email: form.email.trim(), password: form.password, firstName: form.firstName.trim() || undefined, lastName: form.lastName.trim() || undefined }),
         );
         const { meta } = await this.deps.store.add({
@@ -91,19 +91,19 @@ export class KeyCommands {
         });
         await this.deps.store.setActive(meta.id);
         this.deps.log.info(`Signed up at ${client.host}; stored key "${meta.label}" (${meta.masked}) and made it active.`);
-        const waitlist = result.user.inWaitlist ? ' Your account is on the waitlist.' : '';
+        const waitlist = result.user.inWaitlist ? ` ${vscode.l10n.t('Your account is on the waitlist.')}` : '';
         void vscode.window.showInformationMessage(
-          redact(`Welcome to Avala, ${result.user.firstName || result.user.email}! Your API key is stored in VS Code's secret storage as "${meta.label}" and is now the active key.${waitlist}`),
-          'Show Keys',
+          redact(`${vscode.l10n.t('Welcome to Avala, {0}! Your API key is stored in VS Code\'s secret storage as "{1}" and is now the active key.', result.user.firstName || result.user.email, meta.label)}${waitlist}`),
+          vscode.l10n.t('Show Keys'),
         ).then((a) => (a ? this.deps.reveal(meta.id) : undefined));
         return meta;
       } catch (error) {
         if (error instanceof KeyringError) {
-          void vscode.window.showErrorMessage(`Your account was created, but ${error.message}`);
+          void vscode.window.showErrorMessage(vscode.l10n.t('Your account was created, but {0}', error.message));
           return undefined;
         }
         if (!(error instanceof AvalaApiError)) {
-          void vscode.window.showErrorMessage(`Sign-up failed: ${errorText(error)}`);
+          void vscode.window.showErrorMessage(vscode.l10n.t('Sign-up failed: {0}', errorText(error)));
           return undefined;
         }
         this.deps.log.warn(`Sign-up failed: ${error.reason}: ${error.message}`);
@@ -111,7 +111,7 @@ export class KeyCommands {
           const mapped = fieldErrorsFromServer(error.fieldErrors, error.detail);
           serverErrors = mapped.fields;
           const summary = [...Object.values(mapped.fields), mapped.general].filter(Boolean).join(' ');
-          void vscode.window.showErrorMessage(`Avala could not create the account: ${summary || error.message} Correct it and try again.`);
+          void vscode.window.showErrorMessage(vscode.l10n.t('Avala could not create the account: {0} Correct it and try again.', summary || error.message));
           if (Object.keys(mapped.fields).length === 0) {
             // Nothing to point at: ask again from the start with everything kept.
             serverErrors = {};
@@ -121,8 +121,8 @@ export class KeyCommands {
         if (error.reason === 'rateLimited') {
           const seconds = error.retryAfterSeconds ?? 60;
           const choice = await vscode.window.showErrorMessage(
-            `Too many sign-up attempts: Avala allows 5 a minute from one network. Try again in ${seconds} seconds.`,
-            'Try Again',
+            vscode.l10n.t('Too many sign-up attempts: Avala allows 5 a minute from one network. Try again in {0} seconds.', seconds),
+            vscode.l10n.t('Try Again'),
           );
           if (choice) {
             serverErrors = {};
@@ -131,11 +131,12 @@ export class KeyCommands {
           return undefined;
         }
         const reachable = ['network', 'timeout', 'server', 'malformedResponse', 'redirect'].includes(error.reason);
+        const retry = vscode.l10n.t('Retry');
         const choice = await vscode.window.showErrorMessage(
-          reachable ? `Cannot reach Avala to sign up: ${error.message}` : `Sign-up failed: ${error.message}`,
-          ...(reachable ? ['Retry'] : []),
+          reachable ? vscode.l10n.t('Cannot reach Avala to sign up: {0}', error.message) : vscode.l10n.t('Sign-up failed: {0}', error.message),
+          ...(reachable ? [retry] : []),
         );
-        if (choice !== 'Retry') {
+        if (choice !== retry) {
           return undefined;
         }
         serverErrors = {};
@@ -147,20 +148,20 @@ export class KeyCommands {
   /** Asks each field, starting over with everything typed kept; server errors show on their fields. */
   private async askSignUpForm(previous: SignUpForm, errors: Partial<Record<SignUpField, string>>): Promise<SignUpForm | undefined> {
     const ask = (field: SignUpField, step: number, options: { prompt: string; placeHolder?: string; password?: boolean }, local: (v: string) => string | undefined) =>
-      askText({ ...options, title: `Avala: Sign Up (${step}/5)`, value: previous[field], initialError: errors[field], validate: local });
-    const email = await ask('email', 1, { prompt: 'Email address for your new Avala account', placeHolder: 'dev@acme.com' }, checkEmailShape);
+      askText({ ...options, title: vscode.l10n.t('Avala: Sign Up ({0}/5)', step), value: previous[field], initialError: errors[field], validate: local });
+    const email = await ask('email', 1, { prompt: vscode.l10n.t('Email address for your new Avala account'), placeHolder: vscode.l10n.t('dev@acme.com') }, checkEmailShape);
     if (email === undefined) {
       return undefined;
     }
-    const password = await ask('password', 2, { prompt: 'Choose a password (at least 8 characters). It is sent once over HTTPS and never stored.', password: true }, checkPasswordLocally);
+    const password = await ask('password', 2, { prompt: vscode.l10n.t('Choose a password (at least 8 characters). It is sent once over HTTPS and never stored.'), password: true }, checkPasswordLocally);
     if (password === undefined) {
       return undefined;
     }
-    const firstName = await ask('firstName', 3, { prompt: 'First name (optional — press Enter to skip)' }, () => undefined);
+    const firstName = await ask('firstName', 3, { prompt: vscode.l10n.t('First name (optional — press Enter to skip)') }, () => undefined);
     if (firstName === undefined) {
       return undefined;
     }
-    const lastName = await ask('lastName', 4, { prompt: 'Last name (optional — press Enter to skip)' }, () => undefined);
+    const lastName = await ask('lastName', 4, { prompt: vscode.l10n.t('Last name (optional — press Enter to skip)') }, () => undefined);
     if (lastName === undefined) {
       return undefined;
     }
@@ -174,9 +175,9 @@ export class KeyCommands {
     let raw = prefilled;
     if (raw === undefined) {
       raw = await vscode.window.showInputBox({
-        title: 'Avala: Log In with API Key',
-        prompt: 'Paste an Avala API key. Keys are created in Mission Control → Settings → Security and shown only once.',
-        placeHolder: 'avk_…',
+        title: vscode.l10n.t('Avala: Log In with API Key'),
+        prompt: vscode.l10n.t('Paste an Avala API key. Keys are created in Mission Control → Settings → Security and shown only once.'),
+        placeHolder: vscode.l10n.t('avk_…'),
         password: true,
         ignoreFocusOut: true,
         validateInput: (value) => {
@@ -190,7 +191,7 @@ export class KeyCommands {
     }
     const shape = checkKeyShape(raw);
     if (!shape.ok) {
-      void vscode.window.showErrorMessage(`That key was not stored: ${shape.message}`);
+      void vscode.window.showErrorMessage(vscode.l10n.t('That key was not stored: {0}', shape.message));
       return undefined;
     }
     const key = shape.key;
@@ -199,7 +200,7 @@ export class KeyCommands {
       await this.deps.reveal(existing.id);
       const active = this.deps.store.activeId() === existing.id;
       void vscode.window
-        .showInformationMessage(`That key is already stored as "${existing.label}".`, ...(active ? [] : ['Set Active']))
+        .showInformationMessage(vscode.l10n.t('That key is already stored as "{0}".', existing.label), ...(active ? [] : [vscode.l10n.t('Set Active')]))
         .then((a) => (a ? this.deps.store.setActive(existing.id) : undefined));
       return existing;
     }
@@ -208,7 +209,7 @@ export class KeyCommands {
     try {
       client = this.deps.api.client();
     } catch (error) {
-      void vscode.window.showErrorMessage(`Cannot check the key: ${errorText(error)} Check the "avala.apiBaseUrl" setting.`);
+      void vscode.window.showErrorMessage(vscode.l10n.t('Cannot check the key: {0} Check the "avala.apiBaseUrl" setting.', errorText(error)));
       return undefined;
     }
 
@@ -218,50 +219,53 @@ export class KeyCommands {
       let scopes: string[] | undefined;
       try {
         const permissions = await vscode.window.withProgress(
-          { location: vscode.ProgressLocation.Notification, title: `Checking the key with Avala at ${client.host}…` },
+          { location: vscode.ProgressLocation.Notification, title: vscode.l10n.t('Checking the key with Avala at {0}…', client.host) },
           () => client.getPermissions(key),
         );
         scopes = permissions.scopes;
         check = { state: 'valid', at: new Date().toISOString() };
       } catch (error) {
         if (!(error instanceof AvalaApiError)) {
-          void vscode.window.showErrorMessage(`The key could not be checked: ${errorText(error)}`);
+          void vscode.window.showErrorMessage(vscode.l10n.t('The key could not be checked: {0}', errorText(error)));
           return undefined;
         }
         switch (error.reason) {
           case 'invalidKey':
-            void this.rejected(`Avala rejected this key: "${error.detail ?? error.message}" It is mistyped, or it was revoked. Nothing was stored.`);
+            void this.rejected(vscode.l10n.t('Avala rejected this key: "{0}" It is mistyped, or it was revoked. Nothing was stored.', error.detail ?? error.message));
             return undefined;
           case 'expiredKey':
-            void this.rejected(`Avala says this key has expired: "${error.detail ?? error.message}" Regenerate it in Mission Control, then log in with the new key. Nothing was stored.`);
+            void this.rejected(vscode.l10n.t('Avala says this key has expired: "{0}" Regenerate it in Mission Control, then log in with the new key. Nothing was stored.', error.detail ?? error.message));
             return undefined;
           case 'missingKey':
-            void vscode.window.showErrorMessage(`The key did not reach Avala ("${error.detail ?? error.message}"): a proxy between VS Code and ${client.host} may strip the X-Avala-Api-Key header. Nothing was stored.`);
+            void vscode.window.showErrorMessage(vscode.l10n.t('The key did not reach Avala ("{0}"): a proxy between VS Code and {1} may strip the X-Avala-Api-Key header. Nothing was stored.', error.detail ?? error.message, client.host));
             return undefined;
           case 'forbidden':
             // The key authenticated; it only may not read its own permissions.
             check = { state: 'forbidden', at: new Date().toISOString(), detail: error.detail };
             break;
           case 'rateLimited': {
-            const choice = await vscode.window.showWarningMessage(`Avala is throttling requests; try again in ${error.retryAfterSeconds ?? 60} seconds. Nothing was stored.`, 'Retry');
-            if (choice === 'Retry') {
+            const retry = vscode.l10n.t('Retry');
+            const choice = await vscode.window.showWarningMessage(vscode.l10n.t('Avala is throttling requests; try again in {0} seconds. Nothing was stored.', error.retryAfterSeconds ?? 60), retry);
+            if (choice === retry) {
               continue;
             }
             return undefined;
           }
           case 'insecureUrl':
-            void vscode.window.showErrorMessage(`Cannot check the key: ${error.message}`);
+            void vscode.window.showErrorMessage(vscode.l10n.t('Cannot check the key: {0}', error.message));
             return undefined;
           default: {
+            const retry = vscode.l10n.t('Retry');
+            const storeUnchecked = vscode.l10n.t('Store Unchecked');
             const choice = await vscode.window.showWarningMessage(
-              `Cannot reach Avala at ${client.host} to check the key: ${error.message} You can store it unchecked and check it later.`,
-              'Retry',
-              'Store Unchecked',
+              vscode.l10n.t('Cannot reach Avala at {0} to check the key: {1} You can store it unchecked and check it later.', client.host, error.message),
+              retry,
+              storeUnchecked,
             );
-            if (choice === 'Retry') {
+            if (choice === retry) {
               continue;
             }
-            if (choice !== 'Store Unchecked') {
+            if (choice !== storeUnchecked) {
               return undefined;
             }
             check = { state: 'unreachable', at: new Date().toISOString(), detail: error.message };
@@ -274,10 +278,12 @@ export class KeyCommands {
   }
 
   private async rejected(message: string): Promise<void> {
-    const choice = await vscode.window.showErrorMessage(message, 'Open Mission Control', 'Try Another Key');
-    if (choice === 'Open Mission Control') {
+    const openMissionControl = vscode.l10n.t('Open Mission Control');
+    const tryAnotherKey = vscode.l10n.t('Try Another Key');
+    const choice = await vscode.window.showErrorMessage(message, openMissionControl, tryAnotherKey);
+    if (choice === openMissionControl) {
       await this.openMissionControl();
-    } else if (choice === 'Try Another Key') {
+    } else if (choice === tryAnotherKey) {
       await this.logIn();
     }
   }
@@ -285,19 +291,19 @@ export class KeyCommands {
   private async storeChecked(key: string, baseUrl: string, source: KeySource, check: KeyCheck, scopes: string[] | undefined, origin?: string): Promise<KeyMeta | undefined> {
     const count = this.deps.store.list().length;
     const label = await vscode.window.showInputBox({
-      title: 'Avala: name this key',
-      prompt: 'A label to tell this key apart, e.g. the name it has in Mission Control (production-backend, ci-pipeline).',
-      value: count === 0 ? 'default' : `key ${count + 1}`,
+      title: vscode.l10n.t('Avala: name this key'),
+      prompt: vscode.l10n.t('A label to tell this key apart, e.g. the name it has in Mission Control (production-backend, ci-pipeline).'),
+      value: count === 0 ? vscode.l10n.t('default') : vscode.l10n.t('key {0}', count + 1),
       ignoreFocusOut: true,
-      validateInput: (v) => (v.trim() === '' ? 'Enter a label.' : v.trim().length > 60 ? 'Keep it under 60 characters.' : undefined),
+      validateInput: (v) => (v.trim() === '' ? vscode.l10n.t('Enter a label.') : v.trim().length > 60 ? vscode.l10n.t('Keep it under 60 characters.') : undefined),
     });
     if (label === undefined) {
-      void vscode.window.showInformationMessage('Cancelled: the key was not stored.');
+      void vscode.window.showInformationMessage(vscode.l10n.t('Cancelled: the key was not stored.'));
       return undefined;
     }
-    const environment = await pickEnvironment(`Avala: environment for "${label.trim()}"`);
+    const environment = await pickEnvironment(vscode.l10n.t('Avala: environment for "{0}"', label.trim()));
     if (!environment) {
-      void vscode.window.showInformationMessage('Cancelled: the key was not stored.');
+      void vscode.window.showInformationMessage(vscode.l10n.t('Cancelled: the key was not stored.'));
       return undefined;
     }
     let meta: KeyMeta;
@@ -318,8 +324,8 @@ export class KeyCommands {
     }
     await this.deps.store.setActive(meta.id);
     this.deps.log.info(`Stored key "${meta.label}" (${meta.masked}, ${meta.environment}) for ${new URL(baseUrl).host}${origin ? ` from ${origin}` : ''}; state ${check.state}.`);
-    const what = check.state === 'valid' ? `checked: ${scopesSummary(scopes)}` : `not checked: ${describeState(check.state)}`;
-    void vscode.window.showInformationMessage(`Logged in with "${meta.label}" (${what}). It is now the active key.`, 'Show Keys').then((a) => (a ? this.deps.reveal(meta.id) : undefined));
+    const what = check.state === 'valid' ? vscode.l10n.t('checked: {0}', scopesSummary(scopes)) : vscode.l10n.t('not checked: {0}', describeState(check.state));
+    void vscode.window.showInformationMessage(vscode.l10n.t('Logged in with "{0}" ({1}). It is now the active key.', meta.label, what), vscode.l10n.t('Show Keys')).then((a) => (a ? this.deps.reveal(meta.id) : undefined));
     return meta;
   }
 
@@ -328,7 +334,7 @@ export class KeyCommands {
   async importFromEnvironment(): Promise<KeyMeta | undefined> {
     const candidates = await findEnvironmentKeys();
     if (candidates.length === 0) {
-      void vscode.window.showInformationMessage('No AVALA_API_KEY found in VS Code\'s environment or in a .env file of this workspace.', 'Log In with API Key').then((a) =>
+      void vscode.window.showInformationMessage(vscode.l10n.t('No AVALA_API_KEY found in VS Code\'s environment or in a .env file of this workspace.'), vscode.l10n.t('Log In with API Key')).then((a) =>
         a ? this.logIn() : undefined,
       );
       return undefined;
@@ -338,11 +344,11 @@ export class KeyCommands {
       return {
         label: candidate.where,
         description: candidate.masked,
-        detail: stored ? `Already stored as "${stored.label}"` : 'Move into secret storage',
+        detail: stored ? vscode.l10n.t('Already stored as "{0}"', stored.label) : vscode.l10n.t('Move into secret storage'),
         candidate,
       };
     });
-    const picked = items.length === 1 ? items[0] : await vscode.window.showQuickPick(items, { title: 'Avala: Import Key from Environment', placeHolder: 'Which key should move into secret storage?' });
+    const picked = items.length === 1 ? items[0] : await vscode.window.showQuickPick(items, { title: vscode.l10n.t('Avala: Import Key from Environment'), placeHolder: vscode.l10n.t('Which key should move into secret storage?') });
     if (!picked) {
       return undefined;
     }
@@ -356,27 +362,29 @@ export class KeyCommands {
   private async adviseRemoval(candidate: EnvironmentKeyCandidate): Promise<void> {
     if (!candidate.file) {
       void vscode.window.showWarningMessage(
-        'The key is now in secret storage. Remove "export AVALA_API_KEY=…" from your shell profile: Avala puts the key into VS Code terminals for you.',
+        vscode.l10n.t('The key is now in secret storage. Remove "export AVALA_API_KEY=…" from your shell profile: Avala puts the key into VS Code terminals for you.'),
       );
       return;
     }
     const file = candidate.file;
+    const deleteLine = vscode.l10n.t('Delete the Line');
+    const openFile = vscode.l10n.t('Open File');
     const choice = await vscode.window.showWarningMessage(
-      `The key is now in secret storage. Delete AVALA_API_KEY from ${vscode.workspace.asRelativePath(file)}: a key in a file is easily committed or shared.`,
-      'Delete the Line',
-      'Open File',
+      vscode.l10n.t('The key is now in secret storage. Delete AVALA_API_KEY from {0}: a key in a file is easily committed or shared.', vscode.workspace.asRelativePath(file)),
+      deleteLine,
+      openFile,
     );
-    if (choice === 'Open File') {
+    if (choice === openFile) {
       const doc = await vscode.workspace.openTextDocument(file);
       const line = candidate.line ?? 0;
       await vscode.window.showTextDocument(doc, { selection: new vscode.Range(line, 0, line, doc.lineAt(line).text.length) });
-    } else if (choice === 'Delete the Line' && candidate.line !== undefined) {
+    } else if (choice === deleteLine && candidate.line !== undefined) {
       const doc = await vscode.workspace.openTextDocument(file);
       const edit = new vscode.WorkspaceEdit();
       edit.delete(file, doc.lineAt(candidate.line).rangeIncludingLineBreak);
       if (await vscode.workspace.applyEdit(edit)) {
         await doc.save();
-        void vscode.window.showInformationMessage(`Removed AVALA_API_KEY from ${vscode.workspace.asRelativePath(file)}.`);
+        void vscode.window.showInformationMessage(vscode.l10n.t('Removed AVALA_API_KEY from {0}.', vscode.workspace.asRelativePath(file)));
       }
     }
   }
@@ -387,10 +395,12 @@ export class KeyCommands {
     await this.deps.store.ready;
     const keys = this.deps.store.list();
     if (keys.length === 0) {
-      const choice = await vscode.window.showInformationMessage('No Avala keys are stored yet.', 'Log In with API Key', 'Sign Up');
-      if (choice === 'Log In with API Key') {
+      const logIn = vscode.l10n.t('Log In with API Key');
+      const signUp = vscode.l10n.t('Sign Up');
+      const choice = await vscode.window.showInformationMessage(vscode.l10n.t('No Avala keys are stored yet.'), logIn, signUp);
+      if (choice === logIn) {
         await this.logIn();
-      } else if (choice === 'Sign Up') {
+      } else if (choice === signUp) {
         await this.signUp();
       }
       return undefined;
@@ -400,7 +410,7 @@ export class KeyCommands {
       keys.map((k) => ({
         label: `${k.id === activeId ? '$(check) ' : ''}${k.label}`,
         description: `${k.environment} · ${k.masked}`,
-        detail: k.lastCheck ? `${describeState(k.lastCheck.state)} · ${new URL(k.baseUrl).host}` : `not checked yet · ${new URL(k.baseUrl).host}`,
+        detail: k.lastCheck ? `${describeState(k.lastCheck.state)} · ${new URL(k.baseUrl).host}` : vscode.l10n.t('not checked yet · {0}', new URL(k.baseUrl).host),
         id: k.id,
       })),
       { title, placeHolder, matchOnDescription: true },
@@ -418,7 +428,7 @@ export class KeyCommands {
   }
 
   async switchKey(arg?: KeyArg): Promise<KeyMeta | undefined> {
-    const meta = await this.resolveKey(arg, 'Avala: Switch Active Key', 'Choose the key terminals, debug sessions and the status bar use');
+    const meta = await this.resolveKey(arg, vscode.l10n.t('Avala: Switch Active Key'), vscode.l10n.t('Choose the key terminals, debug sessions and the status bar use'));
     if (!meta) {
       return undefined;
     }
@@ -428,41 +438,43 @@ export class KeyCommands {
   }
 
   async removeKey(arg?: KeyArg): Promise<boolean> {
-    const meta = await this.resolveKey(arg, 'Avala: Remove Key', 'Choose the key to remove from VS Code');
+    const meta = await this.resolveKey(arg, vscode.l10n.t('Avala: Remove Key'), vscode.l10n.t('Choose the key to remove from VS Code'));
     if (!meta) {
       return false;
     }
+    const remove = vscode.l10n.t('Remove');
+    const removeAndOpen = vscode.l10n.t('Remove and Open Mission Control');
     const choice = await vscode.window.showWarningMessage(
-      `Remove "${meta.label}" (${meta.masked}) from VS Code?`,
+      vscode.l10n.t('Remove "{0}" ({1}) from VS Code?', meta.label, meta.masked),
       {
         modal: true,
-        detail: 'Removing does not revoke the key: it keeps working for anyone who has a copy. To revoke it, use Mission Control → Settings → Security.',
+        detail: vscode.l10n.t('Removing does not revoke the key: it keeps working for anyone who has a copy. To revoke it, use Mission Control → Settings → Security.'),
       },
-      'Remove',
-      'Remove and Open Mission Control',
+      remove,
+      removeAndOpen,
     );
     if (!choice) {
       return false;
     }
     await this.deps.store.remove(meta.id);
     this.deps.log.info(`Removed key "${meta.label}" (${meta.masked}) from secret storage; it was not revoked.`);
-    if (choice === 'Remove and Open Mission Control') {
+    if (choice === removeAndOpen) {
       await this.openMissionControl();
     } else {
-      void vscode.window.showInformationMessage(`Removed "${meta.label}" from VS Code. It is not revoked.`, 'Revoke in Mission Control').then((a) => (a ? this.openMissionControl() : undefined));
+      void vscode.window.showInformationMessage(vscode.l10n.t('Removed "{0}" from VS Code. It is not revoked.', meta.label), vscode.l10n.t('Revoke in Mission Control')).then((a) => (a ? this.openMissionControl() : undefined));
     }
     return true;
   }
 
   async renameKey(arg?: KeyArg): Promise<KeyMeta | undefined> {
-    const meta = await this.resolveKey(arg, 'Avala: Rename Key', 'Choose the key to rename');
+    const meta = await this.resolveKey(arg, vscode.l10n.t('Avala: Rename Key'), vscode.l10n.t('Choose the key to rename'));
     if (!meta) {
       return undefined;
     }
     const label = await vscode.window.showInputBox({
-      title: `Avala: Rename "${meta.label}"`,
+      title: vscode.l10n.t('Avala: Rename "{0}"', meta.label),
       value: meta.label,
-      validateInput: (v) => (v.trim() === '' ? 'Enter a label.' : v.trim().length > 60 ? 'Keep it under 60 characters.' : undefined),
+      validateInput: (v) => (v.trim() === '' ? vscode.l10n.t('Enter a label.') : v.trim().length > 60 ? vscode.l10n.t('Keep it under 60 characters.') : undefined),
     });
     if (label === undefined || label.trim() === meta.label) {
       return undefined;
@@ -475,7 +487,7 @@ export class KeyCommands {
     const id = idOf(arg) ?? this.deps.store.activeId();
     const meta = id ? this.deps.store.get(id) : undefined;
     if (!meta) {
-      void vscode.window.showInformationMessage('There is no active Avala key to copy.', 'Log In with API Key').then((a) => (a ? this.logIn() : undefined));
+      void vscode.window.showInformationMessage(vscode.l10n.t('There is no active Avala key to copy.'), vscode.l10n.t('Log In with API Key')).then((a) => (a ? this.logIn() : undefined));
       return false;
     }
     let value: string | undefined;
@@ -486,7 +498,7 @@ export class KeyCommands {
       return false;
     }
     if (value === undefined) {
-      void vscode.window.showErrorMessage(`The value of "${meta.label}" is missing from secret storage. Remove the entry and log in again.`);
+      void vscode.window.showErrorMessage(vscode.l10n.t('The value of "{0}" is missing from secret storage. Remove the entry and log in again.', meta.label));
       return false;
     }
     await vscode.env.clipboard.writeText(value);
@@ -495,7 +507,7 @@ export class KeyCommands {
     setTimeout(() => {
       void vscode.env.clipboard.readText().then((current) => (current === copied ? vscode.env.clipboard.writeText('') : undefined));
     }, CLIPBOARD_CLEAR_MS);
-    void vscode.window.showInformationMessage(`Copied "${meta.label}". The clipboard is cleared in 60 seconds if it still holds the key.`);
+    void vscode.window.showInformationMessage(vscode.l10n.t('Copied "{0}". The clipboard is cleared in 60 seconds if it still holds the key.', meta.label));
     return true;
   }
 

@@ -93,7 +93,7 @@ export class KeysTree implements vscode.TreeDataProvider<Node>, vscode.Disposabl
   getTreeItem(node: Node): vscode.TreeItem {
     const meta = this.store.get(node.keyId);
     if (!meta) {
-      return new vscode.TreeItem('(removed)');
+      return new vscode.TreeItem(vscode.l10n.t('(removed)'));
     }
     return node.type === 'key' ? this.keyItem(meta) : this.detailItem(node.row, meta);
   }
@@ -119,19 +119,20 @@ export class KeysTree implements vscode.TreeDataProvider<Node>, vscode.Disposabl
     const state = shownState(meta);
     const item = new vscode.TreeItem(meta.label, vscode.TreeItemCollapsibleState.Collapsed);
     item.id = `key:${meta.id}`;
-    item.description = `${active ? '● active · ' : ''}${meta.environment} · ${meta.masked}`;
+    item.description = active ? vscode.l10n.t('● active · {0} · {1}', meta.environment, meta.masked) : `${meta.environment} · ${meta.masked}`;
     const [icon, color] = STATE_ICON[state];
     item.iconPath = checking ? new vscode.ThemeIcon('loading~spin') : new vscode.ThemeIcon(icon, color ? new vscode.ThemeColor(color) : undefined);
     item.contextValue = active ? 'avalaKey.active' : 'avalaKey';
     const tooltip = new vscode.MarkdownString(undefined, true);
-    tooltip.appendMarkdown(`**${escape(meta.label)}**${active ? ' — active' : ''}\n\n`);
+    const heading = `**${escape(meta.label)}**`;
+    tooltip.appendMarkdown(`${active ? vscode.l10n.t('{0} — active', heading) : heading}\n\n`);
     tooltip.appendMarkdown(`$(key) \`${meta.masked}\` · ${escape(meta.environment)}\n\n`);
-    tooltip.appendMarkdown(`State: ${checking ? 'checking…' : describeState(state)}${meta.lastCheck?.detail ? ` — ${escape(meta.lastCheck.detail)}` : ''}\n\n`);
+    tooltip.appendMarkdown(`${vscode.l10n.t('State: {0}', checking ? vscode.l10n.t('checking…') : describeState(state))}${meta.lastCheck?.detail ? ` — ${escape(meta.lastCheck.detail)}` : ''}\n\n`);
     if (needsRotation(meta, this.settings.current.keyRotationDays)) {
-      tooltip.appendMarkdown('$(sync) Rotate keys regularly: this key is older than your rotation policy.\n\n');
+      tooltip.appendMarkdown(`$(sync) ${vscode.l10n.t('Rotate keys regularly: this key is older than your rotation policy.')}\n\n`);
     }
     item.tooltip = tooltip;
-    item.accessibilityInformation = { label: `${meta.label}, ${meta.environment}, ${describeState(state)}${active ? ', active key' : ''}` };
+    item.accessibilityInformation = { label: active ? vscode.l10n.t('{0}, {1}, {2}, active key', meta.label, meta.environment, describeState(state)) : `${meta.label}, ${meta.environment}, ${describeState(state)}` };
     return item;
   }
 
@@ -152,10 +153,10 @@ export class KeysTree implements vscode.TreeDataProvider<Node>, vscode.Disposabl
     }
     const baseUrlProblem = this.settings.current.apiBaseUrlProblem;
     if (baseUrlProblem) {
-      problems.push(`avala.apiBaseUrl is not used: ${baseUrlProblem}`);
+      problems.push(vscode.l10n.t('avala.apiBaseUrl is not used: {0}', baseUrlProblem));
     }
     if (!vscode.workspace.isTrusted && this.store.list().length > 0) {
-      problems.push('Restricted Mode: keys are not put into terminals, debug sessions or tasks until you trust this workspace.');
+      problems.push(vscode.l10n.t('Restricted Mode: keys are not put into terminals, debug sessions or tasks until you trust this workspace.'));
     }
     this.view.message = problems.length ? problems.join(' ') : undefined;
   }

@@ -6,11 +6,11 @@ import type { Log } from '../log';
 import { DIAGNOSTIC_CODE, DIAGNOSTIC_SOURCE } from './keyDiagnostics';
 import type { IgnoredKeyFiles } from './ignoredKeyFiles';
 
-export const MOVE_TITLE = 'Store in Avala secret storage and use the environment variable';
-export const STORE_ONLY_TITLE = 'Store in Avala secret storage (then remove the key from this file)';
-export const IGNORE_TITLE = 'Ignore hard-coded Avala keys in this file';
-export const RESTRICTED_TITLE = 'Store in Avala secret storage… (needs a trusted workspace)';
-export const RESTRICTED_REASON = 'Restricted Mode: Avala does not edit files until you trust this workspace.';
+export const MOVE_TITLE = vscode.l10n.t('Store in Avala secret storage and use the environment variable');
+export const STORE_ONLY_TITLE = vscode.l10n.t('Store in Avala secret storage (then remove the key from this file)');
+export const IGNORE_TITLE = vscode.l10n.t('Ignore hard-coded Avala keys in this file');
+export const RESTRICTED_TITLE = vscode.l10n.t('Store in Avala secret storage… (needs a trusted workspace)');
+export const RESTRICTED_REASON = vscode.l10n.t('Restricted Mode: Avala does not edit files until you trust this workspace.');
 
 /** What moving a key needs from Log In: check it with the API, ask a label and environment, store it. */
 export interface KeyLogIn {
@@ -74,7 +74,7 @@ export class KeyQuickFixes implements vscode.CodeActionProvider {
    */
   async moveKey(uri: vscode.Uri, range: vscode.Range): Promise<MoveResult> {
     if (!vscode.workspace.isTrusted) {
-      void vscode.window.showWarningMessage(`${RESTRICTED_REASON} Trust it, then run the quick fix again.`, 'Manage Workspace Trust').then((a) =>
+      void vscode.window.showWarningMessage(`${RESTRICTED_REASON} ${vscode.l10n.t('Trust it, then run the quick fix again.')}`, vscode.l10n.t('Manage Workspace Trust')).then((a) =>
         a ? vscode.commands.executeCommand('workbench.trust.manage') : undefined,
       );
       return {};
@@ -83,7 +83,7 @@ export class KeyQuickFixes implements vscode.CodeActionProvider {
     const start = document.offsetAt(range.start);
     const finding = scanForKeys(document.getText()).findings.find((f) => f.start === start && f.end === document.offsetAt(range.end));
     if (!finding) {
-      void vscode.window.showInformationMessage('That key is no longer in the file.');
+      void vscode.window.showInformationMessage(vscode.l10n.t('That key is no longer in the file.'));
       return {};
     }
     const where = `${vscode.workspace.asRelativePath(uri)} line ${range.start.line + 1}`;
@@ -100,7 +100,11 @@ export class KeyQuickFixes implements vscode.CodeActionProvider {
     const replacement: Replacement | undefined = family && target ? envReplacement(document.getText(), target.start, target.end, family) : undefined;
     if (!replacement) {
       void vscode.window.showInformationMessage(
-        `The key is in secret storage as "${meta.label}". Remove it from ${vscode.workspace.asRelativePath(uri)} and read AVALA_API_KEY from the environment instead: Avala puts the active key into new terminals and debug sessions.`,
+        vscode.l10n.t(
+          'The key is in secret storage as "{0}". Remove it from {1} and read AVALA_API_KEY from the environment instead: Avala puts the active key into new terminals and debug sessions.',
+          meta.label,
+          vscode.workspace.asRelativePath(uri),
+        ),
       );
       return { stored: meta };
     }
@@ -109,7 +113,9 @@ export class KeyQuickFixes implements vscode.CodeActionProvider {
       edit.replace(uri, new vscode.Range(document.positionAt(e.start), document.positionAt(e.end)), e.text);
     }
     if (!(await vscode.workspace.applyEdit(edit))) {
-      void vscode.window.showErrorMessage(`The key is in secret storage as "${meta.label}", but ${vscode.workspace.asRelativePath(uri)} could not be edited. Replace the key with ${replacement.expression} yourself.`);
+      void vscode.window.showErrorMessage(
+        vscode.l10n.t('The key is in secret storage as "{0}", but {1} could not be edited. Replace the key with {2} yourself.', meta.label, vscode.workspace.asRelativePath(uri), replacement.expression),
+      );
       return { stored: meta };
     }
     this.log.info(`Replaced a hard-coded key (${meta.masked}) in ${where} with ${replacement.expression}; the key is stored as "${meta.label}".`);
@@ -119,16 +125,18 @@ export class KeyQuickFixes implements vscode.CodeActionProvider {
 
   private async afterMove(meta: KeyMeta, expression: string, uri: vscode.Uri): Promise<void> {
     const active = this.store.activeId() === meta.id;
-    const buttons = [...(active ? [] : ['Set Active']), 'Open Mission Control'];
+    const setActive = vscode.l10n.t('Set Active');
+    const openMissionControl = vscode.l10n.t('Open Mission Control');
+    const buttons = [...(active ? [] : [setActive]), openMissionControl];
     const choice = await vscode.window.showInformationMessage(
-      `${vscode.workspace.asRelativePath(uri)} now reads the key with ${expression}; save the file. ` +
-        `Avala puts ${active ? `"${meta.label}"` : 'the active key'} into AVALA_API_KEY for new terminals and debug sessions. ` +
-        'If the file was ever committed or shared, regenerate the key in Mission Control.',
+      `${vscode.l10n.t('{0} now reads the key with {1}; save the file.', vscode.workspace.asRelativePath(uri), expression)} ` +
+        `${active ? vscode.l10n.t('Avala puts "{0}" into AVALA_API_KEY for new terminals and debug sessions.', meta.label) : vscode.l10n.t('Avala puts the active key into AVALA_API_KEY for new terminals and debug sessions.')} ` +
+        vscode.l10n.t('If the file was ever committed or shared, regenerate the key in Mission Control.'),
       ...buttons,
     );
-    if (choice === 'Set Active') {
+    if (choice === setActive) {
       await this.store.setActive(meta.id);
-    } else if (choice === 'Open Mission Control') {
+    } else if (choice === openMissionControl) {
       await this.openMissionControl();
     }
   }
@@ -140,13 +148,19 @@ export class KeyQuickFixes implements vscode.CodeActionProvider {
     }
     await this.ignored.add(target);
     void vscode.window.showInformationMessage(
-      `Avala no longer warns about hard-coded keys in ${vscode.workspace.asRelativePath(target)} in this workspace. "Avala: Reset Ignored Key Warnings" undoes it.`,
+      vscode.l10n.t('Avala no longer warns about hard-coded keys in {0} in this workspace. "Avala: Reset Ignored Key Warnings" undoes it.', vscode.workspace.asRelativePath(target)),
     );
   }
 
   async resetIgnored(): Promise<number> {
     const count = await this.ignored.reset();
-    void vscode.window.showInformationMessage(count ? `Avala warns again about hard-coded keys in ${count} file${count === 1 ? '' : 's'}.` : 'No files were ignored.');
+    void vscode.window.showInformationMessage(
+      count
+        ? count === 1
+          ? vscode.l10n.t('Avala warns again about hard-coded keys in {0} file.', count)
+          : vscode.l10n.t('Avala warns again about hard-coded keys in {0} files.', count)
+        : vscode.l10n.t('No files were ignored.'),
+    );
     return count;
   }
 }

@@ -70,11 +70,13 @@ export class SettingsGuard implements vscode.Disposable {
     await this.state.update(TOLD_STATE, [...told, ...fresh.map((a) => attemptMemo(a, fingerprintOf))]);
     const message = describeAttempts(fresh);
     this.log.warn(message);
-    void vscode.window.showWarningMessage(message, 'Open Workspace Settings', 'Open User Settings').then((choice) => {
-      if (choice === 'Open Workspace Settings') {
+    const openWorkspaceSettings = vscode.l10n.t('Open Workspace Settings');
+    const openUserSettings = vscode.l10n.t('Open User Settings');
+    void vscode.window.showWarningMessage(message, openWorkspaceSettings, openUserSettings).then((choice) => {
+      if (choice === openWorkspaceSettings) {
         const file = fresh[0].sourceUri;
         void (file ? vscode.window.showTextDocument(file) : vscode.commands.executeCommand('workbench.action.openWorkspaceSettingsFile'));
-      } else if (choice === 'Open User Settings') {
+      } else if (choice === openUserSettings) {
         void vscode.commands.executeCommand('workbench.action.openSettings', '@ext:avala.avala-vscode');
       }
     });
@@ -111,7 +113,7 @@ export class SettingsGuard implements vscode.Disposable {
     }
     const message = describeKeyHosts(keys, this.baseUrl, this.store.active()?.label);
     this.log.info(message);
-    const choice = await vscode.window.showInformationMessage(message, 'Show Keys');
+    const choice = await vscode.window.showInformationMessage(message, vscode.l10n.t('Show Keys'));
     if (choice) {
       await vscode.commands.executeCommand('avala.keys.focus');
     }

@@ -29,8 +29,8 @@ export class KeyActions {
         if (meta?.lastCheck?.state === 'expired' || meta?.lastCheck?.state === 'invalid') {
           // The second half of the fix: the new key has to come back into VS Code.
           const choice = await vscode.window.showInformationMessage(
-            `Once you have a new key from Mission Control (Settings → Security), log in with it to replace "${meta.label}".`,
-            'Log In with New Key',
+            vscode.l10n.t('Once you have a new key from Mission Control (Settings → Security), log in with it to replace "{0}".', meta.label),
+            vscode.l10n.t('Log In with New Key'),
           );
           if (choice) {
             await this.replace(keyId);
@@ -54,7 +54,7 @@ export class KeyActions {
     }
     await store.remove(old.id);
     log.info(`Replaced key "${old.label}" (${old.masked}) with "${meta.label}" (${meta.masked}); the old entry was removed from VS Code.`);
-    void vscode.window.showInformationMessage(`"${meta.label}" replaces "${old.label}", which was removed from VS Code.`);
+    void vscode.window.showInformationMessage(vscode.l10n.t('"{0}" replaces "{1}", which was removed from VS Code.', meta.label, old.label));
   }
 
   /** Shows a notice with its actions and runs the one chosen. */
@@ -76,7 +76,7 @@ export class KeyActions {
       return;
     }
     const keyId = this.services.store.activeId();
-    const picked = await vscode.window.showQuickPick<StatusAction & vscode.QuickPickItem>(view.actions, { title: view.title, placeHolder: 'What do you want to do?' });
+    const picked = await vscode.window.showQuickPick<StatusAction & vscode.QuickPickItem>(view.actions, { title: view.title, placeHolder: vscode.l10n.t('What do you want to do?') });
     if (picked) {
       await this.run(picked.id, keyId);
     }

@@ -6,6 +6,7 @@ import { AvalaApiError } from '../core/errors';
 import { Emitter, type Disposable, type Event } from '../core/events';
 import { KeyringError, type KeyMeta } from '../core/keyStore';
 import { isKeyFailure, stateFromReason, type KeyCheck } from '../core/keyState';
+import * as l10n from '../core/l10n';
 import { redact } from '../core/redact';
 import { notBefore } from '../core/validationPolicy';
 
@@ -124,7 +125,7 @@ export class KeyValidator implements Disposable {
     try {
       const value = await this.store.getValue(id);
       if (value === undefined) {
-        check = { state: 'missing', at: at(), detail: 'The key value is missing from secret storage on this machine, so it was not sent. Log in with the key again.' };
+        check = { state: 'missing', at: at(), detail: l10n.t('The key value is missing from secret storage on this machine, so it was not sent. Log in with the key again.') };
       } else {
         const permissions = await this.api.client(meta?.baseUrl).getPermissions(value);
         scopes = permissions.scopes ?? scopes;

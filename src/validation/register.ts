@@ -19,11 +19,11 @@ export function registerValidation(services: Services): vscode.Disposable[] {
     const id = (typeof arg === 'string' ? arg : arg?.keyId) ?? store.activeId();
     const meta = id ? store.get(id) : undefined;
     if (!id || !meta) {
-      void vscode.window.showInformationMessage('There is no active Avala key to validate.', 'Log In with API Key').then((a) => (a ? services.commands.logIn() : undefined));
+      void vscode.window.showInformationMessage(vscode.l10n.t('There is no active Avala key to validate.'), vscode.l10n.t('Log In with API Key')).then((a) => (a ? services.commands.logIn() : undefined));
       return undefined;
     }
     const outcome = await vscode.window.withProgress(
-      { location: vscode.ProgressLocation.Notification, title: `Checking "${meta.label}" with Avala…` },
+      { location: vscode.ProgressLocation.Notification, title: vscode.l10n.t('Checking "{0}" with Avala…', meta.label) },
       () => validator.validate(id, 'command', true),
     );
     const after = store.get(id);

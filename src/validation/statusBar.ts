@@ -17,9 +17,9 @@ export class KeyStatusBar implements vscode.Disposable {
     private readonly store: KeyStore,
     private readonly validator: KeyValidator,
   ) {
-    this.item.name = 'Avala Key';
-    this.item.text = '$(key) Avala';
-    this.item.tooltip = 'Loading Avala keys…';
+    this.item.name = vscode.l10n.t('Avala Key');
+    this.item.text = vscode.l10n.t('$(key) Avala');
+    this.item.tooltip = vscode.l10n.t('Loading Avala keys…');
     this.item.command = STATUS_ACTIONS_COMMAND;
     this.item.show();
     const timer = setInterval(() => this.render(), TOOLTIP_REFRESH_MS);
