@@ -42,6 +42,11 @@ export interface SessionOptions extends Omit<Partial<StartVSCodeOptions>, 'folde
   settings?: Record<string, unknown>;
   /** Wait until the extension host has activated Avala (default true). */
   waitForActivation?: boolean;
+  /**
+   * Prepares the fresh copy of the sample workspace before VS Code opens it (a git
+   * repository, more folders). Returns a .code-workspace file to open instead, if any.
+   */
+  prepare?: (workspace: string) => string | void;
 }
 
 let emulatorInstance: RunningEmulator | undefined;
@@ -91,6 +96,7 @@ export async function openSession(options: SessionOptions = {}): Promise<Session
   trackTempDir(work);
   const workspace = path.join(work, 'sample-workspace');
   fs.cpSync(sampleWorkspace, workspace, { recursive: true });
+  const opens = options.prepare?.(workspace) ?? workspace;
   vsix ??= await packageExtension();
   const packaged = vsix;
   const plain = !options.extensions && !options.extraExtensions && !options.extensionsDir;
@@ -111,7 +117,7 @@ export async function openSession(options: SessionOptions = {}): Promise<Session
       extensions: [vsix],
       extensionsFrom,
       ...options,
-      folder: workspace,
+      folder: opens,
       settings: { 'avala.apiBaseUrl': emulator().baseUrl, 'avala.allowInsecureLoopback': true, ...options.settings },
     });
     const browser = await browserStarting;

@@ -17,6 +17,7 @@ import {
   openTerminalAndRun,
   pickQuickItem,
   runCommand,
+  runInTerminal,
   screenshot,
   terminalText,
   waitForNotification,
@@ -24,41 +25,6 @@ import {
 } from './workbench';
 
 const RELAUNCH_OFFER = /opened before the Avala key changed/;
-
-/**
- * The terminal that is shown. Every terminal group keeps an `.active` wrapper, and a hidden
- * group's stays in the page, so "active" alone can name a terminal nobody sees.
- */
-const SHOWN_TERMINAL = '.terminal-wrapper.active >> visible=true';
-
-/** The text of the terminal that is shown. */
-async function activeTerminalText(page: Page): Promise<string> {
-  return (await page.locator(`${SHOWN_TERMINAL} >> .xterm-rows`).innerText()).replace(/\u00a0/g, ' ');
-}
-
-/**
- * Types a command into the terminal that is shown (one just opened by the extension, or
- * relaunched), once its shell shows a prompt and, if given, no longer shows `gone`.
- */
-async function runInActiveTerminal(page: Page, command: string, gone?: string): Promise<void> {
-  await waitFor(
-    async () => {
-      const text = await activeTerminalText(page);
-      return /[#$] *$/.test(text.trimEnd() + ' ') && !(gone && text.includes(gone));
-    },
-    { description: 'a fresh shell prompt in the terminal', timeoutMs: RUN_TIMEOUT_MS },
-  );
-  // Near the prompt, on the wrapper: its .xterm-screen has been reported invisible (zero
-  // size) for 30 s while the terminal showed its prompt.
-  await page.locator(SHOWN_TERMINAL).first().click({ position: { x: 24, y: 8 } });
-  await page.waitForFunction(`document.activeElement?.classList.contains('xterm-helper-textarea') === true`, undefined, { timeout: UI_TIMEOUT_MS });
-  await page.keyboard.type(command);
-  // Enter only once the shell has echoed the command: then it went to this terminal.
-  // (Compared without whitespace: a long command wraps onto the next row.)
-  const squeeze = (text: string) => text.replace(/\s+/g, '');
-  await waitFor(async () => squeeze(await activeTerminalText(page)).includes(squeeze(command)), { description: `the terminal to echo "${command}"`, timeoutMs: UI_TIMEOUT_MS });
-  await page.keyboard.press('Enter');
-}
 
 async function startDebugging(page: Page, configuration: string): Promise<void> {
   await runCommand(page, 'Debug: Select and Start Debugging');
@@ -110,7 +76,7 @@ describe('Keys in terminals, debug sessions and tasks', function () {
     assert.equal(await page.locator('.notifications-toasts .notification-toast', { hasText: RELAUNCH_OFFER }).count(), 1, 'one offer for the change');
     await clickNotificationButton(page, RELAUNCH_OFFER, 'Relaunch Terminals');
     await waitFor(() => /Relaunched 1 terminal/.test(s.vscode.avalaLog() ?? ''), { description: 'the relaunch', timeoutMs: UI_TIMEOUT_MS });
-    await runInActiveTerminal(page, callCommand('terminal-relaunched.json'), 'terminal-dev.json');
+    await runInTerminal(page, callCommand('terminal-relaunched.json'), { gone: 'terminal-dev.json' });
     assert.equal((await readResult(workspace, 'terminal-relaunched.json')).keyDigest, digest(ci.key), 'the relaunched terminal has the new key');
     await openTerminalAndRun(page, callCommand('terminal-ci.json'));
     assert.deepEqual(await readResult(workspace, 'terminal-ci.json'), { keySet: true, keyDigest: digest(ci.key), status: 200, error: null });
@@ -121,7 +87,7 @@ describe('Keys in terminals, debug sessions and tasks', function () {
     await runCommand(page, 'Avala: Open Terminal with Key…');
     await pickQuickItem(page, 'dev');
     await page.locator('.terminal-tabs-entry', { hasText: 'Avala: dev' }).first().waitFor({ timeout: UI_TIMEOUT_MS });
-    await runInActiveTerminal(page, callCommand('terminal-chosen.json'));
+    await runInTerminal(page, callCommand('terminal-chosen.json'));
     assert.deepEqual(await readResult(workspace, 'terminal-chosen.json'), { keySet: true, keyDigest: digest(dev.key), status: 200, error: null }, 'dev, although ci is active');
     await screenshot(page, 'injection/03-terminal-with-key');
   });
@@ -172,17 +138,18 @@ describe('Keys per folder in a multi-root workspace', function () {
 
   before(async function () {
     this.timeout(240_000);
-    s = await openSession();
+    // A second folder beside the sample one, and a workspace file naming both, opened from the start.
+    s = await openSession({
+      prepare: (workspace) => {
+        second = path.join(path.dirname(workspace), 'second-folder');
+        fs.cpSync(path.join(workspace, 'scripts'), path.join(second, 'scripts'), { recursive: true });
+        const file = path.join(path.dirname(workspace), 'two-folders.code-workspace');
+        fs.writeFileSync(file, JSON.stringify({ folders: [{ path: workspace }, { path: second }] }));
+        return file;
+      },
+    });
     await avalaActivated(s.vscode);
-    // A second folder beside the sample one, and a workspace file naming both.
-    second = path.join(path.dirname(s.workspace), 'second-folder');
-    fs.cpSync(path.join(s.workspace, 'scripts'), path.join(second, 'scripts'), { recursive: true });
-    const file = path.join(path.dirname(s.workspace), 'two-folders.code-workspace');
-    fs.writeFileSync(file, JSON.stringify({ folders: [{ path: s.workspace }, { path: second }] }));
-    const activations = (s.vscode.avalaLog() ?? '').split('Avala activated').length;
-    await s.page.goto(`${s.vscode.origin}/?workspace=${encodeURIComponent(file).replace(/%2F/g, '/')}`, { timeout: 60_000 });
-    await s.page.locator('.part.sidebar .monaco-list-row', { hasText: 'second-folder' }).first().waitFor({ timeout: 60_000 });
-    await waitFor(() => (s.vscode.avalaLog() ?? '').split('Avala activated').length > activations, { description: 'Avala to activate in the workspace', timeoutMs: 120_000 });
+    await s.page.locator('.part.sidebar .monaco-list-row', { hasText: 'second-folder' }).first().waitFor({ timeout: UI_TIMEOUT_MS });
   });
   after(async () => {
     await s?.close();
@@ -201,7 +168,7 @@ describe('Keys per folder in a multi-root workspace', function () {
     for (const [folder, dir, key] of [['sample-workspace', workspace, dev], ['second-folder', second, ci]] as const) {
       await runCommand(page, 'Terminal: Create New Terminal');
       await pickQuickItem(page, folder);
-      await runInActiveTerminal(page, callCommand(`folder-${folder}.json`));
+      await runInTerminal(page, callCommand(`folder-${folder}.json`));
       assert.equal((await readResult(dir, `folder-${folder}.json`)).keyDigest, digest(key.key), `a terminal in ${folder} has ${key.name}`);
     }
     await screenshot(page, 'injection/09-multi-root');

@@ -16,7 +16,15 @@ describe('Security: workspace settings, hard-coded keys, key hosts', function ()
 
   before(async function () {
     this.timeout(240_000);
-    s = await openSession();
+    // A git repository from the start, as most workspaces are: then git, not a .gitignore, says
+    // which files are ignored. (Initialised before VS Code opens it, so the git extension finds
+    // it when it scans the folder rather than through a file watcher.)
+    s = await openSession({
+      prepare: (workspace) => {
+        execFileSync('git', ['init', '-q', workspace]);
+        fs.appendFileSync(path.join(workspace, '.git', 'info', 'exclude'), 'private/\n');
+      },
+    });
     await avalaActivated(s.vscode);
     key = emulator().createKey({ name: 'ci-pipeline', scopes: ['exports.create'] });
   });
@@ -79,8 +87,6 @@ describe('Security: workspace settings, hard-coded keys, key hosts', function ()
 
   it('in a git repository git itself decides what is ignored: a key in a file excluded by .git/info/exclude is an Information', async () => {
     const { page, workspace } = s;
-    execFileSync('git', ['init', '-q', workspace]);
-    fs.appendFileSync(path.join(workspace, '.git', 'info', 'exclude'), 'private/\n');
     writeWorkspaceFile(workspace, 'private/local_settings.py', 'AVALA_API_KEY = "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b"\n');
     await openFile(page, workspace, 'private/local_settings.py');
     // No .gitignore says so, only git: the row turns Information once git has found the repository.

@@ -168,15 +168,76 @@ export async function openTerminalAndRun(page: Page, command: string): Promise<v
   await runCommand(page, 'Terminal: Create New Terminal');
   // (Page functions as strings: this project compiles without the DOM library.)
   await page.waitForFunction(`document.querySelectorAll('.terminal-wrapper').length > ${before}`, undefined, { timeout: UI_TIMEOUT_MS });
-  await page.waitForFunction(`document.activeElement?.classList.contains('xterm-helper-textarea') === true`, undefined, { timeout: UI_TIMEOUT_MS });
-  await page.keyboard.type(command);
-  await page.keyboard.press('Enter');
+  await page.waitForFunction(TERMINAL_FOCUSED, undefined, { timeout: UI_TIMEOUT_MS });
+  await runInTerminal(page, command);
 }
 
-/** The visible text of the active terminal (DOM renderer rows). */
+/**
+ * The terminal that is shown. Every terminal group keeps an `.active` wrapper, and a hidden
+ * group's stays in the page, so "active" alone can name a terminal nobody sees.
+ */
+const SHOWN_TERMINAL = '.terminal-wrapper.active >> visible=true';
+
+/** The visible text of the terminal that is shown (DOM renderer rows). */
 export async function terminalText(page: Page): Promise<string> {
-  const rows = page.locator('.terminal-wrapper.active .xterm-rows, .terminal-wrapper .xterm-rows').last();
+  const rows = page.locator(`${SHOWN_TERMINAL} >> .xterm-rows`).first();
   return (await rows.innerText()).replace(/\u00a0/g, ' ');
+}
+
+/** How often to type a command again when its keys did not all reach the shell. */
+const TYPING_ATTEMPTS = 3;
+/** How long a typed command may take to show in the terminal. */
+const ECHO_TIMEOUT_MS = 15_000;
+const TERMINAL_FOCUSED = `document.activeElement?.classList.contains('xterm-helper-textarea') === true`;
+
+/** The text of the terminal that has keyboard focus (where typed keys go), or '' if none has. */
+async function focusedTerminalText(page: Page): Promise<string> {
+  const text = await page
+    .evaluate(`document.activeElement?.closest('.terminal-wrapper')?.querySelector('.xterm-rows')?.innerText ?? ''`)
+    .catch(() => '');
+  return String(text).replace(/\u00a0/g, ' ');
+}
+
+/**
+ * Runs a command in the active terminal (the one just created, chosen or relaunched), as a
+ * person would: gives it focus with "Terminal: Focus Terminal" unless a terminal has it, waits
+ * for that terminal's shell prompt (and, if given, for the text `gone` to have left it), types
+ * the command and presses Enter only once the shell has echoed all of it. Keys typed while a
+ * shell is still starting can be lost; then Ctrl+C clears the line and the command is typed
+ * again, a bounded number of times.
+ */
+export async function runInTerminal(page: Page, command: string, options: { gone?: string; timeoutMs?: number } = {}): Promise<void> {
+  // Compared without whitespace: a long command wraps onto the next row.
+  const squeeze = (text: string) => text.replace(/\s+/g, '');
+  const echoes = (text: string) => squeeze(text).split(squeeze(command)).length - 1;
+  for (let attempt = 1; ; attempt++) {
+    // Only when no terminal has focus: the palette's Escape would reach a focused shell, and
+    // Escape then a letter is a readline command there.
+    if (!(await page.evaluate(TERMINAL_FOCUSED))) {
+      await runCommand(page, 'Terminal: Focus Terminal');
+      await page.waitForFunction(TERMINAL_FOCUSED, undefined, { timeout: UI_TIMEOUT_MS });
+    }
+    await waitFor(
+      async () => {
+        const text = await focusedTerminalText(page);
+        return /[#$] *$/.test(`${text.trimEnd()} `) && !(options.gone && text.includes(options.gone));
+      },
+      { description: 'a shell prompt in the focused terminal', timeoutMs: options.timeoutMs ?? 2 * UI_TIMEOUT_MS },
+    );
+    const before = echoes(await focusedTerminalText(page));
+    await page.keyboard.type(command);
+    try {
+      await waitFor(async () => echoes(await focusedTerminalText(page)) > before, { description: `the terminal to echo "${command}"`, timeoutMs: ECHO_TIMEOUT_MS });
+    } catch (error) {
+      if (attempt >= TYPING_ATTEMPTS) {
+        throw new Error(`${error instanceof Error ? error.message : String(error)} (typed ${attempt} times); the terminal shows:\n${await focusedTerminalText(page)}`, { cause: error });
+      }
+      await page.keyboard.press('Control+C');
+      continue;
+    }
+    await page.keyboard.press('Enter');
+    return;
+  }
 }
 
 /** Waits until the active terminal shows text matching `match`. */

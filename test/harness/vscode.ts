@@ -261,9 +261,10 @@ function copyExtensions(from: string, to: string): void {
   fs.writeFileSync(manifest, JSON.stringify(entries));
 }
 
-/** The workbench address for a folder, with readable slashes. */
+/** The workbench address for a folder (or a .code-workspace file), with readable slashes. */
 export function folderUrl(origin: string, folder: string): string {
-  return `${origin}/?folder=${encodeURIComponent(folder).replace(/%2F/g, '/')}`;
+  const kind = folder.endsWith('.code-workspace') ? 'workspace' : 'folder';
+  return `${origin}/?${kind}=${encodeURIComponent(folder).replace(/%2F/g, '/')}`;
 }
 
 /**
