@@ -16,7 +16,7 @@ import { registerValidation } from './validation/register';
 import { KeyValidator } from './validation/keyValidator';
 
 export function activate(context: vscode.ExtensionContext): void {
-  setLocalizer((message, ...args) => vscode.l10n.t(message, ...args));
+  setLocalizer(vscode.l10n.t.bind(vscode.l10n));
   const log = new Log();
   const settings = new Settings();
   const store = new KeyStore(context.secrets, context.workspaceState, context.globalState);

@@ -79,6 +79,12 @@ export function emulator(): RunningEmulator {
 }
 
 /** The session opened before all tests. */
+/** The .vsix the sessions install: packaged once per run. */
+export async function packagedExtension(): Promise<string> {
+  vsix ??= await packageExtension();
+  return vsix;
+}
+
 export function session(): Session {
   if (!shared) {
     throw new Error('the e2e root hooks did not run: use mocha --config test/e2e/.mocharc.json');
