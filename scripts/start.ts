@@ -62,7 +62,8 @@ async function main(): Promise<void> {
   fs.cpSync(sampleWorkspace, folder, { recursive: true, force: false, errorOnExist: false });
   const emulator = await startEmulator({ port: options.emulatorPort, quiet: !options.verbose });
   onShutdown(() => emulator.close());
-  const settings = { ...testSettings(), 'avala.apiBaseUrl': emulator.baseUrl, 'avala.allowInsecureLoopback': true };
+  // The demo's terminals start the person's own shell, profile and all (tests use a bare one).
+  const settings = { ...testSettings(), 'terminal.integrated.profiles.linux': undefined, 'avala.apiBaseUrl': emulator.baseUrl, 'avala.allowInsecureLoopback': true };
 
   if (options.desktop) {
     await runDesktop(emulator, folder, settings);

@@ -232,6 +232,7 @@ export async function runInTerminal(page: Page, command: string, options: { gone
       if (attempt >= TYPING_ATTEMPTS) {
         throw new Error(`${error instanceof Error ? error.message : String(error)} (typed ${attempt} times); the terminal shows:\n${await focusedTerminalText(page)}`, { cause: error });
       }
+      console.log(`      (the terminal did not echo all of "${command}"; Ctrl+C and typing it again)`);
       await page.keyboard.press('Control+C');
       continue;
     }

@@ -109,6 +109,10 @@ export function testSettings(trusted = true): Record<string, unknown> {
     'update.mode': 'none',
     'git.openRepositoryInParentFolders': 'never',
     'terminal.integrated.defaultProfile.linux': 'bash',
+    // Shells without this machine's startup files: a profile's own work (pyenv rehashing under
+    // a lock that a killed shell leaves behind held one test's shell for 60 s) is not ours to
+    // wait for, and the environment a test sees is then what VS Code and Avala put there.
+    'terminal.integrated.profiles.linux': { bash: { path: 'bash', args: ['--noprofile', '--norc'] } },
     'terminal.integrated.enablePersistentSessions': false,
     'terminal.integrated.gpuAcceleration': 'off',
   };
