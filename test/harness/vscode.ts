@@ -168,7 +168,10 @@ export async function startVSCode(options: StartVSCodeOptions): Promise<VSCodeIn
     await server.stop();
     if (keep) {
       untrackTempDir(root);
-      console.log(`Kept code-server folders in ${root}`);
+      // Said only when a person asked; a test that keeps them (the leak audit) removes them itself.
+      if (process.env.AVALA_KEEP_TEMP === '1') {
+        console.log(`Kept code-server folders in ${root}`);
+      }
     } else {
       removeTempDir(root);
     }
