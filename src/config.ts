@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
 import { DEFAULT_BASE_URL, normalizeBaseUrl } from './core/baseUrl';
+import { keySwitch } from './core/workspaceSettings';
 
 export const DEFAULT_MISSION_CONTROL_URL = 'https://app.avala.ai';
 
@@ -45,8 +46,9 @@ export function readSettings(): AvalaSettings {
     keyRotationDays: clamp(config.get<number>('keyRotationDays', 90), 0, 3650),
     intervalMinutes: clamp(config.get<number>('validation.intervalMinutes', 15), 0, 1440),
     staleAfterMinutes: clamp(config.get<number>('validation.staleAfterMinutes', 30), 1, 1440),
-    terminalInjectKey: config.get<boolean>('terminal.injectKey', true),
-    debugInjectKey: config.get<boolean>('debug.injectKey', true),
+    // A workspace may turn these off, but not on against the user's own settings.
+    terminalInjectKey: keySwitch(config.inspect<boolean>('terminal.injectKey'), true),
+    debugInjectKey: keySwitch(config.inspect<boolean>('debug.injectKey'), true),
   };
 }
 

@@ -1,6 +1,6 @@
 import * as assert from 'node:assert/strict';
 import { GitignoreMatcher } from '../../src/core/gitignore';
-import { attemptMemo, describeAttempts, describeKeyHosts, findSettingAttempts, parseJsonc, showValue } from '../../src/core/workspaceSettings';
+import { attemptMemo, describeAttempts, describeKeyHosts, findSettingAttempts, keySwitch, parseJsonc, showValue } from '../../src/core/workspaceSettings';
 
 describe('.gitignore matching (used when the git extension cannot answer)', () => {
   const matcher = new GitignoreMatcher([
@@ -110,5 +110,28 @@ describe('settings a workspace cannot abuse', () => {
     assert.match(text, /^Avala now talks to 127\.0\.0\.1:4010\./);
     assert.match(text, /2 keys for api\.avala\.ai, 1 key for 127\.0\.0\.1:4010 \(the new API\)/);
     assert.match(text, /The active key "ci-pipeline" belongs to api\.avala\.ai and is still sent only there\./);
+  });
+});
+
+describe('switches that hand keys out: a workspace may turn them off, never on', () => {
+  const cases: [string, Parameters<typeof keySwitch>[0], boolean][] = [
+    ['nothing set: the default', { defaultValue: true }, true],
+    ['the user turned it off', { defaultValue: true, globalValue: false }, false],
+    ['the user turned it off, the workspace tries to turn it on', { defaultValue: true, globalValue: false, workspaceValue: true }, false],
+    ['a folder tries to turn it on against the user', { defaultValue: true, globalValue: false, workspaceFolderValue: true }, false],
+    ['the workspace turns it off', { defaultValue: true, workspaceValue: false }, false],
+    ['the user has it on, a folder turns it off', { defaultValue: true, globalValue: true, workspaceFolderValue: false }, false],
+    ['the user has it on, the workspace agrees', { defaultValue: true, globalValue: true, workspaceValue: true }, true],
+    ['a default of false stays off whatever the workspace says', { defaultValue: false, workspaceValue: true }, false],
+  ];
+  for (const [name, inspected, expected] of cases) {
+    it(`${name}: ${expected ? 'on' : 'off'}`, () => {
+      assert.equal(keySwitch(inspected, true), expected);
+    });
+  }
+
+  it('falls back when VS Code reports nothing', () => {
+    assert.equal(keySwitch(undefined, true), true);
+    assert.equal(keySwitch(undefined, false), false);
   });
 });
