@@ -70,7 +70,8 @@ function constantValue(name: string, texts: string[]): string | undefined {
   return undefined;
 }
 
-function sources(dir: string): string[] {
+/** Every .ts file under `dir`. */
+export function sources(dir: string): string[] {
   return fs.readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
     const full = path.join(dir, entry.name);
     return entry.isDirectory() ? sources(full) : entry.name.endsWith('.ts') ? [full] : [];

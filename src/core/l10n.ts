@@ -2,7 +2,8 @@
 // like the rest of the extension calls vscode.l10n.t(): activation points it at
 // vscode.l10n.t, so VS Code's translations apply; elsewhere (unit tests, the emulator's
 // tools) it only fills in the {0}, {1}, … placeholders. Import it as
-// `import * as l10n from './l10n'` so `l10n.t('…')` is what @vscode/l10n-dev extracts.
+// `import * as l10n from './l10n'`: `npm run l10n` collects every `l10n.t('…')` message into
+// l10n/bundle.l10n.json.
 
 export type Localize = (message: string, ...args: Array<string | number | boolean>) => string;
 

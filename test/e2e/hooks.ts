@@ -78,13 +78,13 @@ export function emulator(): RunningEmulator {
   return emulatorInstance;
 }
 
-/** The session opened before all tests. */
 /** The .vsix the sessions install: packaged once per run. */
 export async function packagedExtension(): Promise<string> {
   vsix ??= await packageExtension();
   return vsix;
 }
 
+/** The session opened before all tests. */
 export function session(): Session {
   if (!shared) {
     throw new Error('the e2e root hooks did not run: use mocha --config test/e2e/.mocharc.json');
@@ -103,8 +103,7 @@ export async function openSession(options: SessionOptions = {}): Promise<Session
   const workspace = path.join(work, 'sample-workspace');
   fs.cpSync(sampleWorkspace, workspace, { recursive: true });
   const opens = options.prepare?.(workspace) ?? workspace;
-  vsix ??= await packageExtension();
-  const packaged = vsix;
+  const packaged = await packagedExtension();
   const plain = !options.extensions && !options.extraExtensions && !options.extensionsDir;
   if (plain) {
     installedExtensions ??= (async () => {
@@ -120,7 +119,7 @@ export async function openSession(options: SessionOptions = {}): Promise<Session
   let vscode: VSCodeInstance | undefined;
   try {
     vscode = await startVSCode({
-      extensions: [vsix],
+      extensions: [packaged],
       extensionsFrom,
       ...options,
       folder: opens,

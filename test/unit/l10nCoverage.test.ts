@@ -5,16 +5,10 @@
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { sources } from '../../scripts/l10nBundle';
 
 const root = path.resolve(__dirname, '..', '..', '..');
 const src = path.join(root, 'src');
-
-function sources(dir: string): string[] {
-  return fs.readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
-    const full = path.join(dir, entry.name);
-    return entry.isDirectory() ? sources(full) : entry.name.endsWith('.ts') ? [full] : [];
-  });
-}
 
 /** A literal (quote or backtick) right where a person-facing value starts. */
 const LITERAL = String.raw`\s*(['"\x60])`;
