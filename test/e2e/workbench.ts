@@ -357,17 +357,33 @@ export const MOVE_TITLE = 'Store in Avala secret storage and use the environment
 export const IGNORE_TITLE = 'Ignore hard-coded Avala keys in this file';
 export const RESTRICTED_TITLE = 'Store in Avala secret storage… (needs a trusted workspace)';
 
+/** How often to ask for the Quick Fix menu again when it did not open. */
+const QUICK_FIX_ATTEMPTS = 3;
+
 /**
  * Moves the cursor to the next problem in the editor and opens the Quick Fix menu there, once
- * it lists `expected`.
+ * it lists `expected`. The editor shows its light bulb before Ctrl+. is pressed, so the fixes
+ * are known; a menu that still does not open (the key went elsewhere, once in a CI run) is
+ * asked for again, a bounded number of times.
  */
 export async function openQuickFixes(page: Page, expected: string): Promise<Locator> {
-  await page.locator('.editor-instance .monaco-editor .view-lines').first().click();
-  await page.keyboard.press('F8');
-  await page.locator('.marker-widget').waitFor({ timeout: UI_TIMEOUT_MS });
-  await page.keyboard.press('Escape');
-  await page.keyboard.press('Control+.');
   const menu = page.locator('.action-widget');
-  await menu.getByText(expected).first().waitFor({ timeout: UI_TIMEOUT_MS });
-  return menu;
+  for (let attempt = 1; ; attempt++) {
+    await page.locator('.editor-instance .monaco-editor .view-lines').first().click();
+    await page.keyboard.press('F8');
+    await page.locator('.marker-widget').waitFor({ timeout: UI_TIMEOUT_MS });
+    await page.keyboard.press('Escape');
+    await page.locator('.editor-instance .lightBulbWidget').first().waitFor({ timeout: UI_TIMEOUT_MS });
+    await page.keyboard.press('Control+.');
+    try {
+      await menu.getByText(expected).first().waitFor({ timeout: attempt < QUICK_FIX_ATTEMPTS ? UI_TIMEOUT_MS / 3 : UI_TIMEOUT_MS });
+      return menu;
+    } catch (error) {
+      if (attempt >= QUICK_FIX_ATTEMPTS) {
+        throw error;
+      }
+      console.log(`      (the Quick Fix menu did not list "${expected}"; asking again)`);
+      await page.keyboard.press('Escape');
+    }
+  }
 }
