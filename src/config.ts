@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
 import { DEFAULT_BASE_URL, normalizeBaseUrl } from './core/baseUrl';
+import { mcpCommand, type McpServerSettings } from './core/mcpServer';
 import { keySwitch } from './core/workspaceSettings';
 
 export const DEFAULT_MISSION_CONTROL_URL = 'https://app.avala.ai';
@@ -49,6 +50,22 @@ export function readSettings(): AvalaSettings {
     // A workspace may turn these off, but not on against the user's own settings.
     terminalInjectKey: keySwitch(config.inspect<boolean>('terminal.injectKey'), true),
     debugInjectKey: keySwitch(config.inspect<boolean>('debug.injectKey'), true),
+  };
+}
+
+/**
+ * How Avala's MCP server is started: the command, whether it reads `AVALA_BASE_URL`, and
+ * whether it may change data. All three are the user's (machine-scoped): a repository that
+ * could set them could run a program of its choice with a key, or send a key elsewhere.
+ */
+export function readMcpSettings(): McpServerSettings & { commandProblem?: string } {
+  const config = vscode.workspace.getConfiguration('avala');
+  const { command, problem } = mcpCommand(userValue<unknown>(config, 'mcp.command'));
+  return {
+    command,
+    commandProblem: problem,
+    readsBaseUrl: userValue<boolean>(config, 'mcp.readsBaseUrl') === true,
+    enableMutations: userValue<boolean>(config, 'mcp.enableMutations') === true,
   };
 }
 

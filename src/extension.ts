@@ -5,6 +5,7 @@ import { Settings } from './config';
 import { setLocalizer } from './core/l10n';
 import { KeyStore } from './core/keyStore';
 import { registerEcosystem } from './ecosystem/register';
+import { Ipv6LoopbackNotice } from './inject/loopbackNotice';
 import { registerInjection } from './inject/register';
 import type { KeyCommands } from './keys/keyCommands';
 import { KeysTree } from './keys/keysTree';
@@ -31,7 +32,8 @@ export function activate(context: vscode.ExtensionContext): void {
   });
   context.subscriptions.push(log, settings, store, validator, tree, ...registerKeyCommands(commands), vscode.commands.registerCommand('avala.refreshKeys', () => tree.refresh()));
 
-  const services = { context, log, settings, store, api, validator, commands };
+  const loopbackNotice = new Ipv6LoopbackNotice(context.globalState, log);
+  const services = { context, log, settings, store, api, validator, commands, loopbackNotice };
   context.subscriptions.push(...registerValidation(services), ...registerInjection(services));
   context.subscriptions.push(...registerSecurity(services));
   context.subscriptions.push(...registerEcosystem(services));

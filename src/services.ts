@@ -2,6 +2,7 @@ import type * as vscode from 'vscode';
 import type { AvalaApi } from './api';
 import type { Settings } from './config';
 import type { KeyStore } from './core/keyStore';
+import type { Ipv6LoopbackNotice } from './inject/loopbackNotice';
 import type { KeyCommands } from './keys/keyCommands';
 import type { Log } from './log';
 import type { KeyValidator } from './validation/keyValidator';
@@ -15,4 +16,6 @@ export interface Services {
   api: AvalaApi;
   validator: KeyValidator;
   commands: KeyCommands;
+  /** Wherever AVALA_BASE_URL is handed out: warns once about `http://[::1]`. */
+  loopbackNotice: Ipv6LoopbackNotice;
 }

@@ -58,3 +58,31 @@ export function isInsecureLoopback(baseUrl: string): boolean {
 export function sameBaseUrl(a: string, b: string): boolean {
   return a.trim().replace(/\/+$/, '').toLowerCase() === b.trim().replace(/\/+$/, '').toLowerCase();
 }
+
+/** The host (and port) a base URL sends keys to, for messages; the text itself when it is no URL. */
+export function hostOf(baseUrl: string): string {
+  try {
+    return new URL(baseUrl).host;
+  } catch {
+    return baseUrl;
+  }
+}
+
+/**
+ * For a base URL on the IPv6 loopback (`http://[::1]:4010/…`): the same URL on `127.0.0.1`.
+ * Avala's TypeScript SDK and MCP server refuse `[::1]` even with the insecure flag (they
+ * compare the hostname `[::1]` with `::1`); the Python SDK and CLI accept it.
+ */
+export function ipv4LoopbackFor(baseUrl: string): string | undefined {
+  let url: URL;
+  try {
+    url = new URL(baseUrl);
+  } catch {
+    return undefined;
+  }
+  if (url.hostname !== '[::1]') {
+    return undefined;
+  }
+  url.hostname = '127.0.0.1';
+  return url.toString().replace(/\/+$/, '');
+}

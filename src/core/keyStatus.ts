@@ -3,6 +3,7 @@
 import { DETAIL } from './classify';
 import type { KeyMeta } from './keyStore';
 import { relativeTime, type KeyCheck, type KeyState } from './keyState';
+import { hostOf } from './baseUrl';
 import * as l10n from './l10n';
 import { FULL_ACCESS_ADVICE } from './scopes';
 
@@ -62,14 +63,6 @@ export function escapeMarkdown(text: string): string {
 
 function shortLabel(label: string): string {
   return label.length > MAX_LABEL ? `${label.slice(0, MAX_LABEL - 1)}…` : label;
-}
-
-function hostOf(baseUrl: string): string {
-  try {
-    return new URL(baseUrl).host;
-  } catch {
-    return baseUrl;
-  }
 }
 
 // A function, not a constant: the words are looked up in the user's language when shown.

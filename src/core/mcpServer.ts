@@ -1,12 +1,73 @@
 // Avala's MCP server as VS Code starts it: which key it gets and the environment it runs in.
-import { DEFAULT_BASE_URL } from './baseUrl';
+import { DEFAULT_BASE_URL, hostOf, sameBaseUrl } from './baseUrl';
 import { ENV, keyEnvironment } from './environment';
 import type { KeyMeta } from './keyStore';
+import * as l10n from './l10n';
 
 export const MCP_SERVER_LABEL = 'Avala';
-export const MCP_COMMAND = 'npx';
-export const MCP_ARGS = ['-y', '@avala-ai/mcp-server'];
+/** `avala.mcp.command` by default: Avala's published server, from the npm registry. */
+export const DEFAULT_MCP_COMMAND: readonly string[] = ['npx', '-y', '@avala-ai/mcp-server'];
 export const MCP_MUTATIONS_VAR = 'AVALA_MCP_ENABLE_MUTATIONS';
+
+/** How the user (never a workspace) set up the server: machine-scoped settings. */
+export interface McpServerSettings {
+  /** `avala.mcp.command`: the program, then its arguments. */
+  command: readonly string[];
+  /**
+   * `avala.mcp.readsBaseUrl`: the command sends its key to `AVALA_BASE_URL`. Avala's published
+   * server (0.7.0) does not: it always calls the production API.
+   */
+  readsBaseUrl: boolean;
+  enableMutations: boolean;
+}
+
+/**
+ * `avala.mcp.command` as configured, or the default with the reason when it is not a list
+ * of non-empty strings (a hand-edited settings.json can hold anything).
+ */
+export function mcpCommand(value: unknown): { command: readonly string[]; problem?: string } {
+  if (value === undefined || value === null) {
+    return { command: DEFAULT_MCP_COMMAND };
+  }
+  if (Array.isArray(value) && value.length > 0 && value.every((part) => typeof part === 'string') && (value[0] as string).trim() !== '') {
+    return { command: value as string[] };
+  }
+  return {
+    command: DEFAULT_MCP_COMMAND,
+    problem: l10n.t('"avala.mcp.command" must be a list: the program first, then its arguments. Using "{0}" instead.', DEFAULT_MCP_COMMAND.join(' ')),
+  };
+}
+
+/** The API the server sends the key it gets to. */
+export function mcpServerApi(settings: Pick<McpServerSettings, 'readsBaseUrl'>, key: Pick<KeyMeta, 'baseUrl'>): string {
+  return settings.readsBaseUrl ? key.baseUrl : DEFAULT_BASE_URL;
+}
+
+/** A key may go to the server only when the server calls the key's own API. */
+export function keyFitsMcpServer(settings: Pick<McpServerSettings, 'readsBaseUrl'>, key: Pick<KeyMeta, 'baseUrl'>): boolean {
+  return sameBaseUrl(mcpServerApi(settings, key), key.baseUrl);
+}
+
+/** Why a key is not given to the server: the server calls another API than the key's own. */
+export function wrongApiMessage(label: string, keyHost: string, serverHost: string): string {
+  return l10n.t('"{0}" is a key for {1}, but the Avala MCP server sends its key to {2}. Avala gives a key only to its own API.', label, keyHost, serverHost);
+}
+
+/**
+ * What to do when VS Code starts the server with a key: start it, with the environment that
+ * carries the key's value, or refuse. The one place a key value meets the server's
+ * environment, so a key for another API than the one the server calls never gets into it.
+ */
+export type McpStart =
+  | { kind: 'start'; environment(value: string): Record<string, string | null> }
+  | { kind: 'wrongApi'; keyHost: string; serverHost: string };
+
+export function planMcpStart(settings: McpServerSettings, key: Pick<KeyMeta, 'baseUrl'>): McpStart {
+  if (!keyFitsMcpServer(settings, key)) {
+    return { kind: 'wrongApi', keyHost: hostOf(key.baseUrl), serverHost: hostOf(mcpServerApi(settings, key)) };
+  }
+  return { kind: 'start', environment: (value) => mcpServerEnvironment({ key: value, baseUrl: key.baseUrl, enableMutations: settings.enableMutations }) };
+}
 
 /** Which key the MCP server gets, and why that one. */
 export interface McpKeyChoice {
@@ -65,6 +126,14 @@ export function mcpListedEnvironment(enableMutations: boolean): Record<string, s
  * Changes whenever the server would start differently, so VS Code offers to refresh its
  * tools. Holds ids and flags only, never a key.
  */
-export function mcpDefinitionVersion(choice: McpKeyChoice, enableMutations: boolean): string {
-  return [choice.key?.id ?? 'none', (choice.key?.scopes ?? ['?']).join(','), enableMutations ? 'rw' : 'ro', choice.key?.baseUrl ?? ''].join('|');
+export function mcpDefinitionVersion(choice: McpKeyChoice, settings: McpServerSettings): string {
+  return [
+    choice.key?.id ?? 'none',
+    (choice.key?.scopes ?? ['?']).join(','),
+    settings.enableMutations ? 'rw' : 'ro',
+    choice.key?.baseUrl ?? '',
+    settings.readsBaseUrl ? 'base-url' : 'production',
+    // Lengths first, so that no two different commands join to the same text.
+    settings.command.map((part) => `${part.length}:${part}`).join(' '),
+  ].join('|');
 }

@@ -1,11 +1,12 @@
 // Which of Avala's machine settings a workspace tries to set, read from its settings files.
 // VS Code drops machine-scoped values from workspace settings before an extension can
 // inspect them, so the files themselves are the only witness of the attempt.
+import { hostOf } from './baseUrl';
 import * as l10n from './l10n';
 import { redact } from './redact';
 
 /** The settings that decide where keys are sent; only the user's own settings may set them. */
-export const MACHINE_SETTINGS = ['avala.apiBaseUrl', 'avala.missionControlUrl', 'avala.allowInsecureLoopback'] as const;
+export const MACHINE_SETTINGS = ['avala.apiBaseUrl', 'avala.missionControlUrl', 'avala.allowInsecureLoopback', 'avala.mcp.command', 'avala.mcp.readsBaseUrl'] as const;
 
 export interface SettingAttempt {
   setting: (typeof MACHINE_SETTINGS)[number];
@@ -104,14 +105,6 @@ export function attemptMemo(attempt: SettingAttempt, hash: (text: string) => str
 export interface HostedKey {
   label: string;
   baseUrl: string;
-}
-
-function hostOf(baseUrl: string): string {
-  try {
-    return new URL(baseUrl).host;
-  } catch {
-    return baseUrl;
-  }
 }
 
 /**

@@ -1,15 +1,17 @@
 import * as vscode from 'vscode';
 import type { KeyMeta, KeyStore, StateBackend } from '../core/keyStore';
+import { DEFAULT_BASE_URL, hostOf } from '../core/baseUrl';
 import {
   chooseMcpKey,
   isFullAccess,
-  MCP_ARGS,
-  MCP_COMMAND,
+  keyFitsMcpServer,
   MCP_SERVER_LABEL,
   mcpDefinitionVersion,
   mcpListedEnvironment,
-  mcpServerEnvironment,
+  planMcpStart,
+  wrongApiMessage,
   type McpKeyChoice,
+  type McpServerSettings,
 } from '../core/mcpServer';
 import { FULL_ACCESS_ADVICE } from '../core/scopes';
 import type { Log } from '../log';
@@ -21,7 +23,6 @@ export const CHOOSE_MCP_KEY_COMMAND = 'avala.mcp.chooseKey';
 export const USE_KEY_FOR_MCP_COMMAND = 'avala.mcp.useSelectedKey';
 const CHOSEN_KEY_STATE = 'avala.mcp.keyId';
 const FULL_ACCESS_ACCEPTED_STATE = 'avala.mcp.fullAccessAccepted';
-const MUTATIONS_SETTING = 'mcp.enableMutations';
 
 export interface McpDeps {
   store: KeyStore;
@@ -34,15 +35,16 @@ export interface McpDeps {
   openMissionControl(): Promise<void>;
   /** Workspace trust; Avala hands no key to any process in Restricted Mode. */
   isTrusted(): boolean;
+  /** This extension's id: VS Code names the server `<extension id>/<label>`. */
+  extensionId: string;
+  /** The user's `avala.mcp.*` settings, read when needed. */
+  settings(): McpServerSettings & { commandProblem?: string };
+  /** Tells the user once that Avala's TypeScript tools refuse `http://[::1]` (see inject/ipv6Notice). */
+  noticeBaseUrl?(baseUrl: string): void;
 }
 
 /** The part of `vscode.lm` this feature needs; absent in hosts without the MCP API. */
 export type McpHost = Partial<Pick<typeof vscode.lm, 'registerMcpServerDefinitionProvider'>> | undefined;
-
-/** Writes mutations only when the user (not a workspace) turned them on. */
-export function mutationsEnabled(): boolean {
-  return vscode.workspace.getConfiguration('avala').inspect<boolean>(MUTATIONS_SETTING)?.globalValue === true;
-}
 
 /**
  * Offers Avala's MCP server to VS Code's agents. The definition VS Code lists and caches
@@ -78,8 +80,13 @@ export class AvalaMcpServerProvider implements vscode.McpServerDefinitionProvide
   }
 
   provideMcpServerDefinitions(): vscode.McpStdioServerDefinition[] {
-    const env = mcpListedEnvironment(mutationsEnabled());
-    return [new vscode.McpStdioServerDefinition(MCP_SERVER_LABEL, MCP_COMMAND, [...MCP_ARGS], env, this.version())];
+    const settings = this.deps.settings();
+    if (settings.commandProblem) {
+      this.deps.log.warn(settings.commandProblem);
+    }
+    const [command, ...args] = settings.command;
+    const env = mcpListedEnvironment(settings.enableMutations);
+    return [new vscode.McpStdioServerDefinition(MCP_SERVER_LABEL, command, args, env, this.version())];
   }
 
   async resolveMcpServerDefinition(server: vscode.McpStdioServerDefinition): Promise<vscode.McpStdioServerDefinition | undefined> {
@@ -94,6 +101,14 @@ export class AvalaMcpServerProvider implements vscode.McpServerDefinitionProvide
     }
     await store.ready;
     let key = this.choice().key ?? (await this.offerLogIn());
+    const settings = this.deps.settings();
+    const plan = key ? planMcpStart(settings, key) : undefined;
+    if (key && plan?.kind === 'wrongApi') {
+      // Refused before the key's value is even read from secret storage.
+      log.warn(`Did not start the Avala MCP server: "${key.label}" is a key for ${plan.keyHost}, and the server sends its key to ${plan.serverHost}.`);
+      this.offerFittingKey(key, plan.keyHost, plan.serverHost);
+      return undefined;
+    }
     if (key && isFullAccess(key) && !this.fullAccessAccepted(key.id)) {
       key = await this.confirmFullAccess(key);
     }
@@ -112,16 +127,19 @@ export class AvalaMcpServerProvider implements vscode.McpServerDefinitionProvide
       void vscode.window.showErrorMessage(vscode.l10n.t('The value of "{0}" is missing from secret storage. Remove the entry and log in again.', key.label));
       return undefined;
     }
-    const enableMutations = mutationsEnabled();
-    const resolved = new vscode.McpStdioServerDefinition(
-      server.label,
-      server.command,
-      [...server.args],
-      { ...server.env, ...mcpServerEnvironment({ key: value, baseUrl: key.baseUrl, enableMutations }) },
-      server.version,
-    );
+    // The full-access answer may have swapped in another (scoped) key: plan for the key used.
+    const start = planMcpStart(settings, key);
+    if (start.kind !== 'start') {
+      return undefined;
+    }
+    const resolved = new vscode.McpStdioServerDefinition(server.label, server.command, [...server.args], { ...server.env, ...start.environment(value) }, server.version);
     resolved.cwd = server.cwd;
-    log.info(`Starting the Avala MCP server with "${key.label}" (${key.masked}, ${isFullAccess(key) ? 'full access' : `${key.scopes?.length ?? 0} scope(s)`}), ${enableMutations ? 'mutations enabled' : 'read-only'}.`);
+    if (settings.readsBaseUrl) {
+      this.deps.noticeBaseUrl?.(key.baseUrl);
+    }
+    log.info(
+      `Starting the Avala MCP server with "${key.label}" (${key.masked}, ${isFullAccess(key) ? 'full access' : `${key.scopes?.length ?? 0} scope(s)`}) for ${hostOf(key.baseUrl)}, ${settings.enableMutations ? 'mutations enabled' : 'read-only'}.`,
+    );
     return resolved;
   }
 
@@ -130,7 +148,11 @@ export class AvalaMcpServerProvider implements vscode.McpServerDefinitionProvide
     const { store, workspaceState, log } = this.deps;
     await store.ready;
     const id = typeof arg === 'string' ? arg : arg?.keyId;
-    let key = id ? store.get(id) : await this.pickKey(store.list(), vscode.l10n.t('Avala: Choose Key for MCP Server'));
+    let key = id ? store.get(id) : await this.pickKey(vscode.l10n.t('Avala: Choose Key for MCP Server'));
+    if (key && !this.fits(key)) {
+      // From a key's context menu: say why that key cannot go to the server, offer the ones that can.
+      key = await this.pickKey(vscode.l10n.t('Avala: Choose Key for MCP Server'), wrongApiMessage(key.label, hostOf(key.baseUrl), hostOf(DEFAULT_BASE_URL)));
+    }
     if (!key) {
       return undefined;
     }
@@ -153,7 +175,35 @@ export class AvalaMcpServerProvider implements vscode.McpServerDefinitionProvide
   }
 
   private version(): string {
-    return mcpDefinitionVersion(this.choice(), mutationsEnabled());
+    return mcpDefinitionVersion(this.choice(), this.deps.settings());
+  }
+
+  /** The server calls this key's own API. */
+  private fits(key: KeyMeta): boolean {
+    return keyFitsMcpServer(this.deps.settings(), key);
+  }
+
+  /**
+   * After a refused start: names the key, its API and the server's, and offers a key that
+   * fits. Not awaited by the start, which has already stopped without the key.
+   */
+  private offerFittingKey(key: KeyMeta, keyHost: string, serverHost: string): void {
+    const fitting = this.deps.store.list().filter((k) => this.fits(k));
+    const choose = vscode.l10n.t('Choose Another Key…');
+    const settings = vscode.l10n.t('Open MCP Settings');
+    void vscode.window
+      .showErrorMessage(
+        `${wrongApiMessage(key.label, keyHost, serverHost)} ${vscode.l10n.t('The server was not started, and the key was not given to it.')}`,
+        ...(fitting.length > 0 ? [choose] : []),
+        settings,
+      )
+      .then(async (answer) => {
+        if (answer === choose && (await this.chooseKey())) {
+          await Promise.resolve(vscode.commands.executeCommand('workbench.mcp.startServer', `${this.deps.extensionId}/${MCP_SERVER_LABEL}`)).catch(() => undefined);
+        } else if (answer === settings) {
+          await vscode.commands.executeCommand('workbench.action.openSettings', 'avala.mcp');
+        }
+      });
   }
 
   private fullAccessAccepted(id: string): boolean {
@@ -172,7 +222,7 @@ export class AvalaMcpServerProvider implements vscode.McpServerDefinitionProvide
 
   /** Warns with the seed's advice; returns the key to use (maybe a scoped one instead) or undefined. */
   private async confirmFullAccess(key: KeyMeta): Promise<KeyMeta | undefined> {
-    const scoped = this.deps.store.list().filter((k) => !isFullAccess(k) && k.scopes !== undefined);
+    const scoped = this.deps.store.list().filter((k) => !isFullAccess(k) && k.scopes !== undefined && this.fits(k));
     const chooseScoped = vscode.l10n.t('Choose a Scoped Key…');
     const missionControl = vscode.l10n.t('Create One in Mission Control');
     const useAnyway = vscode.l10n.t('Use Full Access');
@@ -194,7 +244,7 @@ export class AvalaMcpServerProvider implements vscode.McpServerDefinitionProvide
       return undefined;
     }
     if (choice === chooseScoped) {
-      const picked = await this.pickKey(scoped, vscode.l10n.t('Avala: Choose a Scoped Key for the MCP Server'));
+      const picked = await this.pickKey(vscode.l10n.t('Avala: Choose a Scoped Key for the MCP Server'), undefined, scoped);
       if (picked) {
         await this.deps.workspaceState.update(CHOSEN_KEY_STATE, picked.id);
         this.changed.fire();
@@ -204,26 +254,45 @@ export class AvalaMcpServerProvider implements vscode.McpServerDefinitionProvide
     return undefined;
   }
 
-  private async pickKey(keys: KeyMeta[], title: string): Promise<KeyMeta | undefined> {
+  /**
+   * Offers the keys the server may get (those for the API it calls) and says why the others
+   * are not there. `why` leads the placeholder when the user asked for a key that does not fit.
+   */
+  private async pickKey(title: string, why?: string, keys: KeyMeta[] = this.deps.store.list()): Promise<KeyMeta | undefined> {
+    const fitting = keys.filter((k) => this.fits(k));
+    const others = keys.length - fitting.length;
+    const serverHost = hostOf(DEFAULT_BASE_URL);
+    const missing =
+      others > 0
+        ? vscode.l10n.t(
+            '{0} key(s) not listed: they are for another API, and the Avala MCP server sends its key to {1}. A server build that reads AVALA_BASE_URL can take them: see the avala.mcp settings.',
+            others,
+            serverHost,
+          )
+        : undefined;
     if (keys.length === 0) {
       const logIn = vscode.l10n.t('Log In with API Key');
       const answer = await vscode.window.showInformationMessage(vscode.l10n.t('No Avala keys are stored yet.'), logIn);
       return answer === logIn ? this.deps.logIn() : undefined;
     }
+    if (fitting.length === 0) {
+      const settings = vscode.l10n.t('Open MCP Settings');
+      const text = [why, vscode.l10n.t('No stored key is for {0}, the API the Avala MCP server calls.', serverHost), missing].filter(Boolean).join(' ');
+      if ((await vscode.window.showInformationMessage(text, settings)) === settings) {
+        await vscode.commands.executeCommand('workbench.action.openSettings', 'avala.mcp');
+      }
+      return undefined;
+    }
     const current = this.choice().key?.id;
-    const items = keys.map((k) => ({
+    const items = fitting.map((k) => ({
       label: k.label,
       description: `${k.environment} · ${k.masked}${k.id === current ? ` · ${vscode.l10n.t('current')}` : ''}`,
       detail: describeScopes(k),
       iconPath: new vscode.ThemeIcon(isFullAccess(k) ? 'warning' : k.id === current ? 'check' : 'key'),
       id: k.id,
     }));
-    const picked = await vscode.window.showQuickPick(items, {
-      title,
-      placeHolder: vscode.l10n.t('The key Avala\'s MCP server gets when VS Code starts it (prefer a scoped one)'),
-      matchOnDescription: true,
-      matchOnDetail: true,
-    });
+    const placeHolder = [why, vscode.l10n.t("The key Avala's MCP server gets when VS Code starts it (prefer a scoped one)."), missing].filter(Boolean).join(' ');
+    const picked = await vscode.window.showQuickPick(items, { title, placeHolder, matchOnDescription: true, matchOnDetail: true });
     return picked ? this.deps.store.get(picked.id) : undefined;
   }
 }

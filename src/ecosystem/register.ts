@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import { readMcpSettings } from '../config';
 import type { Services } from '../services';
 import { registerAuthenticationProvider } from './authProvider';
 import { registerMcpCommands, registerMcpServer } from './mcpServer';
@@ -8,7 +9,7 @@ export const WALKTHROUGH_ID = 'avala.avala-vscode#avala.gettingStarted';
 
 /** Where VS Code already puts accounts, agents' tools and onboarding: Avala keys show up there too. */
 export function registerEcosystem(services: Services): vscode.Disposable[] {
-  const { context, store, log, commands } = services;
+  const { context, store, log, commands, loopbackNotice } = services;
   const logIn = () => commands.logIn();
   const openMissionControl = () => commands.openMissionControl();
   const mcp = registerMcpServer({
@@ -19,6 +20,9 @@ export function registerEcosystem(services: Services): vscode.Disposable[] {
     logIn,
     openMissionControl,
     isTrusted: () => vscode.workspace.isTrusted,
+    extensionId: context.extension.id,
+    settings: readMcpSettings,
+    noticeBaseUrl: (baseUrl) => void loopbackNotice.check(baseUrl),
   });
   return [
     ...registerAuthenticationProvider({ store, log, logIn, openMissionControl }),

@@ -1,7 +1,7 @@
 import * as vscode from 'vscode';
 import type { Settings } from '../config';
 import { decideDebugInjection, mergeKeyEnvironment, unknownKeyMessage, type LaunchConfig } from '../core/debugEnvironment';
-import { keyEnvironment } from '../core/environment';
+import { ENV, keyEnvironment } from '../core/environment';
 import type { KeyMeta, KeyStore } from '../core/keyStore';
 import type { Log } from '../log';
 import { folderKeyOf, resolveKey } from './keys';
@@ -16,6 +16,8 @@ export class DebugKeyProvider implements vscode.DebugConfigurationProvider {
     private readonly store: KeyStore,
     private readonly settings: Settings,
     private readonly log: Log,
+    /** Told each base URL handed to a debug session (see loopbackNotice.ts). */
+    private readonly noticeBaseUrl: (baseUrl: string) => void = () => undefined,
   ) {}
 
   register(): vscode.Disposable {
@@ -57,6 +59,9 @@ export class DebugKeyProvider implements vscode.DebugConfigurationProvider {
       }
       this.log.info(`Debug: "${config.name}" gets no Avala key because ${merge.conflict}.`);
       return config;
+    }
+    if (merge.added.includes(ENV.baseUrl)) {
+      this.noticeBaseUrl(key.baseUrl);
     }
     if (merge.added.length > 0) {
       this.log.info(`Debug: "${config.name}" (${config.type}) gets ${describe(meta)}: ${merge.added.join(', ')}${merge.kept.length ? `; kept your ${merge.kept.join(', ')}` : ''}.`);

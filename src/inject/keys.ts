@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import { hostOf } from '../core/baseUrl';
 import type { KeyMeta, KeyStore } from '../core/keyStore';
 import type { ResolvedKey } from '../core/terminalEnvironment';
 
@@ -35,14 +36,6 @@ export async function pickStoredKey(store: KeyStore, title: string, placeHolder:
     { title, placeHolder, matchOnDescription: true },
   );
   return picked ? store.get(picked.id) : undefined;
-}
-
-export function hostOf(baseUrl: string): string {
-  try {
-    return new URL(baseUrl).host;
-  } catch {
-    return baseUrl;
-  }
 }
 
 /** The sentence shown wherever Restricted Mode stops a key from being handed out. */

@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
 import type { Settings } from '../config';
-import { keyEnvironment } from '../core/environment';
+import { ENV, keyEnvironment } from '../core/environment';
 import type { KeyMeta, KeyStore } from '../core/keyStore';
 import { describeKey, diffEnvironment, hasChanges, INJECTED_NAMES, planDigest, planTerminalEnvironment, StaleTerminals, type ResolvedKey, type ScopePlan, type TerminalPlan } from '../core/terminalEnvironment';
 import type { Log } from '../log';
@@ -35,6 +35,8 @@ export class TerminalKeyInjector implements vscode.Disposable {
     private readonly store: KeyStore,
     private readonly settings: Settings,
     private readonly log: Log,
+    /** Told each base URL handed to terminals (see loopbackNotice.ts). */
+    private readonly noticeBaseUrl: (baseUrl: string) => void = () => undefined,
   ) {
     this.collection = context.environmentVariableCollection;
     this.collection.persistent = false;
@@ -177,6 +179,10 @@ export class TerminalKeyInjector implements vscode.Disposable {
     }
     for (const [name, value] of changes.set) {
       collection.replace(name, value);
+    }
+    const baseUrl = scope.env[ENV.baseUrl];
+    if (baseUrl) {
+      this.noticeBaseUrl(baseUrl);
     }
     const description = Object.keys(scope.env).length > 0 ? scope.description : undefined;
     if (collection.description !== description) {

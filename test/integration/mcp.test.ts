@@ -6,10 +6,13 @@ import * as vscode from 'vscode';
 import { KeyStore, type KeyMeta } from '../../src/core/keyStore';
 import { AvalaMcpServerProvider, registerMcpServer, type McpDeps } from '../../src/ecosystem/mcpServer';
 import type { Log } from '../../src/log';
+import { readMcpSettings } from '../../src/config';
+import { DEFAULT_BASE_URL } from '../../src/core/baseUrl';
 import { fileSources, filesUnder, searchLeaks } from '../e2e/leakSearch';
+import { keyDigest, type McpLaunch } from './mcpStandIn';
 import { MemoryMemento, SharedKeyring } from '../unit/fakes';
-import { logInWith } from './prompts';
-import { activatedAvala, apiBaseUrl, emulator, eventually, type AdminKey } from './support';
+import { acceptingPrompts, logInWith } from './prompts';
+import { activatedAvala, apiBaseUrl, emulator, eventually, runnerMcp, type AdminKey } from './support';
 
 /** VS Code's id for the one server Avala's provider lists: `<extension id>/<label>`. */
 const SERVER_ID = 'avala.avala-vscode/Avala';
@@ -20,85 +23,192 @@ function userDataDir(): string | undefined {
   return socket ? path.dirname(socket) : undefined;
 }
 
-describe("Avala's MCP server, started by VS Code", function () {
+/** Makes `avala.mcp.command` (user settings) run the stand-in with these arguments. */
+async function useStandIn(args: string[]): Promise<void> {
+  await vscode.workspace.getConfiguration('avala').update('mcp.command', ['node', STAND_IN, ...args], vscode.ConfigurationTarget.Global);
+}
+
+/** Where the compiled stand-in server is (beside this file under out/). */
+const STAND_IN = path.join(__dirname, 'mcpStandIn.js');
+
+/** Starts and stops MCP servers through VS Code, and reads what the stand-in recorded. */
+class Launches {
+  readonly dir = fs.mkdtempSync(path.join(os.tmpdir(), 'avala-mcp-'));
+  private count = 0;
+
+  /**
+   * Asks VS Code to start `serverId` (again every few seconds: a provider registered a moment
+   * ago may not be listed yet); the stand-in's record, or undefined when none came within `waitMs`.
+   */
+  async start(serverId: string, waitMs = 30_000): Promise<McpLaunch | undefined> {
+    const file = path.join(this.dir, String(++this.count));
+    process.env.AVALA_TEST_MCP_LAUNCH = file;
+    const read = () => (fs.existsSync(file) ? (JSON.parse(fs.readFileSync(file, 'utf8')) as McpLaunch) : undefined);
+    await vscode.commands.executeCommand('workbench.mcp.stopServer', serverId);
+    try {
+      const deadline = Date.now() + waitMs;
+      while (Date.now() < deadline && !read()) {
+        void Promise.resolve(vscode.commands.executeCommand('workbench.mcp.startServer', serverId)).catch(() => undefined);
+        await eventually(read, 'the stand-in to record its start', Math.min(4_000, Math.max(0, deadline - Date.now()))).catch(() => undefined);
+      }
+      return read();
+    } finally {
+      await vscode.commands.executeCommand('workbench.mcp.stopServer', serverId);
+    }
+  }
+
+  /** Every record written in this suite. */
+  all(): McpLaunch[] {
+    return fs
+      .readdirSync(this.dir)
+      .filter((name) => !name.endsWith('.tmp'))
+      .map((name) => JSON.parse(fs.readFileSync(path.join(this.dir, name), 'utf8')) as McpLaunch);
+  }
+
+  dispose(): void {
+    delete process.env.AVALA_TEST_MCP_LAUNCH;
+    fs.rmSync(this.dir, { recursive: true, force: true });
+  }
+}
+
+async function resetMcpSettings(): Promise<void> {
+  const config = vscode.workspace.getConfiguration('avala');
+  for (const name of ['mcp.enableMutations', 'mcp.command', 'mcp.readsBaseUrl']) {
+    await config.update(name, undefined, vscode.ConfigurationTarget.Global);
+  }
+}
+
+describe("Avala's MCP server, started by VS Code through avala.mcp.command", function () {
   this.timeout(90_000);
-  const work = fs.mkdtempSync(path.join(os.tmpdir(), 'avala-mcp-'));
-  const launches = path.join(work, 'launches');
-  const originalPath = process.env.PATH;
+  const launches = new Launches();
   let key: AdminKey;
   let meta: KeyMeta;
-  let launchCount = 0;
-
-  /** Starts the server through VS Code and returns the AVALA_* environment and arguments it got. */
-  async function startServer(): Promise<{ env: Record<string, string>; args: string[] }> {
-    const file = path.join(launches, String(++launchCount));
-    process.env.AVALA_TEST_MCP_LAUNCH = file;
-    await vscode.commands.executeCommand('workbench.mcp.stopServer', SERVER_ID);
-    void vscode.commands.executeCommand('workbench.mcp.startServer', SERVER_ID);
-    const text = await eventually(() => fs.existsSync(file) && fs.readFileSync(file, 'utf8'), 'VS Code to start the Avala MCP server', 30_000);
-    await vscode.commands.executeCommand('workbench.mcp.stopServer', SERVER_ID);
-    const [argLine, ...envLines] = text.split('\n').filter(Boolean);
-    const env = Object.fromEntries(envLines.map((line) => [line.slice(0, line.indexOf('=')), line.slice(line.indexOf('=') + 1)]));
-    return { env, args: argLine.split(' ') };
-  }
 
   before(async () => {
     await activatedAvala();
-    // A stand-in for `npx` first on the extension host's PATH: it records what it was
-    // started with, outside the workspace and user data, then idles like a server.
-    const bin = path.join(work, 'bin');
-    fs.mkdirSync(bin);
-    fs.mkdirSync(launches);
-    fs.writeFileSync(
-      path.join(bin, 'npx'),
-      '#!/bin/sh\n{ echo "$*"; env | grep "^AVALA_" | grep -v "^AVALA_TEST_"; } > "$AVALA_TEST_MCP_LAUNCH.tmp"\nmv "$AVALA_TEST_MCP_LAUNCH.tmp" "$AVALA_TEST_MCP_LAUNCH"\nexec cat > /dev/null\n',
-      { mode: 0o755 },
-    );
-    process.env.PATH = `${bin}${path.delimiter}${originalPath}`;
+    await useStandIn(['--stand-in']);
     key = await emulator.createKey({ name: 'mcp-agent', scopes: ['datasets.read', 'exports.create'] });
     meta = await logInWith(key.key);
+    // Chosen while the server reads AVALA_BASE_URL; the first test turns that off again.
+    await vscode.workspace.getConfiguration('avala').update('mcp.readsBaseUrl', true, vscode.ConfigurationTarget.Global);
     const chosen = await vscode.commands.executeCommand<KeyMeta | undefined>('avala.mcp.chooseKey', meta.id);
     assert.equal(chosen?.id, meta.id);
+    await vscode.workspace.getConfiguration('avala').update('mcp.readsBaseUrl', undefined, vscode.ConfigurationTarget.Global);
   });
 
   after(async () => {
+    await resetMcpSettings();
+    launches.dispose();
     await vscode.commands.executeCommand('workbench.mcp.stopServer', SERVER_ID);
-    await vscode.workspace.getConfiguration('avala').update('mcp.enableMutations', undefined, vscode.ConfigurationTarget.Global);
-    process.env.PATH = originalPath;
-    delete process.env.AVALA_TEST_MCP_LAUNCH;
-    fs.rmSync(work, { recursive: true, force: true });
   });
 
-  it('runs npx -y @avala-ai/mcp-server with the chosen key, the key’s API address, read-only', async () => {
-    const { env, args } = await startServer();
-    assert.deepEqual(args, ['-y', '@avala-ai/mcp-server']);
-    assert.equal(env.AVALA_API_KEY, key.key);
-    assert.equal(env.AVALA_BASE_URL, apiBaseUrl());
-    assert.equal(env.AVALA_ALLOW_INSECURE_BASE_URL, '1');
-    assert.equal(env.AVALA_MCP_ENABLE_MUTATIONS, undefined);
+  it("refuses to start the published server (which always calls api.avala.ai) with the emulator's key: nothing is started, no process gets the key", async () => {
+    assert.equal(await launches.start(SERVER_ID, 8_000), undefined, 'VS Code started the server with a key for another API');
+    assert.deepEqual(launches.all(), []);
+  });
+
+  it('with avala.mcp.readsBaseUrl, the emulator key goes through together with AVALA_BASE_URL, read-only', async () => {
+    await vscode.workspace.getConfiguration('avala').update('mcp.readsBaseUrl', true, vscode.ConfigurationTarget.Global);
+    const launch = await launches.start(SERVER_ID);
+    assert.ok(launch, 'the stand-in was not started');
+    assert.deepEqual(launch.args, ['--stand-in']);
+    assert.equal(launch.env.AVALA_API_KEY, keyDigest(key.key));
+    assert.equal(launch.env.AVALA_BASE_URL, apiBaseUrl());
+    assert.equal(launch.env.AVALA_ALLOW_INSECURE_BASE_URL, '1');
+    assert.equal(launch.env.AVALA_MCP_ENABLE_MUTATIONS, undefined);
   });
 
   it('avala.mcp.enableMutations in user settings turns on AVALA_MCP_ENABLE_MUTATIONS=true', async () => {
     await vscode.workspace.getConfiguration('avala').update('mcp.enableMutations', true, vscode.ConfigurationTarget.Global);
-    const { env } = await startServer();
-    assert.equal(env.AVALA_MCP_ENABLE_MUTATIONS, 'true');
-    assert.equal(env.AVALA_API_KEY, key.key);
+    const launch = await launches.start(SERVER_ID);
+    assert.equal(launch?.env.AVALA_MCP_ENABLE_MUTATIONS, 'true');
+    assert.equal(launch?.env.AVALA_API_KEY, keyDigest(key.key));
   });
 
-  it('no file in the workspace or the user data gains the key, in any encoding, and no mcp.json is written', () => {
+  it('a new avala.mcp.command changes the server VS Code lists and starts', async () => {
+    await useStandIn(['--from-a-local-checkout']);
+    const launch = await eventually(async () => {
+      const started = await launches.start(SERVER_ID);
+      return started?.args[0] === '--from-a-local-checkout' && started;
+    }, 'VS Code to start the new command', 60_000);
+    assert.deepEqual(launch.args, ['--from-a-local-checkout']);
+  });
+
+  it('turning avala.mcp.readsBaseUrl off again refuses the emulator key again', async () => {
+    await vscode.workspace.getConfiguration('avala').update('mcp.readsBaseUrl', undefined, vscode.ConfigurationTarget.Global);
+    const before = launches.all().length;
+    assert.equal(await launches.start(SERVER_ID, 8_000), undefined);
+    assert.equal(launches.all().length, before);
+  });
+
+  it('no file in the workspace or the user data gains the key, in any encoding, no mcp.json is written, and the records hold only a digest', () => {
     const folder = vscode.workspace.workspaceFolders?.[0]?.uri.fsPath;
     assert.ok(folder, 'the tests run with a folder open');
     const userData = userDataDir();
     assert.ok(userData, 'CODE_SERVER_SESSION_SOCKET tells where the user data is');
-    const hits = searchLeaks([{ name: 'MCP key', value: key.key }], fileSources(filesUnder(folder, userData)));
+    const hits = searchLeaks([{ name: 'MCP key', value: key.key }], fileSources(filesUnder(folder, userData, launches.dir)));
     assert.deepEqual(hits, []);
     assert.equal(fs.existsSync(path.join(folder, '.vscode', 'mcp.json')), false);
+    assert.ok(launches.all().length >= 3, 'the stand-in recorded the starts above');
   });
 });
+
+describe("a production key, given to the published server through VS Code's MCP API", function () {
+  this.timeout(90_000);
+  /** The test runner extension declares this provider id, so a provider of its own can be started by VS Code. */
+  const TEST_PROVIDER_ID = 'avala.test.mcp';
+  const testServerId = () => `${runnerMcp().extensionId}/Avala`;
+  const launches = new Launches();
+  const value = 'avk_production_mcp_test_value_0001';
+  let store: KeyStore | undefined;
+  let provider: AvalaMcpServerProvider | undefined;
+  let registration: vscode.Disposable | undefined;
+
+  before(async () => {
+    await activatedAvala();
+    await useStandIn(['--production']);
+    store = new KeyStore(new SharedKeyring().window(), new MemoryMemento(), new MemoryMemento());
+    await store.add({ value, label: 'prod-agent', environment: 'production', baseUrl: DEFAULT_BASE_URL, source: 'login', scopes: ['datasets.read'] });
+    provider = new AvalaMcpServerProvider({
+      store,
+      log: silentLog,
+      workspaceState: new MemoryMemento(),
+      globalState: new MemoryMemento(),
+      logIn: async () => undefined,
+      openMissionControl: async () => undefined,
+      isTrusted: () => true,
+      extensionId: runnerMcp().extensionId,
+      settings: readMcpSettings,
+    });
+    registration = runnerMcp().register(TEST_PROVIDER_ID, provider);
+  });
+
+  after(async () => {
+    await resetMcpSettings();
+    launches.dispose();
+    await vscode.commands.executeCommand('workbench.mcp.stopServer', testServerId());
+    registration?.dispose();
+    provider?.dispose();
+    store?.dispose();
+  });
+
+  it('starts it with the key in its environment and no base URL, so it calls the API the key belongs to', async () => {
+    const launch = await launches.start(testServerId());
+    assert.ok(launch, 'the stand-in was not started');
+    assert.deepEqual(launch.args, ['--production']);
+    assert.equal(launch.env.AVALA_API_KEY, keyDigest(value));
+    assert.equal(launch.env.AVALA_BASE_URL, undefined);
+    assert.equal(launch.env.AVALA_ALLOW_INSECURE_BASE_URL, undefined);
+  });
+});
+
+const silentLog = { info: () => undefined, warn: () => undefined, error: () => undefined, debug: () => undefined } as unknown as Log;
 
 describe('the MCP server provider in this VS Code, with a store of its own', () => {
   const logged: string[] = [];
   const log = { info: (m: string) => logged.push(m), warn: (m: string) => logged.push(m), error: (m: string) => logged.push(m), debug: () => undefined } as unknown as Log;
+  /** The user's settings, but a server that reads AVALA_BASE_URL unless a test says otherwise. */
+  let readsBaseUrl = true;
   let store: KeyStore;
   let deps: McpDeps;
   let meta: KeyMeta;
@@ -115,7 +225,10 @@ describe('the MCP server provider in this VS Code, with a store of its own', () 
       logIn: async () => undefined,
       openMissionControl: async () => undefined,
       isTrusted: () => true,
+      extensionId: 'avala.avala-vscode',
+      settings: () => ({ ...readMcpSettings(), readsBaseUrl }),
     };
+    readsBaseUrl = true;
   });
   afterEach(() => store.dispose());
 
@@ -141,6 +254,35 @@ describe('the MCP server provider in this VS Code, with a store of its own', () 
     assert.equal(resolved.env.AVALA_MCP_ENABLE_MUTATIONS, null);
     assert.equal(listed.env.AVALA_API_KEY, null, 'the listed definition was changed');
     assert.ok(logged.some((line) => line.includes('Starting the Avala MCP server with "agent"')));
+    provider.dispose();
+  });
+
+  it('for the published server (no AVALA_BASE_URL) a staging key is refused before its value is read, and the log names both hosts', async () => {
+    readsBaseUrl = false;
+    let reads = 0;
+    const getValue = store.getValue.bind(store);
+    store.getValue = (id: string) => {
+      reads++;
+      return getValue(id);
+    };
+    const provider = new AvalaMcpServerProvider(deps);
+    const [listed] = provider.provideMcpServerDefinitions();
+    assert.equal(await provider.resolveMcpServerDefinition(listed), undefined);
+    assert.equal(reads, 0, 'the key was read from secret storage for a server it may not go to');
+    assert.ok(logged.some((line) => line.includes('"agent" is a key for staging.avala.ai') && line.includes('sends its key to api.avala.ai')), logged.join('\n'));
+    provider.dispose();
+  });
+
+  it('"Choose Key for MCP Server" offers only keys for the API the server calls', async () => {
+    readsBaseUrl = false;
+    const { meta: production } = await store.add({ value: 'avk_provider_test_value_prod', label: 'prod', environment: 'production', baseUrl: DEFAULT_BASE_URL, source: 'login', scopes: ['datasets.read'] });
+    const provider = new AvalaMcpServerProvider(deps);
+    // The staging key is listed first in the store; the picker's first (pre-selected) row must be the production key.
+    const chosen = await acceptingPrompts(provider.chooseKey());
+    assert.equal(chosen?.id, production.id);
+    // From the Keys view's context menu, the staging key is not taken either: the picker offers the production key instead.
+    const fromMenu = await acceptingPrompts(provider.chooseKey(meta.id));
+    assert.equal(fromMenu?.id, production.id);
     provider.dispose();
   });
 

@@ -1,6 +1,7 @@
 // Helpers for integration tests. They run inside the extension host, so they reach the
 // emulator (started by the launcher in another process) through its /__admin HTTP endpoints.
 import * as vscode from 'vscode';
+import type { RunnerMcp } from './runner-extension/extension';
 
 export const EXTENSION_ID = 'avala.avala-vscode';
 
@@ -101,4 +102,13 @@ export function runnerContext(): vscode.ExtensionContext {
     throw new Error('the integration test runner extension did not publish its context');
   }
   return context;
+}
+
+/** The test runner extension's MCP registration (see its extension.ts). */
+export function runnerMcp(): RunnerMcp {
+  const mcp = (globalThis as { avalaTestRunnerMcp?: RunnerMcp }).avalaTestRunnerMcp;
+  if (!mcp) {
+    throw new Error('the integration test runner extension did not publish its MCP registration');
+  }
+  return mcp;
 }

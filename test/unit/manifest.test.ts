@@ -105,7 +105,7 @@ describe('the manifest (package.json)', () => {
       assert.ok(s.description ?? s.markdownDescription, `${id} has no description`);
       assert.ok(s.scope, `${id} has no explicit scope`);
     }
-    for (const id of ['avala.apiBaseUrl', 'avala.allowInsecureLoopback', 'avala.missionControlUrl', 'avala.mcp.enableMutations']) {
+    for (const id of ['avala.apiBaseUrl', 'avala.allowInsecureLoopback', 'avala.missionControlUrl', 'avala.mcp.enableMutations', 'avala.mcp.command', 'avala.mcp.readsBaseUrl']) {
       assert.equal(settings[id].scope, 'machine', `a workspace must not be able to set ${id}`);
     }
   });

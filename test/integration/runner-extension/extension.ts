@@ -24,9 +24,21 @@ export interface RunFile {
   grep?: string;
 }
 
+/** Registers MCP server definition providers under the ids this extension's package.json declares. */
+export interface RunnerMcp {
+  extensionId: string;
+  register(id: string, provider: vscode.McpServerDefinitionProvider): vscode.Disposable;
+}
+
 export function activate(context: vscode.ExtensionContext): void {
   // Integration tests that need a real SecretStorage of their own (not Avala's) use this one.
   (globalThis as { avalaTestRunnerContext?: vscode.ExtensionContext }).avalaTestRunnerContext = context;
+  // VS Code lets only the extension that declares an MCP provider id register it, and test
+  // files outside any extension get an API that declares nothing: they register through this.
+  (globalThis as { avalaTestRunnerMcp?: RunnerMcp }).avalaTestRunnerMcp = {
+    extensionId: context.extension.id,
+    register: (id, provider) => vscode.lm.registerMcpServerDefinitionProvider(id, provider),
+  };
   const runFilePath = vscode.workspace.getConfiguration('avalaTestRunner').get<string>('runFile');
   if (!runFilePath || !fs.existsSync(runFilePath)) {
     return;
