@@ -2,7 +2,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
-import { requireDebianPackages } from './install';
+import { BROWSER, ensureDebianPackages } from './debian';
 import { removeTempDir, trackTempDir, untrackTempDir } from './processes';
 import { withTimeout } from './wait';
 
@@ -24,8 +24,10 @@ export interface BrowserSession {
 /** Headless Debian Chromium with a persistent profile folder, 1400x900. */
 export async function launchBrowser(options: { profileDir?: string } = {}): Promise<BrowserSession> {
   if (!fs.existsSync(CHROMIUM)) {
-    requireDebianPackages(['chromium']);
-    throw new Error(`${CHROMIUM} not found although the chromium package is installed`);
+    await ensureDebianPackages(BROWSER);
+    if (!fs.existsSync(CHROMIUM)) {
+      throw new Error(`${CHROMIUM} not found although the chromium package is installed`);
+    }
   }
   const ownProfile = options.profileDir === undefined;
   const profileDir = options.profileDir ?? fs.mkdtempSync(path.join(os.tmpdir(), 'avala-chromium-'));

