@@ -484,13 +484,33 @@ interface Route {
   scope?: string;
 }
 
+// Keyed by the path after /api/v1, with the trailing slash every real route has.
 const ROUTES: Record<string, Route> = {
-  '/signup': { methods: ['POST'], auth: false },
-  '/users/me/permissions': { methods: ['GET', 'HEAD'], auth: true },
-  '/organizations': { methods: ['GET', 'HEAD'], auth: true },
-  '/agents': { methods: ['GET', 'HEAD'], auth: true, scope: 'agents.read' },
-  '/datasets': { methods: ['GET', 'HEAD'], auth: true, scope: 'datasets.read' },
+  '/signup/': { methods: ['POST'], auth: false },
+  '/users/me/permissions/': { methods: ['GET', 'HEAD'], auth: true },
+  '/organizations/': { methods: ['GET', 'HEAD'], auth: true },
+  '/agents/': { methods: ['GET', 'HEAD'], auth: true, scope: 'agents.read' },
+  '/datasets/': { methods: ['GET', 'HEAD'], auth: true, scope: 'datasets.read' },
 };
+
+/**
+ * Where a path after /api/v1 leads. Django's APPEND_SLASH (CommonMiddleware): a path that
+ * matches no route but would with a slash appended is answered 301 to the slashed path, for
+ * every method, because the decision is made on the URL alone (only a DEBUG server refuses to
+ * redirect POST, PUT and PATCH, with a 500). Anything else unknown, including a doubled slash,
+ * is 404.
+ */
+function resolveRoute(sub: string, config: Required<EmulatorConfig>): { route: Route } | { slashed: string } | undefined {
+  const known = (path: string): Route | undefined => {
+    if (!Object.prototype.hasOwnProperty.call(ROUTES, path)) return undefined;
+    if (path === '/users/me/permissions/' && !config.permissionsEndpoint) return undefined;
+    return ROUTES[path];
+  };
+  const route = known(sub);
+  if (route) return { route };
+  if (!sub.endsWith('/') && known(`${sub}/`)) return { slashed: `${sub}/` };
+  return undefined;
+}
 
 // ---------------------------------------------------------------------------
 // Emulator
@@ -619,6 +639,14 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<Running
     ctx.res.end(text);
   }
 
+  /** A redirect with an empty body, as Django and gateways send one. */
+  function sendRedirect(ctx: ApiContext, status: number, location: string, headers: Record<string, string> = {}): void {
+    ctx.record.status = status;
+    if (ctx.res.headersSent || ctx.res.destroyed) return;
+    ctx.res.writeHead(status, { 'Content-Type': 'text/html; charset=utf-8', 'Content-Length': '0', ...headers, Location: location });
+    ctx.res.end();
+  }
+
   /** Resolves true after ms, false if the server closes or the client goes away first. */
   function wait(ms: number, res: http.ServerResponse): Promise<boolean> {
     return new Promise((resolve) => {
@@ -700,17 +728,9 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<Running
         else socket.destroy();
         return;
       }
-      case 'redirect': {
-        const status = f.status ?? 302;
-        record.status = status;
-        res.writeHead(status, {
-          Location: `${REDIRECT_ORIGIN}${pathname}${query ? `?${query}` : ''}`,
-          'Content-Type': 'application/json',
-          'Content-Length': '0',
-        });
-        res.end();
+      case 'redirect':
+        sendRedirect(ctx, f.status ?? 302, `${REDIRECT_ORIGIN}${pathname}${query ? `?${query}` : ''}`);
         return;
-      }
       case 'html': {
         const status = f.status ?? 502;
         const html = GATEWAY_HTML(status);
@@ -794,12 +814,13 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<Running
 
     // Look the key up again: a latency fault may have spanned a reset().
     const known = rawKey ? keysByValue.get(rawKey) : undefined;
-    const sub = pathname.slice(API_PREFIX.length).replace(/\/+$/, '');
+    const sub = pathname.slice(API_PREFIX.length);
+    const resolved = resolveRoute(sub, config);
     const now = Date.now();
     const ip = req.socket.remoteAddress ?? 'unknown';
     const valid = known && !known.revoked && !isExpired(known, now) ? known : undefined;
     let throttle: Throttle;
-    if (sub === '/signup') throttle = signupLimiter.take(ip, config.signupLimitPerMinute, now);
+    if (sub === '/signup/') throttle = signupLimiter.take(ip, config.signupLimitPerMinute, now);
     else if (valid) throttle = keyLimiter.take(valid.id, config.rateLimitPerMinute, now);
     else throttle = anonLimiter.take(ip, config.anonymousLimitPerMinute, now);
     ctx.headers = throttle.headers;
@@ -809,8 +830,17 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<Running
       return;
     }
 
-    const route = Object.prototype.hasOwnProperty.call(ROUTES, sub) ? ROUTES[sub] : undefined;
-    if (!route || (sub === '/users/me/permissions' && !config.permissionsEndpoint)) {
+    // Counted and throttled like every other answer (so it carries X-RateLimit-*), but given
+    // before authentication, as Django's middleware answers before the view checks the key.
+    // Location is relative and keeps the query, as Django sends it.
+    if (resolved && 'slashed' in resolved) {
+      req.resume();
+      sendRedirect(ctx, 301, `${API_PREFIX}${resolved.slashed}${query ? `?${query}` : ''}`, ctx.headers);
+      return;
+    }
+
+    const route = resolved?.route;
+    if (!route) {
       req.resume();
       send(ctx, 404, { detail: DETAIL.notFound }, ctx.headers);
       return;
@@ -847,34 +877,28 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<Running
       return;
     }
 
-    switch (sub) {
-      case '/signup':
-        await handleSignup(ctx);
-        return;
-      case '/users/me/permissions':
-        req.resume();
-        send(
-          ctx,
-          200,
-          {
-            type: 'customer',
-            is_staff_privileged: false,
-            scopes: [...(ctx.key?.scopes ?? [])],
-            capabilities: [],
-            toolsets: ['docs', 'public'],
-          },
-          ctx.headers,
-        );
-        return;
-      case '/organizations':
-        req.resume();
-        send(ctx, 200, { next: null, previous: null, results: [{ ...DEMO_ORGANIZATION }] }, ctx.headers);
-        return;
-      default:
-        req.resume();
-        send(ctx, 200, { next: null, previous: null, results: [] }, ctx.headers);
-        return;
+    if (sub === '/signup/') {
+      await handleSignup(ctx);
+      return;
     }
+    req.resume();
+    if (sub === '/users/me/permissions/') {
+      send(
+        ctx,
+        200,
+        {
+          type: 'customer',
+          is_staff_privileged: false,
+          scopes: [...(ctx.key?.scopes ?? [])],
+          capabilities: [],
+          toolsets: ['docs', 'public'],
+        },
+        ctx.headers,
+      );
+      return;
+    }
+    const results = sub === '/organizations/' ? [{ ...DEMO_ORGANIZATION }] : [];
+    send(ctx, 200, { next: null, previous: null, results }, ctx.headers);
   }
 
   async function handleSignup(ctx: ApiContext): Promise<void> {

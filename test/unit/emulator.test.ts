@@ -9,6 +9,8 @@ import { spawn } from 'node:child_process';
 import { startEmulator, DETAIL, HUGE_CONTENT_LENGTH, OVERSIZED_BYTES, type RunningEmulator, type EmulatorOptions } from '../emulator/emulator';
 
 const KEY_RE = /^avk_[0-9a-f]{40}$/;
+/** Every route of the emulated API, with its trailing slash. */
+const ALL_ROUTES = ['/signup/', '/users/me/permissions/', '/organizations/', '/agents/', '/datasets/'];
 
 let emu: RunningEmulator;
 
@@ -323,10 +325,14 @@ describe('Avala API emulator', () => {
       }
     });
 
-    it('accepts paths without the trailing slash (the seed example GET /agents)', async () => {
+    it('answers the seed example GET /agents, without its trailing slash, with a 301 to /agents/ as Django does', async () => {
       const k = emu.createKey({ name: 'x' });
-      assert.equal((await call('/agents', { key: k.key })).status, 200);
-      assert.equal((await call('/users/me/permissions', { key: k.key })).status, 200);
+      for (const p of ['/agents', '/users/me/permissions']) {
+        const res = await call(p, { key: k.key });
+        assert.equal(res.status, 301, p);
+        assert.equal(res.headers.get('location'), `/api/v1${p}/`);
+        assert.equal((await call(`${p}/`, { key: k.key })).status, 200, `${p}/`);
+      }
     });
 
     it('answers 404 "Not found." for an unknown path', async () => {
@@ -402,6 +408,80 @@ describe('Avala API emulator', () => {
       assert.equal(res.headers.get('x-ratelimit-limit'), '2');
       const k = emu.createKey({ name: 'ok' });
       assert.equal((await call('/agents/', { key: k.key })).status, 200);
+    });
+  });
+
+  describe('trailing slash, as Django (APPEND_SLASH) answers', () => {
+    beforeEach(() => start());
+
+    it('answers a slashless GET on every route with 301 and a Location to the slashed path that keeps the query', async () => {
+      const k = emu.createKey({ name: 'x' });
+      for (const route of ALL_ROUTES) {
+        const slashless = route.slice(0, -1);
+        const res = await call(`${slashless}?limit=2&cursor=abc`, { key: k.key });
+        assert.equal(res.status, 301, slashless);
+        assert.equal(res.headers.get('location'), `/api/v1${route}?limit=2&cursor=abc`);
+        assert.equal(new URL(res.headers.get('location') ?? '', emu.baseUrl).origin, emu.origin, 'the Location stays on this API');
+        assert.equal(await res.text(), '');
+        assert.match(res.headers.get('x-ratelimit-limit') ?? '', /^\d+$/, 'the 301 carries the rate-limit headers too');
+        assert.match(res.headers.get('x-ratelimit-remaining') ?? '', /^\d+$/);
+        assert.match(res.headers.get('x-ratelimit-reset') ?? '', /^\d+$/);
+      }
+      assert.deepEqual(
+        emu.requests.map((r) => [r.path, r.status]),
+        ALL_ROUTES.map((route) => [`/api/v1${route.slice(0, -1)}`, 301]),
+        'each answer is the 301 itself: the emulator follows nothing',
+      );
+    });
+
+    it('answers 301 before looking at the key: no key, a revoked key or a key without the scope', async () => {
+      const revoked = emu.createKey({ name: 'r' });
+      emu.revokeKey(revoked.id);
+      const narrow = emu.createKey({ name: 'n', scopes: ['datasets.read'] });
+      for (const key of [undefined, revoked.key, narrow.key]) {
+        const res = await call('/agents', { key });
+        assert.equal(res.status, 301);
+        assert.equal(res.headers.get('location'), '/api/v1/agents/');
+      }
+    });
+
+    it('answers 301 to HEAD, POST and DELETE on a slashless route too, and a slashless signup creates nothing', async () => {
+      const k = emu.createKey({ name: 'x' });
+      for (const method of ['HEAD', 'DELETE', 'POST']) {
+        const res = await call('/datasets', { key: k.key, method });
+        assert.equal(res.status, 301, method);
+        assert.equal(res.headers.get('location'), '/api/v1/datasets/');
+      }
+      const slashless = await call('/signup', { json: { email: 'dev@acme.com', password: 'Correct-Horse-42' } });
+      assert.equal(slashless.status, 301);
+      assert.equal(slashless.headers.get('location'), '/api/v1/signup/');
+      assert.equal(((await jsonOf(await call('/__admin/keys'))) as { keys: unknown[] }).keys.length, 1, 'no key was made for the slashless sign-up');
+      assert.equal((await signup('dev@acme.com')).status, 201, 'the email is still free');
+    });
+
+    it('keeps answering 404 to unknown paths, with or without a slash, and to a doubled slash', async () => {
+      const k = emu.createKey({ name: 'x' });
+      for (const p of ['/nope', '/nope/', '/fleet', '/fleet/', '/users/me', '/projects/x', '/agents//', '', '/']) {
+        const res = await call(p, { key: k.key });
+        assert.equal(res.status, 404, JSON.stringify(p));
+        assert.equal(await res.text(), '{"detail":"Not found."}');
+      }
+    });
+
+    it('answers 404, not 301, on /users/me/permissions when that endpoint is configured off', async () => {
+      const k = emu.createKey({ name: 'x' });
+      emu.configure({ permissionsEndpoint: false });
+      assert.equal((await call('/users/me/permissions', { key: k.key })).status, 404);
+      assert.equal((await call('/organizations', { key: k.key })).status, 301);
+    });
+
+    it('counts a 301 against the rate limit', async () => {
+      await emu.close();
+      await start({ anonymousLimitPerMinute: 1 });
+      assert.equal((await call('/agents')).status, 301);
+      const res = await call('/agents');
+      assert.equal(res.status, 429);
+      assert.ok(Number(res.headers.get('retry-after')) >= 1);
     });
   });
 
@@ -653,7 +733,7 @@ describe('Avala API emulator', () => {
       );
       assert.equal(b.keySent, false);
       assert.equal(b.path, '/api/v1/agents');
-      assert.equal(b.status, 401);
+      assert.equal(b.status, 301);
       assert.equal(c.keySent, true);
       assert.equal(c.keyId, undefined);
       assert.ok(Math.abs(a.time - Date.now()) < 10_000);
