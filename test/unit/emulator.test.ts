@@ -6,11 +6,60 @@ import * as http from 'node:http';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { spawn } from 'node:child_process';
-import { startEmulator, DETAIL, HUGE_CONTENT_LENGTH, OVERSIZED_BYTES, type RunningEmulator, type EmulatorOptions } from '../emulator/emulator';
+import {
+  startEmulator,
+  DETAIL,
+  DEFAULT_PAGE_SIZE,
+  DEMO_EXPORTS,
+  DEMO_FLEET_DEVICES,
+  DEMO_PROJECTS,
+  HUGE_CONTENT_LENGTH,
+  OVERSIZED_BYTES,
+  type RunningEmulator,
+  type EmulatorOptions,
+} from '../emulator/emulator';
 
 const KEY_RE = /^avk_[0-9a-f]{40}$/;
+const UUID_RE = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
+
+/** Every scope shared/avala-api.md names: documented for keys, or seen in Avala's tools. */
+const ALL_SCOPES = [
+  'datasets.read',
+  'datasets.write',
+  'projects.read',
+  'exports.create',
+  'tasks.read',
+  'agents.read',
+  'webhooks.read',
+  'storage.read',
+  'exports.read',
+  'fleet.read',
+  'organizations.read',
+  'slices.read',
+  'qc.read',
+];
+
+/** The list routes Avala's SDKs and CLI call, with the scope each needs and the fields of Avala's SDK types. */
+const CLIENT_ROUTES = [
+  { path: '/projects/', scope: 'projects.read', items: DEMO_PROJECTS, fields: ['created_at', 'name', 'status', 'uid', 'updated_at'] },
+  { path: '/users/me/projects/', scope: 'projects.read', items: DEMO_PROJECTS, fields: ['created_at', 'name', 'status', 'uid', 'updated_at'] },
+  { path: '/exports/', scope: 'exports.create', items: DEMO_EXPORTS, fields: ['created_at', 'download_url', 'status', 'uid', 'updated_at'] },
+  {
+    path: '/fleet/devices/',
+    scope: 'fleet.read',
+    items: DEMO_FLEET_DEVICES,
+    fields: ['created_at', 'device_token', 'firmware_version', 'last_seen_at', 'metadata', 'name', 'status', 'tags', 'type', 'uid', 'updated_at'],
+  },
+] as const;
+
 /** Every route of the emulated API, with its trailing slash. */
-const ALL_ROUTES = ['/signup/', '/users/me/permissions/', '/organizations/', '/agents/', '/datasets/'];
+const ALL_ROUTES = ['/signup/', '/users/me/permissions/', '/organizations/', '/agents/', '/datasets/', ...CLIENT_ROUTES.map((r) => r.path)];
+
+interface Page {
+  next: string | null;
+  previous: string | null;
+  results: Array<Record<string, unknown>>;
+}
 
 let emu: RunningEmulator;
 
@@ -411,6 +460,159 @@ describe('Avala API emulator', () => {
     });
   });
 
+  describe('routes of real clients (TypeScript SDK, Python SDK, CLI)', () => {
+    beforeEach(() => start());
+
+    for (const route of CLIENT_ROUTES) {
+      describe(`GET ${route.path}`, () => {
+        it(`returns every item on one cursor page to a key with ${route.scope}, in the field names of Avala's SDK`, async () => {
+          const k = emu.createKey({ name: 'scoped', scopes: [route.scope] });
+          const res = await call(route.path, { key: k.key });
+          assert.equal(res.status, 200);
+          assert.equal(res.headers.get('content-type'), 'application/json');
+          const page = (await jsonOf(res)) as Page;
+          assert.deepEqual(Object.keys(page).sort(), ['next', 'previous', 'results']);
+          assert.equal(page.next, null);
+          assert.equal(page.previous, null);
+          assert.ok(page.results.length >= 4, `${page.results.length} results: too few to page through`);
+          assert.deepEqual(page.results, route.items);
+          for (const item of page.results) {
+            assert.deepEqual(Object.keys(item).sort(), route.fields);
+            assert.match(String(item.uid), UUID_RE);
+            assert.ok(!Number.isNaN(Date.parse(String(item.created_at))));
+          }
+          assert.equal(new Set(page.results.map((item) => item.uid)).size, page.results.length, 'uids are unique');
+        });
+
+        it('pages with limit, through absolute next links and back through previous', async () => {
+          const k = emu.createKey({ name: 'full' });
+          const pages: Page[] = [];
+          let url: string | null = `${emu.baseUrl}${route.path}?limit=2`;
+          for (let i = 0; url && i < 10; i++) {
+            const res = await fetch(url, { headers: { 'X-Avala-Api-Key': k.key }, redirect: 'manual', signal: AbortSignal.timeout(5000) });
+            assert.equal(res.status, 200, url);
+            const page = (await jsonOf(res)) as Page;
+            pages.push(page);
+            if (page.next) {
+              const next = new URL(page.next);
+              assert.equal(next.origin, emu.origin, 'next is an absolute link to the same API');
+              assert.equal(next.pathname, `/api/v1${route.path}`);
+              assert.equal(next.searchParams.get('limit'), '2', 'next keeps the limit');
+              assert.ok(next.searchParams.get('cursor'), 'next carries a cursor');
+            }
+            url = page.next;
+          }
+          assert.equal(url, null, 'the last page has no next link');
+          assert.equal(pages.length, Math.ceil(route.items.length / 2));
+          assert.ok(pages.every((p) => p.results.length <= 2));
+          assert.equal(pages[0].previous, null);
+          assert.deepEqual(
+            pages.flatMap((p) => p.results),
+            route.items,
+            'the pages hold every item once, in order',
+          );
+          const last = pages[pages.length - 1];
+          assert.ok(last.previous, 'the last page links back');
+          const back = await fetch(last.previous, { headers: { 'X-Avala-Api-Key': k.key }, signal: AbortSignal.timeout(5000) });
+          assert.deepEqual(((await jsonOf(back)) as Page).results, pages[pages.length - 2].results);
+        });
+
+        it('answers the same page every time, after a reset and from a new emulator', async () => {
+          const first = await (await call(`${route.path}?limit=3`, { key: emu.createKey({ name: 'a' }).key })).text();
+          emu.reset();
+          const again = await (await call(`${route.path}?limit=3`, { key: emu.createKey({ name: 'b' }).key })).text();
+          assert.equal(again, first);
+          await emu.close();
+          await start();
+          const other = (await jsonOf(await call(`${route.path}?limit=3`, { key: emu.createKey({ name: 'c' }).key }))) as Page;
+          assert.deepEqual(other.results, ((JSON.parse(first) as Page).results));
+        });
+
+        it('answers each 401 with its exact detail', async () => {
+          const revoked = emu.createKey({ name: 'revoked' });
+          emu.revokeKey(revoked.id);
+          const expired = emu.createKey({ name: 'expired', scopes: [route.scope] });
+          emu.expireKey(expired.id);
+          for (const [key, body] of [
+            [undefined, '{"detail":"Authentication credentials were not provided."}'],
+            [`avk_${'0'.repeat(40)}`, '{"detail":"Invalid API key."}'],
+            [revoked.key, '{"detail":"Invalid API key."}'],
+            [expired.key, '{"detail":"API key has expired."}'],
+          ] as const) {
+            const res = await call(route.path, { key });
+            assert.equal(res.status, 401, body);
+            assert.equal(await res.text(), body);
+          }
+        });
+
+        it(`answers 403 to a scoped key without ${route.scope}, however many other scopes it has`, async () => {
+          const others = emu.createKey({ name: 'others', scopes: ALL_SCOPES.filter((s) => s !== route.scope) });
+          const res = await call(route.path, { key: others.key });
+          assert.equal(res.status, 403);
+          assert.equal(await res.text(), '{"detail":"You do not have permission to perform this action."}');
+          assert.equal((await call(route.path, { key: emu.createKey({ name: 'with', scopes: ['datasets.read', route.scope] }).key })).status, 200);
+          assert.equal((await call(route.path, { key: emu.createKey({ name: 'full', scopes: [] }).key })).status, 200);
+        });
+
+        it('sends the rate-limit headers and throttles the key with 429 and Retry-After like /datasets/', async () => {
+          emu.configure({ rateLimitPerMinute: 2 });
+          const k = emu.createKey({ name: 't' });
+          const remaining: string[] = [];
+          for (let i = 0; i < 2; i++) {
+            const res = await call(route.path, { key: k.key });
+            assert.equal(res.status, 200);
+            assert.equal(res.headers.get('x-ratelimit-limit'), '2');
+            const reset = Number(res.headers.get('x-ratelimit-reset'));
+            const nowS = Date.now() / 1000;
+            assert.ok(reset > nowS && reset <= nowS + 61, `reset ${reset}`);
+            remaining.push(res.headers.get('x-ratelimit-remaining') ?? '');
+          }
+          assert.deepEqual(remaining, ['1', '0']);
+          const res = await call(route.path, { key: k.key });
+          assert.equal(res.status, 429);
+          const n = Number(res.headers.get('retry-after'));
+          assert.ok(Number.isInteger(n) && n >= 1 && n <= 60, `Retry-After ${n}`);
+          assert.equal(res.headers.get('x-ratelimit-remaining'), '0');
+          assert.deepEqual(await jsonOf(res), { detail: `Request was throttled. Expected available in ${n} seconds.` });
+          assert.equal((await call('/datasets/', { key: k.key })).status, 429, 'the budget is the key\'s, not the route\'s');
+        });
+      });
+    }
+
+    it('requires exports.create, not exports.read, to list exports (the scope the authentication page documents for downloading them)', async () => {
+      assert.equal((await call('/exports/', { key: emu.createKey({ name: 'ci', scopes: ['exports.create'] }).key })).status, 200);
+      assert.equal((await call('/exports/', { key: emu.createKey({ name: 'read', scopes: ['exports.read'] }).key })).status, 403);
+    });
+
+    it('treats a limit that is not a positive integer as no limit, like DRF', async () => {
+      const k = emu.createKey({ name: 'x' });
+      assert.ok(DEMO_PROJECTS.length < DEFAULT_PAGE_SIZE);
+      for (const limit of ['0', '-1', 'abc', '', '1.5']) {
+        const page = (await jsonOf(await call(`/projects/?limit=${limit}`, { key: k.key }))) as Page;
+        assert.equal(page.results.length, DEMO_PROJECTS.length, `limit=${limit}`);
+        assert.equal(page.next, null);
+      }
+      assert.equal(((await jsonOf(await call('/projects/?limit=1', { key: k.key }))) as Page).results.length, 1);
+    });
+
+    it('answers 404 "Invalid cursor" to a cursor it did not make', async () => {
+      const k = emu.createKey({ name: 'x' });
+      for (const cursor of ['bogus', Buffer.from('o=x').toString('base64'), Buffer.from('p=2').toString('base64')]) {
+        const res = await call(`/fleet/devices/?cursor=${encodeURIComponent(cursor)}`, { key: k.key });
+        assert.equal(res.status, 404, cursor);
+        assert.equal(await res.text(), '{"detail":"Invalid cursor"}');
+      }
+    });
+
+    it('answers HEAD like GET, without a body', async () => {
+      const k = emu.createKey({ name: 'x', scopes: ['projects.read'] });
+      const res = await call('/users/me/projects/', { key: k.key, method: 'HEAD' });
+      assert.equal(res.status, 200);
+      assert.equal(await res.text(), '');
+      assert.match(res.headers.get('x-ratelimit-remaining') ?? '', /^\d+$/);
+    });
+  });
+
   describe('trailing slash, as Django (APPEND_SLASH) answers', () => {
     beforeEach(() => start());
 
@@ -439,18 +641,18 @@ describe('Avala API emulator', () => {
       emu.revokeKey(revoked.id);
       const narrow = emu.createKey({ name: 'n', scopes: ['datasets.read'] });
       for (const key of [undefined, revoked.key, narrow.key]) {
-        const res = await call('/agents', { key });
+        const res = await call('/fleet/devices', { key });
         assert.equal(res.status, 301);
-        assert.equal(res.headers.get('location'), '/api/v1/agents/');
+        assert.equal(res.headers.get('location'), '/api/v1/fleet/devices/');
       }
     });
 
     it('answers 301 to HEAD, POST and DELETE on a slashless route too, and a slashless signup creates nothing', async () => {
       const k = emu.createKey({ name: 'x' });
       for (const method of ['HEAD', 'DELETE', 'POST']) {
-        const res = await call('/datasets', { key: k.key, method });
+        const res = await call('/projects', { key: k.key, method });
         assert.equal(res.status, 301, method);
-        assert.equal(res.headers.get('location'), '/api/v1/datasets/');
+        assert.equal(res.headers.get('location'), '/api/v1/projects/');
       }
       const slashless = await call('/signup', { json: { email: 'dev@acme.com', password: 'Correct-Horse-42' } });
       assert.equal(slashless.status, 301);
