@@ -1,6 +1,6 @@
 /**
- * Local emulator of the parts of the Avala API that the extension uses
- * (see shared/avala-api.md), plus a small loopback-only admin API that stands
+ * Local emulator of the parts of the Avala API that the extension and Avala's own clients
+ * (SDKs, CLI) use (see shared/avala-api.md), plus a small loopback-only admin API that stands
  * in for Mission Control (create / revoke / expire keys) and lets tests inject
  * faults. Node built-ins only.
  *
@@ -149,6 +149,7 @@ export const DETAIL = {
   expiredKey: 'API key has expired.',
   forbidden: 'You do not have permission to perform this action.',
   notFound: 'Not found.',
+  invalidCursor: 'Invalid cursor',
   emailTaken: 'Email already registered.',
   invalidEmail: 'Enter a valid email address.',
   required: 'This field is required.',
@@ -174,6 +175,37 @@ export const DEMO_ORGANIZATION = {
   name: 'Demo Organization',
   slug: 'demo-organization',
 } as const;
+
+// Fixed demo data for the list routes real clients call, in the field names of Avala's SDKs.
+// Constant on purpose: every run, test and demo sees the same pages.
+
+export const DEMO_PROJECTS = [
+  { uid: '8b1e4c2a-6d3f-4a7b-9c5e-2f0a1b3c4d01', name: 'Warehouse Pallet Detection', status: 'active', created_at: '2026-01-12T09:30:00Z', updated_at: '2026-11-02T14:05:00Z' },
+  { uid: '8b1e4c2a-6d3f-4a7b-9c5e-2f0a1b3c4d02', name: 'Sidewalk Robot Segmentation', status: 'active', created_at: '2026-02-03T11:00:00Z', updated_at: '2026-11-20T08:42:00Z' },
+  { uid: '8b1e4c2a-6d3f-4a7b-9c5e-2f0a1b3c4d03', name: 'Forklift Lidar Tracking', status: 'paused', created_at: '2026-03-18T16:20:00Z', updated_at: '2026-09-30T10:15:00Z' },
+  { uid: '8b1e4c2a-6d3f-4a7b-9c5e-2f0a1b3c4d04', name: 'Dock Door Occupancy', status: 'completed', created_at: '2026-04-07T08:10:00Z', updated_at: '2026-08-14T17:55:00Z' },
+  { uid: '8b1e4c2a-6d3f-4a7b-9c5e-2f0a1b3c4d05', name: 'Shelf Gap Classification', status: 'active', created_at: '2026-05-22T13:45:00Z', updated_at: '2026-11-28T12:30:00Z' },
+  { uid: '8b1e4c2a-6d3f-4a7b-9c5e-2f0a1b3c4d06', name: 'Drone Roof Inspection', status: 'draft', created_at: '2026-07-01T07:00:00Z', updated_at: '2026-07-01T07:00:00Z' },
+  { uid: '8b1e4c2a-6d3f-4a7b-9c5e-2f0a1b3c4d07', name: 'Loading Bay Pose Estimation', status: 'archived', created_at: '2025-11-09T15:25:00Z', updated_at: '2026-06-11T09:05:00Z' },
+] as const;
+
+export const DEMO_EXPORTS = [
+  { uid: 'e4a7d2c1-0b9f-4e3d-8a6c-5b4a3c2d1e01', status: 'completed', download_url: 'https://downloads.example.com/exports/e4a7d2c1-0b9f-4e3d-8a6c-5b4a3c2d1e01.zip', created_at: '2026-10-05T10:00:00Z', updated_at: '2026-10-05T10:12:00Z' },
+  { uid: 'e4a7d2c1-0b9f-4e3d-8a6c-5b4a3c2d1e02', status: 'completed', download_url: 'https://downloads.example.com/exports/e4a7d2c1-0b9f-4e3d-8a6c-5b4a3c2d1e02.zip', created_at: '2026-10-19T15:30:00Z', updated_at: '2026-10-19T15:41:00Z' },
+  { uid: 'e4a7d2c1-0b9f-4e3d-8a6c-5b4a3c2d1e03', status: 'failed', download_url: null, created_at: '2026-11-02T09:15:00Z', updated_at: '2026-11-02T09:16:00Z' },
+  { uid: 'e4a7d2c1-0b9f-4e3d-8a6c-5b4a3c2d1e04', status: 'processing', download_url: null, created_at: '2026-11-30T18:00:00Z', updated_at: '2026-11-30T18:03:00Z' },
+  { uid: 'e4a7d2c1-0b9f-4e3d-8a6c-5b4a3c2d1e05', status: 'pending', download_url: null, created_at: '2026-12-01T08:45:00Z', updated_at: '2026-12-01T08:45:00Z' },
+] as const;
+
+export const DEMO_FLEET_DEVICES = [
+  { uid: 'c2f5b8e1-7a4d-4c6b-9e3f-8d7c6b5a4f01', name: 'amr-north-01', type: 'robot', status: 'online', tags: ['warehouse-north', 'amr'], firmware_version: '4.2.1', metadata: { site: 'north' }, last_seen_at: '2026-12-02T23:58:00Z', device_token: null, created_at: '2026-02-14T10:00:00Z', updated_at: '2026-12-02T23:58:00Z' },
+  { uid: 'c2f5b8e1-7a4d-4c6b-9e3f-8d7c6b5a4f02', name: 'amr-north-02', type: 'robot', status: 'offline', tags: ['warehouse-north', 'amr'], firmware_version: '4.1.9', metadata: { site: 'north' }, last_seen_at: '2026-11-29T06:12:00Z', device_token: null, created_at: '2026-02-14T10:05:00Z', updated_at: '2026-11-29T06:12:00Z' },
+  { uid: 'c2f5b8e1-7a4d-4c6b-9e3f-8d7c6b5a4f03', name: 'forklift-dock-07', type: 'vehicle', status: 'maintenance', tags: ['dock'], firmware_version: '2.0.3', metadata: { site: 'dock', lidar: true }, last_seen_at: '2026-12-01T17:40:00Z', device_token: null, created_at: '2026-03-02T08:30:00Z', updated_at: '2026-12-01T17:40:00Z' },
+  { uid: 'c2f5b8e1-7a4d-4c6b-9e3f-8d7c6b5a4f04', name: 'inspection-drone-a', type: 'drone', status: 'online', tags: ['roof', 'inspection'], firmware_version: '1.8.0', metadata: { site: 'south' }, last_seen_at: '2026-12-03T07:15:00Z', device_token: null, created_at: '2026-06-20T12:00:00Z', updated_at: '2026-12-03T07:15:00Z' },
+] as const;
+
+/** Results per page when a request names no usable `limit` (inferred: Avala does not publish its page size). */
+export const DEFAULT_PAGE_SIZE = 100;
 
 const COMMON_PASSWORDS = new Set([
   'password',
@@ -400,6 +432,13 @@ function formatOrigin(host: string, port: number): string {
   return `http://${h}:${port}`;
 }
 
+/** The origin a client used to reach us (its Host header), for the absolute links of a page. */
+function requestOrigin(req: http.IncomingMessage): string {
+  const host = headerString(req.headers.host);
+  if (host && /^(?:[A-Za-z0-9.-]+|\[[0-9A-Fa-f:.]+\])(?::\d{1,5})?$/.test(host)) return `http://${host}`;
+  return formatOrigin(req.socket.localAddress ?? '127.0.0.1', req.socket.localPort ?? 0);
+}
+
 function publicKeyView(k: KeyState): Omit<EmulatorKey, 'key'> & { expired: boolean } {
   return {
     id: k.id,
@@ -482,15 +521,86 @@ interface Route {
   methods: string[];
   auth: boolean;
   scope?: string;
+  /** For a list route: what its cursor pages hold. */
+  items?: readonly unknown[];
 }
 
+// Keyed by the path after /api/v1, with the trailing slash every real route has.
 const ROUTES: Record<string, Route> = {
-  '/signup': { methods: ['POST'], auth: false },
-  '/users/me/permissions': { methods: ['GET', 'HEAD'], auth: true },
-  '/organizations': { methods: ['GET', 'HEAD'], auth: true },
-  '/agents': { methods: ['GET', 'HEAD'], auth: true, scope: 'agents.read' },
-  '/datasets': { methods: ['GET', 'HEAD'], auth: true, scope: 'datasets.read' },
+  '/signup/': { methods: ['POST'], auth: false },
+  '/users/me/permissions/': { methods: ['GET', 'HEAD'], auth: true },
+  '/organizations/': { methods: ['GET', 'HEAD'], auth: true, items: [DEMO_ORGANIZATION] },
+  '/agents/': { methods: ['GET', 'HEAD'], auth: true, scope: 'agents.read', items: [] },
+  '/datasets/': { methods: ['GET', 'HEAD'], auth: true, scope: 'datasets.read', items: [] },
+  '/projects/': { methods: ['GET', 'HEAD'], auth: true, scope: 'projects.read', items: DEMO_PROJECTS },
+  // The emulator has one user, a member of every project.
+  '/users/me/projects/': { methods: ['GET', 'HEAD'], auth: true, scope: 'projects.read', items: DEMO_PROJECTS },
+  // exports.create, not exports.read, though this GET only lists: Avala's authentication page
+  // (the primary source) documents exports.create as "Create new exports and download completed
+  // exports" and advises a key with exports.create only for a pipeline that downloads exports,
+  // which must list them to find one. exports.read is not among the scopes it documents for
+  // keys; it was seen only in Avala's own tools (the MCP server gates list_exports on it).
+  '/exports/': { methods: ['GET', 'HEAD'], auth: true, scope: 'exports.create', items: DEMO_EXPORTS },
+  '/fleet/devices/': { methods: ['GET', 'HEAD'], auth: true, scope: 'fleet.read', items: DEMO_FLEET_DEVICES },
 };
+
+/**
+ * Where a path after /api/v1 leads. Django's APPEND_SLASH (CommonMiddleware): a path that
+ * matches no route but would with a slash appended is answered 301 to the slashed path, for
+ * every method, because the decision is made on the URL alone (only a DEBUG server refuses to
+ * redirect POST, PUT and PATCH, with a 500). Anything else unknown, including a doubled slash,
+ * is 404.
+ */
+function resolveRoute(sub: string, config: Required<EmulatorConfig>): { route: Route } | { slashed: string } | undefined {
+  const known = (path: string): Route | undefined => {
+    if (!Object.prototype.hasOwnProperty.call(ROUTES, path)) return undefined;
+    if (path === '/users/me/permissions/' && !config.permissionsEndpoint) return undefined;
+    return ROUTES[path];
+  };
+  const route = known(sub);
+  if (route) return { route };
+  if (!sub.endsWith('/') && known(`${sub}/`)) return { slashed: `${sub}/` };
+  return undefined;
+}
+
+function encodeCursor(offset: number): string {
+  return Buffer.from(`o=${offset}`, 'ascii').toString('base64');
+}
+
+/** The offset a cursor names; undefined when it is not one this emulator made. */
+function decodeCursor(cursor: string): number | undefined {
+  if (cursor === '') return 0;
+  const m = /^o=(\d{1,9})$/.exec(Buffer.from(cursor, 'base64').toString('latin1'));
+  return m ? Number(m[1]) : undefined;
+}
+
+/**
+ * One DRF-style cursor page of `items`: `limit` is the page size (a positive integer; anything
+ * else means the default), `cursor` is opaque, and `next` / `previous` are absolute URLs that
+ * keep the rest of the query. Undefined for a cursor that does not decode (DRF: 404).
+ */
+function cursorPage(
+  items: readonly unknown[],
+  query: string,
+  pageUrl: string,
+): { next: string | null; previous: string | null; results: unknown[] } | undefined {
+  const params = new URLSearchParams(query);
+  const rawLimit = (params.get('limit') ?? '').trim();
+  const limit = /^\d{1,9}$/.test(rawLimit) && Number(rawLimit) > 0 ? Number(rawLimit) : DEFAULT_PAGE_SIZE;
+  const cursor = params.get('cursor');
+  const offset = cursor === null ? 0 : decodeCursor(cursor);
+  if (offset === undefined) return undefined;
+  const link = (at: number): string => {
+    const linked = new URLSearchParams(params);
+    linked.set('cursor', encodeCursor(at));
+    return `${pageUrl}?${linked.toString()}`;
+  };
+  return {
+    next: offset + limit < items.length ? link(offset + limit) : null,
+    previous: offset > 0 ? link(Math.max(0, offset - limit)) : null,
+    results: items.slice(offset, offset + limit),
+  };
+}
 
 // ---------------------------------------------------------------------------
 // Emulator
@@ -619,6 +729,14 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<Running
     ctx.res.end(text);
   }
 
+  /** A redirect with an empty body, as Django and gateways send one. */
+  function sendRedirect(ctx: ApiContext, status: number, location: string, headers: Record<string, string> = {}): void {
+    ctx.record.status = status;
+    if (ctx.res.headersSent || ctx.res.destroyed) return;
+    ctx.res.writeHead(status, { 'Content-Type': 'text/html; charset=utf-8', 'Content-Length': '0', ...headers, Location: location });
+    ctx.res.end();
+  }
+
   /** Resolves true after ms, false if the server closes or the client goes away first. */
   function wait(ms: number, res: http.ServerResponse): Promise<boolean> {
     return new Promise((resolve) => {
@@ -700,17 +818,9 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<Running
         else socket.destroy();
         return;
       }
-      case 'redirect': {
-        const status = f.status ?? 302;
-        record.status = status;
-        res.writeHead(status, {
-          Location: `${REDIRECT_ORIGIN}${pathname}${query ? `?${query}` : ''}`,
-          'Content-Type': 'application/json',
-          'Content-Length': '0',
-        });
-        res.end();
+      case 'redirect':
+        sendRedirect(ctx, f.status ?? 302, `${REDIRECT_ORIGIN}${pathname}${query ? `?${query}` : ''}`);
         return;
-      }
       case 'html': {
         const status = f.status ?? 502;
         const html = GATEWAY_HTML(status);
@@ -794,12 +904,13 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<Running
 
     // Look the key up again: a latency fault may have spanned a reset().
     const known = rawKey ? keysByValue.get(rawKey) : undefined;
-    const sub = pathname.slice(API_PREFIX.length).replace(/\/+$/, '');
+    const sub = pathname.slice(API_PREFIX.length);
+    const resolved = resolveRoute(sub, config);
     const now = Date.now();
     const ip = req.socket.remoteAddress ?? 'unknown';
     const valid = known && !known.revoked && !isExpired(known, now) ? known : undefined;
     let throttle: Throttle;
-    if (sub === '/signup') throttle = signupLimiter.take(ip, config.signupLimitPerMinute, now);
+    if (sub === '/signup/') throttle = signupLimiter.take(ip, config.signupLimitPerMinute, now);
     else if (valid) throttle = keyLimiter.take(valid.id, config.rateLimitPerMinute, now);
     else throttle = anonLimiter.take(ip, config.anonymousLimitPerMinute, now);
     ctx.headers = throttle.headers;
@@ -809,8 +920,17 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<Running
       return;
     }
 
-    const route = Object.prototype.hasOwnProperty.call(ROUTES, sub) ? ROUTES[sub] : undefined;
-    if (!route || (sub === '/users/me/permissions' && !config.permissionsEndpoint)) {
+    // Counted and throttled like every other answer (so it carries X-RateLimit-*), but given
+    // before authentication, as Django's middleware answers before the view checks the key.
+    // Location is relative and keeps the query, as Django sends it.
+    if (resolved && 'slashed' in resolved) {
+      req.resume();
+      sendRedirect(ctx, 301, `${API_PREFIX}${resolved.slashed}${query ? `?${query}` : ''}`, ctx.headers);
+      return;
+    }
+
+    const route = resolved?.route;
+    if (!route) {
       req.resume();
       send(ctx, 404, { detail: DETAIL.notFound }, ctx.headers);
       return;
@@ -847,34 +967,29 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<Running
       return;
     }
 
-    switch (sub) {
-      case '/signup':
-        await handleSignup(ctx);
-        return;
-      case '/users/me/permissions':
-        req.resume();
-        send(
-          ctx,
-          200,
-          {
-            type: 'customer',
-            is_staff_privileged: false,
-            scopes: [...(ctx.key?.scopes ?? [])],
-            capabilities: [],
-            toolsets: ['docs', 'public'],
-          },
-          ctx.headers,
-        );
-        return;
-      case '/organizations':
-        req.resume();
-        send(ctx, 200, { next: null, previous: null, results: [{ ...DEMO_ORGANIZATION }] }, ctx.headers);
-        return;
-      default:
-        req.resume();
-        send(ctx, 200, { next: null, previous: null, results: [] }, ctx.headers);
-        return;
+    if (sub === '/signup/') {
+      await handleSignup(ctx);
+      return;
     }
+    req.resume();
+    if (sub === '/users/me/permissions/') {
+      send(
+        ctx,
+        200,
+        {
+          type: 'customer',
+          is_staff_privileged: false,
+          scopes: [...(ctx.key?.scopes ?? [])],
+          capabilities: [],
+          toolsets: ['docs', 'public'],
+        },
+        ctx.headers,
+      );
+      return;
+    }
+    const page = cursorPage(route.items ?? [], query, `${requestOrigin(req)}${pathname}`);
+    if (page) send(ctx, 200, page, ctx.headers);
+    else send(ctx, 404, { detail: DETAIL.invalidCursor }, ctx.headers);
   }
 
   async function handleSignup(ctx: ApiContext): Promise<void> {

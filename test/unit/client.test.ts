@@ -182,6 +182,31 @@ describe('AvalaClient against the emulator', function () {
       }
     });
 
+    it('a path without its trailing slash (the seed example GET /agents) is answered 301, which is a redirect error and is not followed', async () => {
+      const { key } = emulator.createKey({ name: 'slash', scopes: [] });
+      await assert.rejects(client.request('GET', '/agents', { key }), (e: unknown) => {
+        expectReason('redirect', key)(e);
+        const error = e as AvalaApiError;
+        assert.equal(error.status, 301);
+        assert.equal(error.location, '/api/v1/agents/');
+        assert.ok(error.isTransient, 'a redirect says nothing about the key');
+        return true;
+      });
+      await assert.rejects(client.request('GET', '/organizations', { key, query: { limit: '1' } }), (e: unknown) => expectReason('redirect', key)(e) && (e as AvalaApiError).location === '/api/v1/organizations/?limit=1');
+      assert.deepEqual(
+        emulator.requests.map((r) => [r.path, r.status]),
+        [
+          ['/api/v1/agents', 301],
+          ['/api/v1/organizations', 301],
+        ],
+        'only the slashless requests reached the emulator: the slashed Location was never requested',
+      );
+      assert.deepEqual(log.map((e) => [e.path, e.outcome, e.status]), [
+        ['/agents', 'redirect', 301],
+        ['/organizations', 'redirect', 301],
+      ]);
+    });
+
     it('a server error is server, a malformed body is malformedResponse', async () => {
       const { key } = emulator.createKey({ name: 'f', scopes: [] });
       emulator.setFault({ mode: 'error500', count: 1 });

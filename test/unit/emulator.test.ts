@@ -6,9 +6,60 @@ import * as http from 'node:http';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { spawn } from 'node:child_process';
-import { startEmulator, DETAIL, HUGE_CONTENT_LENGTH, OVERSIZED_BYTES, type RunningEmulator, type EmulatorOptions } from '../emulator/emulator';
+import {
+  startEmulator,
+  DETAIL,
+  DEFAULT_PAGE_SIZE,
+  DEMO_EXPORTS,
+  DEMO_FLEET_DEVICES,
+  DEMO_PROJECTS,
+  HUGE_CONTENT_LENGTH,
+  OVERSIZED_BYTES,
+  type RunningEmulator,
+  type EmulatorOptions,
+} from '../emulator/emulator';
 
 const KEY_RE = /^avk_[0-9a-f]{40}$/;
+const UUID_RE = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
+
+/** Every scope shared/avala-api.md names: documented for keys, or seen in Avala's tools. */
+const ALL_SCOPES = [
+  'datasets.read',
+  'datasets.write',
+  'projects.read',
+  'exports.create',
+  'tasks.read',
+  'agents.read',
+  'webhooks.read',
+  'storage.read',
+  'exports.read',
+  'fleet.read',
+  'organizations.read',
+  'slices.read',
+  'qc.read',
+];
+
+/** The list routes Avala's SDKs and CLI call, with the scope each needs and the fields of Avala's SDK types. */
+const CLIENT_ROUTES = [
+  { path: '/projects/', scope: 'projects.read', items: DEMO_PROJECTS, fields: ['created_at', 'name', 'status', 'uid', 'updated_at'] },
+  { path: '/users/me/projects/', scope: 'projects.read', items: DEMO_PROJECTS, fields: ['created_at', 'name', 'status', 'uid', 'updated_at'] },
+  { path: '/exports/', scope: 'exports.create', items: DEMO_EXPORTS, fields: ['created_at', 'download_url', 'status', 'uid', 'updated_at'] },
+  {
+    path: '/fleet/devices/',
+    scope: 'fleet.read',
+    items: DEMO_FLEET_DEVICES,
+    fields: ['created_at', 'device_token', 'firmware_version', 'last_seen_at', 'metadata', 'name', 'status', 'tags', 'type', 'uid', 'updated_at'],
+  },
+] as const;
+
+/** Every route of the emulated API, with its trailing slash. */
+const ALL_ROUTES = ['/signup/', '/users/me/permissions/', '/organizations/', '/agents/', '/datasets/', ...CLIENT_ROUTES.map((r) => r.path)];
+
+interface Page {
+  next: string | null;
+  previous: string | null;
+  results: Array<Record<string, unknown>>;
+}
 
 let emu: RunningEmulator;
 
@@ -323,10 +374,14 @@ describe('Avala API emulator', () => {
       }
     });
 
-    it('accepts paths without the trailing slash (the seed example GET /agents)', async () => {
+    it('answers the seed example GET /agents, without its trailing slash, with a 301 to /agents/ as Django does', async () => {
       const k = emu.createKey({ name: 'x' });
-      assert.equal((await call('/agents', { key: k.key })).status, 200);
-      assert.equal((await call('/users/me/permissions', { key: k.key })).status, 200);
+      for (const p of ['/agents', '/users/me/permissions']) {
+        const res = await call(p, { key: k.key });
+        assert.equal(res.status, 301, p);
+        assert.equal(res.headers.get('location'), `/api/v1${p}/`);
+        assert.equal((await call(`${p}/`, { key: k.key })).status, 200, `${p}/`);
+      }
     });
 
     it('answers 404 "Not found." for an unknown path', async () => {
@@ -402,6 +457,233 @@ describe('Avala API emulator', () => {
       assert.equal(res.headers.get('x-ratelimit-limit'), '2');
       const k = emu.createKey({ name: 'ok' });
       assert.equal((await call('/agents/', { key: k.key })).status, 200);
+    });
+  });
+
+  describe('routes of real clients (TypeScript SDK, Python SDK, CLI)', () => {
+    beforeEach(() => start());
+
+    for (const route of CLIENT_ROUTES) {
+      describe(`GET ${route.path}`, () => {
+        it(`returns every item on one cursor page to a key with ${route.scope}, in the field names of Avala's SDK`, async () => {
+          const k = emu.createKey({ name: 'scoped', scopes: [route.scope] });
+          const res = await call(route.path, { key: k.key });
+          assert.equal(res.status, 200);
+          assert.equal(res.headers.get('content-type'), 'application/json');
+          const page = (await jsonOf(res)) as Page;
+          assert.deepEqual(Object.keys(page).sort(), ['next', 'previous', 'results']);
+          assert.equal(page.next, null);
+          assert.equal(page.previous, null);
+          assert.ok(page.results.length >= 4, `${page.results.length} results: too few to page through`);
+          assert.deepEqual(page.results, route.items);
+          for (const item of page.results) {
+            assert.deepEqual(Object.keys(item).sort(), route.fields);
+            assert.match(String(item.uid), UUID_RE);
+            assert.ok(!Number.isNaN(Date.parse(String(item.created_at))));
+          }
+          assert.equal(new Set(page.results.map((item) => item.uid)).size, page.results.length, 'uids are unique');
+        });
+
+        it('pages with limit, through absolute next links and back through previous', async () => {
+          const k = emu.createKey({ name: 'full' });
+          const pages: Page[] = [];
+          let url: string | null = `${emu.baseUrl}${route.path}?limit=2`;
+          for (let i = 0; url && i < 10; i++) {
+            const res = await fetch(url, { headers: { 'X-Avala-Api-Key': k.key }, redirect: 'manual', signal: AbortSignal.timeout(5000) });
+            assert.equal(res.status, 200, url);
+            const page = (await jsonOf(res)) as Page;
+            pages.push(page);
+            if (page.next) {
+              const next = new URL(page.next);
+              assert.equal(next.origin, emu.origin, 'next is an absolute link to the same API');
+              assert.equal(next.pathname, `/api/v1${route.path}`);
+              assert.equal(next.searchParams.get('limit'), '2', 'next keeps the limit');
+              assert.ok(next.searchParams.get('cursor'), 'next carries a cursor');
+            }
+            url = page.next;
+          }
+          assert.equal(url, null, 'the last page has no next link');
+          assert.equal(pages.length, Math.ceil(route.items.length / 2));
+          assert.ok(pages.every((p) => p.results.length <= 2));
+          assert.equal(pages[0].previous, null);
+          assert.deepEqual(
+            pages.flatMap((p) => p.results),
+            route.items,
+            'the pages hold every item once, in order',
+          );
+          const last = pages[pages.length - 1];
+          assert.ok(last.previous, 'the last page links back');
+          const back = await fetch(last.previous, { headers: { 'X-Avala-Api-Key': k.key }, signal: AbortSignal.timeout(5000) });
+          assert.deepEqual(((await jsonOf(back)) as Page).results, pages[pages.length - 2].results);
+        });
+
+        it('answers the same page every time, after a reset and from a new emulator', async () => {
+          const first = await (await call(`${route.path}?limit=3`, { key: emu.createKey({ name: 'a' }).key })).text();
+          emu.reset();
+          const again = await (await call(`${route.path}?limit=3`, { key: emu.createKey({ name: 'b' }).key })).text();
+          assert.equal(again, first);
+          await emu.close();
+          await start();
+          const other = (await jsonOf(await call(`${route.path}?limit=3`, { key: emu.createKey({ name: 'c' }).key }))) as Page;
+          assert.deepEqual(other.results, ((JSON.parse(first) as Page).results));
+        });
+
+        it('answers each 401 with its exact detail', async () => {
+          const revoked = emu.createKey({ name: 'revoked' });
+          emu.revokeKey(revoked.id);
+          const expired = emu.createKey({ name: 'expired', scopes: [route.scope] });
+          emu.expireKey(expired.id);
+          for (const [key, body] of [
+            [undefined, '{"detail":"Authentication credentials were not provided."}'],
+            [`avk_${'0'.repeat(40)}`, '{"detail":"Invalid API key."}'],
+            [revoked.key, '{"detail":"Invalid API key."}'],
+            [expired.key, '{"detail":"API key has expired."}'],
+          ] as const) {
+            const res = await call(route.path, { key });
+            assert.equal(res.status, 401, body);
+            assert.equal(await res.text(), body);
+          }
+        });
+
+        it(`answers 403 to a scoped key without ${route.scope}, however many other scopes it has`, async () => {
+          const others = emu.createKey({ name: 'others', scopes: ALL_SCOPES.filter((s) => s !== route.scope) });
+          const res = await call(route.path, { key: others.key });
+          assert.equal(res.status, 403);
+          assert.equal(await res.text(), '{"detail":"You do not have permission to perform this action."}');
+          assert.equal((await call(route.path, { key: emu.createKey({ name: 'with', scopes: ['datasets.read', route.scope] }).key })).status, 200);
+          assert.equal((await call(route.path, { key: emu.createKey({ name: 'full', scopes: [] }).key })).status, 200);
+        });
+
+        it('sends the rate-limit headers and throttles the key with 429 and Retry-After like /datasets/', async () => {
+          emu.configure({ rateLimitPerMinute: 2 });
+          const k = emu.createKey({ name: 't' });
+          const remaining: string[] = [];
+          for (let i = 0; i < 2; i++) {
+            const res = await call(route.path, { key: k.key });
+            assert.equal(res.status, 200);
+            assert.equal(res.headers.get('x-ratelimit-limit'), '2');
+            const reset = Number(res.headers.get('x-ratelimit-reset'));
+            const nowS = Date.now() / 1000;
+            assert.ok(reset > nowS && reset <= nowS + 61, `reset ${reset}`);
+            remaining.push(res.headers.get('x-ratelimit-remaining') ?? '');
+          }
+          assert.deepEqual(remaining, ['1', '0']);
+          const res = await call(route.path, { key: k.key });
+          assert.equal(res.status, 429);
+          const n = Number(res.headers.get('retry-after'));
+          assert.ok(Number.isInteger(n) && n >= 1 && n <= 60, `Retry-After ${n}`);
+          assert.equal(res.headers.get('x-ratelimit-remaining'), '0');
+          assert.deepEqual(await jsonOf(res), { detail: `Request was throttled. Expected available in ${n} seconds.` });
+          assert.equal((await call('/datasets/', { key: k.key })).status, 429, 'the budget is the key\'s, not the route\'s');
+        });
+      });
+    }
+
+    it('requires exports.create, not exports.read, to list exports (the scope the authentication page documents for downloading them)', async () => {
+      assert.equal((await call('/exports/', { key: emu.createKey({ name: 'ci', scopes: ['exports.create'] }).key })).status, 200);
+      assert.equal((await call('/exports/', { key: emu.createKey({ name: 'read', scopes: ['exports.read'] }).key })).status, 403);
+    });
+
+    it('treats a limit that is not a positive integer as no limit, like DRF', async () => {
+      const k = emu.createKey({ name: 'x' });
+      assert.ok(DEMO_PROJECTS.length < DEFAULT_PAGE_SIZE);
+      for (const limit of ['0', '-1', 'abc', '', '1.5']) {
+        const page = (await jsonOf(await call(`/projects/?limit=${limit}`, { key: k.key }))) as Page;
+        assert.equal(page.results.length, DEMO_PROJECTS.length, `limit=${limit}`);
+        assert.equal(page.next, null);
+      }
+      assert.equal(((await jsonOf(await call('/projects/?limit=1', { key: k.key }))) as Page).results.length, 1);
+    });
+
+    it('answers 404 "Invalid cursor" to a cursor it did not make', async () => {
+      const k = emu.createKey({ name: 'x' });
+      for (const cursor of ['bogus', Buffer.from('o=x').toString('base64'), Buffer.from('p=2').toString('base64')]) {
+        const res = await call(`/fleet/devices/?cursor=${encodeURIComponent(cursor)}`, { key: k.key });
+        assert.equal(res.status, 404, cursor);
+        assert.equal(await res.text(), '{"detail":"Invalid cursor"}');
+      }
+    });
+
+    it('answers HEAD like GET, without a body', async () => {
+      const k = emu.createKey({ name: 'x', scopes: ['projects.read'] });
+      const res = await call('/users/me/projects/', { key: k.key, method: 'HEAD' });
+      assert.equal(res.status, 200);
+      assert.equal(await res.text(), '');
+      assert.match(res.headers.get('x-ratelimit-remaining') ?? '', /^\d+$/);
+    });
+  });
+
+  describe('trailing slash, as Django (APPEND_SLASH) answers', () => {
+    beforeEach(() => start());
+
+    it('answers a slashless GET on every route with 301 and a Location to the slashed path that keeps the query', async () => {
+      const k = emu.createKey({ name: 'x' });
+      for (const route of ALL_ROUTES) {
+        const slashless = route.slice(0, -1);
+        const res = await call(`${slashless}?limit=2&cursor=abc`, { key: k.key });
+        assert.equal(res.status, 301, slashless);
+        assert.equal(res.headers.get('location'), `/api/v1${route}?limit=2&cursor=abc`);
+        assert.equal(new URL(res.headers.get('location') ?? '', emu.baseUrl).origin, emu.origin, 'the Location stays on this API');
+        assert.equal(await res.text(), '');
+        assert.match(res.headers.get('x-ratelimit-limit') ?? '', /^\d+$/, 'the 301 carries the rate-limit headers too');
+        assert.match(res.headers.get('x-ratelimit-remaining') ?? '', /^\d+$/);
+        assert.match(res.headers.get('x-ratelimit-reset') ?? '', /^\d+$/);
+      }
+      assert.deepEqual(
+        emu.requests.map((r) => [r.path, r.status]),
+        ALL_ROUTES.map((route) => [`/api/v1${route.slice(0, -1)}`, 301]),
+        'each answer is the 301 itself: the emulator follows nothing',
+      );
+    });
+
+    it('answers 301 before looking at the key: no key, a revoked key or a key without the scope', async () => {
+      const revoked = emu.createKey({ name: 'r' });
+      emu.revokeKey(revoked.id);
+      const narrow = emu.createKey({ name: 'n', scopes: ['datasets.read'] });
+      for (const key of [undefined, revoked.key, narrow.key]) {
+        const res = await call('/fleet/devices', { key });
+        assert.equal(res.status, 301);
+        assert.equal(res.headers.get('location'), '/api/v1/fleet/devices/');
+      }
+    });
+
+    it('answers 301 to HEAD, POST and DELETE on a slashless route too, and a slashless signup creates nothing', async () => {
+      const k = emu.createKey({ name: 'x' });
+      for (const method of ['HEAD', 'DELETE', 'POST']) {
+        const res = await call('/projects', { key: k.key, method });
+        assert.equal(res.status, 301, method);
+        assert.equal(res.headers.get('location'), '/api/v1/projects/');
+      }
+      const slashless = await call('/signup', { json: { email: 'dev@acme.com', password: 'Correct-Horse-42' } });
+      assert.equal(slashless.status, 301);
+      assert.equal(slashless.headers.get('location'), '/api/v1/signup/');
+      assert.equal(((await jsonOf(await call('/__admin/keys'))) as { keys: unknown[] }).keys.length, 1, 'no key was made for the slashless sign-up');
+      assert.equal((await signup('dev@acme.com')).status, 201, 'the email is still free');
+    });
+
+    it('keeps answering 404 to unknown paths, with or without a slash, and to a doubled slash', async () => {
+      const k = emu.createKey({ name: 'x' });
+      for (const p of ['/nope', '/nope/', '/fleet', '/fleet/', '/users/me', '/projects/x', '/agents//', '', '/']) {
+        const res = await call(p, { key: k.key });
+        assert.equal(res.status, 404, JSON.stringify(p));
+        assert.equal(await res.text(), '{"detail":"Not found."}');
+      }
+    });
+
+    it('answers 404, not 301, on /users/me/permissions when that endpoint is configured off', async () => {
+      const k = emu.createKey({ name: 'x' });
+      emu.configure({ permissionsEndpoint: false });
+      assert.equal((await call('/users/me/permissions', { key: k.key })).status, 404);
+      assert.equal((await call('/organizations', { key: k.key })).status, 301);
+    });
+
+    it('counts a 301 against the rate limit', async () => {
+      await emu.close();
+      await start({ anonymousLimitPerMinute: 1 });
+      assert.equal((await call('/agents')).status, 301);
+      const res = await call('/agents');
+      assert.equal(res.status, 429);
+      assert.ok(Number(res.headers.get('retry-after')) >= 1);
     });
   });
 
@@ -653,7 +935,7 @@ describe('Avala API emulator', () => {
       );
       assert.equal(b.keySent, false);
       assert.equal(b.path, '/api/v1/agents');
-      assert.equal(b.status, 401);
+      assert.equal(b.status, 301);
       assert.equal(c.keySent, true);
       assert.equal(c.keyId, undefined);
       assert.ok(Math.abs(a.time - Date.now()) < 10_000);
