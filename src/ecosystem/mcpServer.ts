@@ -263,13 +263,11 @@ export class AvalaMcpServerProvider implements vscode.McpServerDefinitionProvide
     const others = keys.length - fitting.length;
     const serverHost = hostOf(DEFAULT_BASE_URL);
     const missing =
-      others > 0
-        ? vscode.l10n.t(
-            '{0} key(s) not listed: they are for another API, and the Avala MCP server sends its key to {1}. A server build that reads AVALA_BASE_URL can take them: see the avala.mcp settings.',
-            others,
-            serverHost,
-          )
-        : undefined;
+      others === 0
+        ? undefined
+        : others === 1
+          ? vscode.l10n.t('1 key for another API is not listed: the Avala MCP server sends its key to {0}.', serverHost)
+          : vscode.l10n.t('{0} keys for other APIs are not listed: the Avala MCP server sends its key to {1}.', others, serverHost);
     if (keys.length === 0) {
       const logIn = vscode.l10n.t('Log In with API Key');
       const answer = await vscode.window.showInformationMessage(vscode.l10n.t('No Avala keys are stored yet.'), logIn);
@@ -277,7 +275,13 @@ export class AvalaMcpServerProvider implements vscode.McpServerDefinitionProvide
     }
     if (fitting.length === 0) {
       const settings = vscode.l10n.t('Open MCP Settings');
-      const text = [why, vscode.l10n.t('No stored key is for {0}, the API the Avala MCP server calls.', serverHost), missing].filter(Boolean).join(' ');
+      const text = [
+        why,
+        vscode.l10n.t('No stored key is for {0}, the API the Avala MCP server calls.', serverHost),
+        vscode.l10n.t('Log in with a key for it, or, for a server build that reads AVALA_BASE_URL, turn on avala.mcp.readsBaseUrl.'),
+      ]
+        .filter(Boolean)
+        .join(' ');
       if ((await vscode.window.showInformationMessage(text, settings)) === settings) {
         await vscode.commands.executeCommand('workbench.action.openSettings', 'avala.mcp');
       }

@@ -8,7 +8,9 @@ import type { Locator, Page } from 'playwright-core';
 import { repoRoot } from '../harness/paths';
 import { emulator, openSession, type Session } from './hooks';
 import {
+  avalaActivated,
   dialog,
+  dismissNotifications,
   logIn,
   focusWorkbench,
   openTerminalAndRun,
@@ -16,6 +18,7 @@ import {
   pickQuickItem,
   quickItem,
   runCommand,
+  screenshot,
   statusBarItem,
   treeItem,
   view,
@@ -68,7 +71,8 @@ describe('Ecosystem: walkthrough, Accounts menu, MCP key', function () {
 
   before(async function () {
     this.timeout(240_000);
-    s = await openSession({ settings: { 'workbench.colorTheme': 'Default Dark Modern' } });
+    // The emulator's keys fit only a server that reads AVALA_BASE_URL (see the suite below for the published one).
+    s = await openSession({ settings: { 'workbench.colorTheme': 'Default Dark Modern', 'avala.mcp.readsBaseUrl': true } });
   });
   after(async () => {
     await s?.close();
@@ -157,5 +161,69 @@ describe('Ecosystem: walkthrough, Accounts menu, MCP key', function () {
     await warning.locator('.monaco-button', { hasText: 'Choose a Scoped Key' }).click();
     await pickQuickItem(page, scoped);
     await waitForNotification(page, `The Avala MCP server gets "${scoped}" from its next start.`);
+  });
+});
+
+/** Every process on this machine whose environment holds `value` (root reads them all). */
+function processesHolding(value: string): string[] {
+  const needle = Buffer.from(value);
+  const found: string[] = [];
+  for (const pid of fs.readdirSync('/proc').filter((name) => /^\d+$/.test(name))) {
+    try {
+      if (fs.readFileSync(`/proc/${pid}/environ`).includes(needle)) {
+        found.push(`${pid}: ${fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0').join(' ').slice(0, 120)}`);
+      }
+    } catch {
+      // Gone, or not ours to read.
+    }
+  }
+  return found;
+}
+
+describe("Ecosystem: Avala's published MCP server never gets a key for another API", function () {
+  let s: Session;
+  let keyValue: string;
+  const label = 'emulator-agent';
+
+  before(async function () {
+    this.timeout(240_000);
+    // AI features on: with them off, VS Code hides its MCP commands. avala.mcp.readsBaseUrl
+    // stays at its default: the published server always calls api.avala.ai.
+    s = await openSession({ settings: { 'chat.disableAIFeatures': false } });
+    await avalaActivated(s.vscode);
+    const key = emulator().createKey({ name: label, scopes: ['datasets.read'] });
+    keyValue = key.key;
+    await logIn(s.page, key.key, label);
+  });
+  after(async () => {
+    await s?.close();
+  });
+
+  it('"Choose Key for MCP Server" lists no emulator key and says why', async () => {
+    const { page } = s;
+    await dismissNotifications(page);
+    await runCommand(page, 'Avala: Choose Key for MCP Server');
+    const note = await waitForNotification(page, 'No stored key is for api.avala.ai, the API the Avala MCP server calls.');
+    assert.match(await note.innerText(), /for a server build that reads AVALA_BASE_URL, turn on avala\.mcp\.readsBaseUrl/);
+    await page.waitForTimeout(500); // the toast slides in: let the picture show it whole
+    await screenshot(page, 'ecosystem/mcp-choose-none-fit');
+  });
+
+  it('starting the server with the emulator key stops with the key, both hosts and a way out, and no process gets the key', async () => {
+    const { page, vscode } = s;
+    await dismissNotifications(page);
+    await runCommand(page, 'MCP: List Servers');
+    await pickQuickItem(page, /^\s*Avala/);
+    await pickQuickItem(page, 'Start Server');
+    const refusal = await waitForNotification(page, `"${label}" is a key for ${new URL(emulator().baseUrl).host}, but the Avala MCP server sends its key to api.avala.ai.`);
+    assert.match(await refusal.innerText(), /The server was not started, and the key was not given to it\./);
+    assert.match(await refusal.innerText(), /Open MCP Settings/);
+    await page.waitForTimeout(500);
+    await screenshot(page, 'ecosystem/mcp-wrong-api');
+    const log = vscode.avalaLog() ?? '';
+    assert.match(log, /Did not start the Avala MCP server: "emulator-agent" is a key for 127\.0\.0\.1:\d+/);
+    assert.doesNotMatch(log, /Starting the Avala MCP server/);
+    assert.equal(log.includes(keyValue), false, 'the key is in the log');
+    assert.deepEqual(processesHolding(keyValue), []);
   });
 });
