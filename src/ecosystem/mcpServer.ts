@@ -149,9 +149,10 @@ export class AvalaMcpServerProvider implements vscode.McpServerDefinitionProvide
     await store.ready;
     const id = typeof arg === 'string' ? arg : arg?.keyId;
     let key = id ? store.get(id) : await this.pickKey(vscode.l10n.t('Avala: Choose Key for MCP Server'));
-    if (key && !this.fits(key)) {
+    const plan = key && planMcpStart(this.deps.settings(), key);
+    if (key && plan && plan.kind === 'wrongApi') {
       // From a key's context menu: say why that key cannot go to the server, offer the ones that can.
-      key = await this.pickKey(vscode.l10n.t('Avala: Choose Key for MCP Server'), wrongApiMessage(key.label, hostOf(key.baseUrl), hostOf(DEFAULT_BASE_URL)));
+      key = await this.pickKey(vscode.l10n.t('Avala: Choose Key for MCP Server'), wrongApiMessage(key.label, plan.keyHost, plan.serverHost));
     }
     if (!key) {
       return undefined;
