@@ -9,6 +9,7 @@ import type { Log } from '../../src/log';
 import { readMcpSettings } from '../../src/config';
 import { DEFAULT_BASE_URL } from '../../src/core/baseUrl';
 import { fileSources, filesUnder, searchLeaks } from '../e2e/leakSearch';
+import { resultsDir } from '../harness/paths';
 import { keyDigest, type McpLaunch } from './mcpStandIn';
 import { MemoryMemento, SharedKeyring } from '../unit/fakes';
 import { acceptingPrompts, logInWith } from './prompts';
@@ -65,8 +66,12 @@ class Launches {
       .map((name) => JSON.parse(fs.readFileSync(path.join(this.dir, name), 'utf8')) as McpLaunch);
   }
 
-  dispose(): void {
+  /** Keeps what the stand-in recorded (digests, never keys) in test-results/integration/, for the reader of a run. */
+  dispose(name: string): void {
     delete process.env.AVALA_TEST_MCP_LAUNCH;
+    const kept = path.join(resultsDir, 'integration', `mcp-launches-${name}.json`);
+    fs.mkdirSync(path.dirname(kept), { recursive: true });
+    fs.writeFileSync(kept, `${JSON.stringify(this.all(), null, 2)}\n`);
     fs.rmSync(this.dir, { recursive: true, force: true });
   }
 }
@@ -98,7 +103,7 @@ describe("Avala's MCP server, started by VS Code through avala.mcp.command", fun
 
   after(async () => {
     await resetMcpSettings();
-    launches.dispose();
+    launches.dispose('emulator-key');
     await vscode.commands.executeCommand('workbench.mcp.stopServer', SERVER_ID);
   });
 
@@ -185,7 +190,7 @@ describe("a production key, given to the published server through VS Code's MCP 
 
   after(async () => {
     await resetMcpSettings();
-    launches.dispose();
+    launches.dispose('production-key');
     await vscode.commands.executeCommand('workbench.mcp.stopServer', testServerId());
     registration?.dispose();
     provider?.dispose();
