@@ -50,7 +50,7 @@ export function keyFitsMcpServer(settings: Pick<McpServerSettings, 'readsBaseUrl
 
 /** Why a key is not given to the server: the server calls another API than the key's own. */
 export function wrongApiMessage(label: string, keyHost: string, serverHost: string): string {
-  return l10n.t('"{0}" is a key for {1}, but the Avala MCP server sends its key to {2}. Avala gives a key only to its own API.', label, keyHost, serverHost);
+  return l10n.t('"{0}" is a key for {1}, but the Avala MCP server sends its key to {2}, so the key stays in secret storage.', label, keyHost, serverHost);
 }
 
 /**

@@ -8,6 +8,7 @@ import {
   MCP_SERVER_LABEL,
   mcpDefinitionVersion,
   mcpListedEnvironment,
+  mcpServerApi,
   planMcpStart,
   wrongApiMessage,
   type McpKeyChoice,
@@ -39,7 +40,7 @@ export interface McpDeps {
   extensionId: string;
   /** The user's `avala.mcp.*` settings, read when needed. */
   settings(): McpServerSettings & { commandProblem?: string };
-  /** Tells the user once that Avala's TypeScript tools refuse `http://[::1]` (see inject/ipv6Notice). */
+  /** Tells the user once that Avala's TypeScript tools refuse `http://[::1]` (see inject/loopbackNotice.ts). */
   noticeBaseUrl?(baseUrl: string): void;
 }
 
@@ -101,12 +102,8 @@ export class AvalaMcpServerProvider implements vscode.McpServerDefinitionProvide
     }
     await store.ready;
     let key = this.choice().key ?? (await this.offerLogIn());
-    const settings = this.deps.settings();
-    const plan = key ? planMcpStart(settings, key) : undefined;
-    if (key && plan?.kind === 'wrongApi') {
-      // Refused before the key's value is even read from secret storage.
-      log.warn(`Did not start the Avala MCP server: "${key.label}" is a key for ${plan.keyHost}, and the server sends its key to ${plan.serverHost}.`);
-      this.offerFittingKey(key, plan.keyHost, plan.serverHost);
+    // Refused before the key's value is even read from secret storage.
+    if (key && this.refusedForApi(key, this.deps.settings())) {
       return undefined;
     }
     if (key && isFullAccess(key) && !this.fullAccessAccepted(key.id)) {
@@ -127,12 +124,17 @@ export class AvalaMcpServerProvider implements vscode.McpServerDefinitionProvide
       void vscode.window.showErrorMessage(vscode.l10n.t('The value of "{0}" is missing from secret storage. Remove the entry and log in again.', key.label));
       return undefined;
     }
-    // The full-access answer may have swapped in another (scoped) key: plan for the key used.
+    // Planned again from the settings as they are now, for the key used now (the full-access
+    // answer may have swapped in a scoped one, a setting may have changed during a dialog), and
+    // started with the command those settings name, whatever definition VS Code had cached.
+    const settings = this.deps.settings();
     const start = planMcpStart(settings, key);
     if (start.kind !== 'start') {
+      this.refusedForApi(key, settings);
       return undefined;
     }
-    const resolved = new vscode.McpStdioServerDefinition(server.label, server.command, [...server.args], { ...server.env, ...start.environment(value) }, server.version);
+    const [command, ...args] = settings.command;
+    const resolved = new vscode.McpStdioServerDefinition(server.label, command, args, { ...server.env, ...start.environment(value) }, server.version);
     resolved.cwd = server.cwd;
     if (settings.readsBaseUrl) {
       this.deps.noticeBaseUrl?.(key.baseUrl);
@@ -143,14 +145,25 @@ export class AvalaMcpServerProvider implements vscode.McpServerDefinitionProvide
     return resolved;
   }
 
+  /** True, after telling the user and the log, when `key` is for another API than the server calls. */
+  private refusedForApi(key: KeyMeta, settings: McpServerSettings): boolean {
+    const plan = planMcpStart(settings, key);
+    if (plan.kind !== 'wrongApi') {
+      return false;
+    }
+    this.deps.log.warn(`Did not start the Avala MCP server: "${key.label}" is a key for ${plan.keyHost}, and the server sends its key to ${plan.serverHost}.`);
+    this.offerFittingKey(key, plan.keyHost, plan.serverHost);
+    return true;
+  }
+
   /** "Avala: Choose Key for MCP Server". A key id (or tree item) skips the picker. */
   async chooseKey(arg?: string | { keyId?: string }): Promise<KeyMeta | undefined> {
     const { store, workspaceState, log } = this.deps;
     await store.ready;
     const id = typeof arg === 'string' ? arg : arg?.keyId;
     let key = id ? store.get(id) : await this.pickKey(vscode.l10n.t('Avala: Choose Key for MCP Server'));
-    const plan = key && planMcpStart(this.deps.settings(), key);
-    if (key && plan && plan.kind === 'wrongApi') {
+    const plan = key ? planMcpStart(this.deps.settings(), key) : undefined;
+    if (key && plan?.kind === 'wrongApi') {
       // From a key's context menu: say why that key cannot go to the server, offer the ones that can.
       key = await this.pickKey(vscode.l10n.t('Avala: Choose Key for MCP Server'), wrongApiMessage(key.label, plan.keyHost, plan.serverHost));
     }
@@ -194,7 +207,7 @@ export class AvalaMcpServerProvider implements vscode.McpServerDefinitionProvide
     const settings = vscode.l10n.t('Open MCP Settings');
     void vscode.window
       .showErrorMessage(
-        `${wrongApiMessage(key.label, keyHost, serverHost)} ${vscode.l10n.t('The server was not started, and the key was not given to it.')}`,
+        `${wrongApiMessage(key.label, keyHost, serverHost)} ${vscode.l10n.t('The server was not started.')}`,
         ...(fitting.length > 0 ? [choose] : []),
         settings,
       )
@@ -260,9 +273,11 @@ export class AvalaMcpServerProvider implements vscode.McpServerDefinitionProvide
    * are not there. `why` leads the placeholder when the user asked for a key that does not fit.
    */
   private async pickKey(title: string, why?: string, keys: KeyMeta[] = this.deps.store.list()): Promise<KeyMeta | undefined> {
-    const fitting = keys.filter((k) => this.fits(k));
+    const settings = this.deps.settings();
+    const fitting = keys.filter((k) => keyFitsMcpServer(settings, k));
     const others = keys.length - fitting.length;
-    const serverHost = hostOf(DEFAULT_BASE_URL);
+    // Keys are left out only when the server does not read AVALA_BASE_URL: it then calls the default API.
+    const serverHost = hostOf(mcpServerApi(settings, { baseUrl: DEFAULT_BASE_URL }));
     const missing =
       others === 0
         ? undefined
@@ -275,7 +290,7 @@ export class AvalaMcpServerProvider implements vscode.McpServerDefinitionProvide
       return answer === logIn ? this.deps.logIn() : undefined;
     }
     if (fitting.length === 0) {
-      const settings = vscode.l10n.t('Open MCP Settings');
+      const openSettings = vscode.l10n.t('Open MCP Settings');
       const text = [
         why,
         vscode.l10n.t('No stored key is for {0}, the API the Avala MCP server calls.', serverHost),
@@ -283,7 +298,7 @@ export class AvalaMcpServerProvider implements vscode.McpServerDefinitionProvide
       ]
         .filter(Boolean)
         .join(' ');
-      if ((await vscode.window.showInformationMessage(text, settings)) === settings) {
+      if ((await vscode.window.showInformationMessage(text, openSettings)) === openSettings) {
         await vscode.commands.executeCommand('workbench.action.openSettings', 'avala.mcp');
       }
       return undefined;
@@ -296,9 +311,18 @@ export class AvalaMcpServerProvider implements vscode.McpServerDefinitionProvide
       iconPath: new vscode.ThemeIcon(isFullAccess(k) ? 'warning' : k.id === current ? 'check' : 'key'),
       id: k.id,
     }));
-    const placeHolder = [why, vscode.l10n.t("The key Avala's MCP server gets when VS Code starts it (prefer a scoped one)."), missing].filter(Boolean).join(' ');
-    const picked = await vscode.window.showQuickPick(items, { title, placeHolder, matchOnDescription: true, matchOnDetail: true });
-    return picked ? this.deps.store.get(picked.id) : undefined;
+    // A placeholder is one line: the reason for a refused key leads it, and why others are left
+    // out stands in a separator below the keys, where it is not cut off.
+    const placeHolder = why ?? vscode.l10n.t("The key Avala's MCP server gets when VS Code starts it (prefer a scoped one)");
+    const note: vscode.QuickPickItem[] = missing ? [{ label: missing, kind: vscode.QuickPickItemKind.Separator }] : [];
+    const picked = await vscode.window.showQuickPick<vscode.QuickPickItem & { id?: string }>([...items, ...note], {
+      title,
+      placeHolder,
+      matchOnDescription: true,
+      matchOnDetail: true,
+    });
+    const id = picked?.id;
+    return id ? this.deps.store.get(id) : undefined;
   }
 }
 

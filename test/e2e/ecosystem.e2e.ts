@@ -215,8 +215,8 @@ describe("Ecosystem: Avala's published MCP server never gets a key for another A
     await runCommand(page, 'MCP: List Servers');
     await pickQuickItem(page, /^\s*Avala/);
     await pickQuickItem(page, 'Start Server');
-    const refusal = await waitForNotification(page, `"${label}" is a key for ${new URL(emulator().baseUrl).host}, but the Avala MCP server sends its key to api.avala.ai.`);
-    assert.match(await refusal.innerText(), /The server was not started, and the key was not given to it\./);
+    const refusal = await waitForNotification(page, `"${label}" is a key for ${new URL(emulator().baseUrl).host}, but the Avala MCP server sends its key to api.avala.ai`);
+    assert.match(await refusal.innerText(), /so the key stays in secret storage\. The server was not started\./);
     assert.match(await refusal.innerText(), /Open MCP Settings/);
     await page.waitForTimeout(500);
     await screenshot(page, 'ecosystem/mcp-wrong-api');

@@ -13,12 +13,12 @@ export interface DebianNeed {
 
 /** Headers and tools that code-server's native modules build with (`npm start` and every VS Code test). */
 export const CODE_SERVER_BUILD: DebianNeed = {
-  packages: ['libkrb5-dev', 'libsecret-1-dev', 'libxkbfile-dev', 'libx11-dev', 'pkg-config'],
+  packages: ['build-essential', 'python3', 'libkrb5-dev', 'libsecret-1-dev', 'libxkbfile-dev', 'libx11-dev', 'pkg-config'],
   why: "to build code-server's native modules",
 };
 
 /** The browser the end-to-end tests drive (`npm start` serves a URL to your own browser instead). */
-export const BROWSER: DebianNeed = { packages: ['chromium'], why: 'for the end-to-end tests, which drive VS Code in Chromium' };
+export const BROWSER: DebianNeed = { packages: ['chromium'], why: 'for the integration and end-to-end tests, which open VS Code in Chromium' };
 
 /** What this machine allows. */
 export interface InstallRights {
@@ -49,7 +49,10 @@ export function planDebianInstall(missing: readonly DebianNeed[], rights: Instal
   if (!prefix) {
     return {
       kind: 'stop',
-      message: `missing Debian packages: ${what}. Installing them needs root, and sudo asks for a password. Run:\n  sudo apt-get update && sudo apt-get install -y ${packages.join(' ')}`,
+      message:
+        `missing Debian packages: ${what}. Installing them needs root, and sudo is missing or asks for a password. Run:\n` +
+        `  sudo apt-get update && sudo apt-get install -y ${packages.join(' ')}\n` +
+        `or, as root:\n  apt-get update && apt-get install -y ${packages.join(' ')}`,
     };
   }
   const env = ['env', 'DEBIAN_FRONTEND=noninteractive'];

@@ -10,6 +10,7 @@ import { readMcpSettings } from '../../src/config';
 import { DEFAULT_BASE_URL } from '../../src/core/baseUrl';
 import { fileSources, filesUnder, searchLeaks } from '../e2e/leakSearch';
 import { resultsDir } from '../harness/paths';
+import { avalaLog } from '../harness/vscode';
 import { keyDigest, type McpLaunch } from './mcpStandIn';
 import { MemoryMemento, SharedKeyring } from '../unit/fakes';
 import { acceptingPrompts, logInWith } from './prompts';
@@ -76,6 +77,13 @@ class Launches {
   }
 }
 
+/** How often Avala's log says it refused to start the server with this key. */
+function refusals(label: string): number {
+  const userData = userDataDir();
+  assert.ok(userData, 'CODE_SERVER_SESSION_SOCKET tells where the user data is');
+  return (avalaLog(userData) ?? '').split(`Did not start the Avala MCP server: "${label}" is a key for`).length - 1;
+}
+
 async function resetMcpSettings(): Promise<void> {
   const config = vscode.workspace.getConfiguration('avala');
   for (const name of ['mcp.enableMutations', 'mcp.command', 'mcp.readsBaseUrl']) {
@@ -108,8 +116,11 @@ describe("Avala's MCP server, started by VS Code through avala.mcp.command", fun
   });
 
   it("refuses to start the published server (which always calls api.avala.ai) with the emulator's key: nothing is started, no process gets the key", async () => {
+    const before = refusals(meta.label);
     assert.equal(await launches.start(SERVER_ID, 8_000), undefined, 'VS Code started the server with a key for another API');
     assert.deepEqual(launches.all(), []);
+    // Refused by Avala when VS Code asked for the key, not merely never started.
+    await eventually(() => refusals(meta.label) > before, 'Avala to log the refusal');
   });
 
   it('with avala.mcp.readsBaseUrl, the emulator key goes through together with AVALA_BASE_URL, read-only', async () => {
@@ -142,8 +153,10 @@ describe("Avala's MCP server, started by VS Code through avala.mcp.command", fun
   it('turning avala.mcp.readsBaseUrl off again refuses the emulator key again', async () => {
     await vscode.workspace.getConfiguration('avala').update('mcp.readsBaseUrl', undefined, vscode.ConfigurationTarget.Global);
     const before = launches.all().length;
+    const refused = refusals(meta.label);
     assert.equal(await launches.start(SERVER_ID, 8_000), undefined);
     assert.equal(launches.all().length, before);
+    await eventually(() => refusals(meta.label) > refused, 'Avala to log the refusal');
   });
 
   it('no file in the workspace or the user data gains the key, in any encoding, no mcp.json is written, and the records hold only a digest', () => {
@@ -198,7 +211,9 @@ describe("a production key, given to the published server through VS Code's MCP 
   });
 
   it('starts it with the key in its environment and no base URL, so it calls the API the key belongs to', async () => {
-    const launch = await launches.start(testServerId());
+    // A base URL the extension host inherited from the user's shell must not reach the server.
+    process.env.AVALA_BASE_URL = 'https://inherited.example/api/v1';
+    const launch = await launches.start(testServerId()).finally(() => delete process.env.AVALA_BASE_URL);
     assert.ok(launch, 'the stand-in was not started');
     assert.deepEqual(launch.args, ['--production']);
     assert.equal(launch.env.AVALA_API_KEY, keyDigest(value));

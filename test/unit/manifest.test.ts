@@ -4,6 +4,7 @@
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { DEFAULT_MCP_COMMAND } from '../../src/core/mcpServer';
 
 const root = path.resolve(__dirname, '..', '..', '..');
 const manifest = JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8'));
@@ -108,6 +109,13 @@ describe('the manifest (package.json)', () => {
     for (const id of ['avala.apiBaseUrl', 'avala.allowInsecureLoopback', 'avala.missionControlUrl', 'avala.mcp.enableMutations', 'avala.mcp.command', 'avala.mcp.readsBaseUrl']) {
       assert.equal(settings[id].scope, 'machine', `a workspace must not be able to set ${id}`);
     }
+  });
+
+  it("declares avala.mcp.command's default as the command the code falls back to: Avala's published server", () => {
+    const settings = contributes.configuration.properties as Record<string, Setting>;
+    assert.deepEqual(settings['avala.mcp.command'].default, DEFAULT_MCP_COMMAND);
+    assert.deepEqual(DEFAULT_MCP_COMMAND, ['npx', '-y', '@avala-ai/mcp-server']);
+    assert.equal(settings['avala.mcp.readsBaseUrl'].default, false);
   });
 
   it('declares the authentication provider and the MCP server definition provider the code registers', () => {
