@@ -8,6 +8,7 @@ import { registerEcosystem } from './ecosystem/register';
 import { registerInjection } from './inject/register';
 import type { KeyCommands } from './keys/keyCommands';
 import { KeysTree } from './keys/keysTree';
+import { registerKeyringUpkeep } from './keys/orphanedKeys';
 import { registerKeyCommands } from './keys/register';
 import { lazyInstance } from './lazy';
 import { Log } from './log';
@@ -35,6 +36,7 @@ export function activate(context: vscode.ExtensionContext): void {
   context.subscriptions.push(...registerValidation(services), ...registerInjection(services));
   context.subscriptions.push(...registerSecurity(services));
   context.subscriptions.push(...registerEcosystem(services));
+  context.subscriptions.push(...registerKeyringUpkeep(services));
 
   void store.ready.then(() => {
     if (store.loadError) {
