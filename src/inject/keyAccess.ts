@@ -20,10 +20,6 @@ export class KeyAccessGate {
     this.access = new WorkspaceKeyAccess(context.workspaceState);
   }
 
-  register(): vscode.Disposable[] {
-    return [vscode.commands.registerCommand('avala.manageWorkspaceKeyAccess', () => this.manage())];
-  }
-
   allowOnce(keyId: string): void {
     this.chosenOnce.add(keyId);
   }
@@ -64,7 +60,7 @@ export class KeyAccessGate {
     return choice === allow;
   }
 
-  /** Lists this workspace's answers; picking one forgets it, so the next use asks again. */
+  /** Lists this workspace's answers; the one picked is forgotten, so the next use asks again. */
   async manage(): Promise<void> {
     await this.store.ready;
     const entries = Object.entries(this.access.all());
@@ -79,16 +75,13 @@ export class KeyAccessGate {
     }));
     const picked = await vscode.window.showQuickPick(items, {
       title: vscode.l10n.t('Avala: Manage Workspace Access to Keys'),
-      placeHolder: vscode.l10n.t('Pick the answers to forget: the workspace asks again next time'),
-      canPickMany: true,
+      placeHolder: vscode.l10n.t('Pick an answer to forget: the workspace asks again the next time it wants that key'),
     });
-    if (!picked?.length) {
+    if (!picked) {
       return;
     }
-    for (const item of picked) {
-      await this.access.forget(item.id);
-    }
-    this.log.info(`Workspace access: forgot the answers for ${picked.map((p) => `"${p.label}"`).join(', ')}.`);
-    void vscode.window.showInformationMessage(vscode.l10n.t('Forgotten: this workspace asks again before it uses {0}.', picked.map((p) => `'${p.label}'`).join(', ')));
+    await this.access.forget(picked.id);
+    this.log.info(`Workspace access: forgot the answer for "${picked.label}".`);
+    void vscode.window.showInformationMessage(vscode.l10n.t("Forgotten: this workspace asks again before it uses '{0}'.", picked.label));
   }
 }
