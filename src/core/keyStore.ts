@@ -11,6 +11,8 @@ export interface SecretBackend {
   store(key: string, value: string): PromiseLike<void>;
   delete(key: string): PromiseLike<void>;
   onDidChange(listener: (e: { key: string }) => unknown): Disposable;
+  /** Every stored name, where the host offers it (VS Code 1.10x and later). */
+  keys?(): PromiseLike<string[]>;
 }
 
 /** The part of vscode.Memento the store needs (ids only, never a key). */
@@ -194,6 +196,8 @@ export class KeyStore implements Disposable {
       }
     });
     this.ready = this.serialize(() => this.reload());
+    // Not part of `ready`: what another window left behind is found in the background.
+    void this.ready.then(() => this.serialize(() => this.sweep())).catch(() => undefined);
   }
 
   list(): KeyMeta[] {
@@ -600,6 +604,10 @@ export class KeyStore implements Disposable {
    * next change event or verification).
    */
   private async reload(opts: { mustWrite?: boolean } = {}): Promise<void> {
+    if (this.disposed && !opts.mustWrite) {
+      // A closed window writes nothing more (a re-read queued before it closed may still run).
+      return;
+    }
     const before = JSON.stringify(this.list());
     let doc: IndexDocument | undefined;
     try {
@@ -640,6 +648,45 @@ export class KeyStore implements Disposable {
     }
     if (JSON.stringify(this.list()) !== before) {
       this.changed.fire();
+    }
+  }
+
+  /**
+   * Looks for what a window that never heard of another's change leaves behind (code-server
+   * keeps each window's view of secret storage apart until it reloads, so the last writer's
+   * index wins): an entry whose value is gone was removed elsewhere and is dropped with a
+   * tombstone, and a stored value no entry lists is checked as a possible orphan. A value
+   * that cannot be read is left alone.
+   */
+  private async sweep(): Promise<void> {
+    if (this.loadError) {
+      return;
+    }
+    const gone: string[] = [];
+    for (const meta of [...this.keys.values()]) {
+      if (!this.intents.has(meta.id) && (await this.valueState(meta.id)) === 'absent') {
+        gone.push(meta.id);
+      }
+    }
+    for (const id of gone) {
+      this.intents.set(id, { removedAt: this.stamp(), patch: {}, stamps: {}, lastUnsettled: Date.now() });
+    }
+    if (gone.length > 0) {
+      await this.reload({ mustWrite: true }).catch(() => undefined);
+    }
+    let names: string[];
+    try {
+      names = (await this.secrets.keys?.()) ?? [];
+    } catch {
+      return;
+    }
+    for (const name of names) {
+      if (name.startsWith(VALUE_PREFIX)) {
+        const id = name.slice(VALUE_PREFIX.length);
+        if (!this.keys.has(id) && !this.removed.some((t) => t.id === id)) {
+          this.watchValue(id);
+        }
+      }
     }
   }
 

@@ -62,6 +62,10 @@ export class SharedKeyring {
         this.data.delete(key);
         this.emit(key);
       },
+      keys: async () => {
+        await delay();
+        return [...this.data.keys()];
+      },
       onDidChange: (listener) => {
         this.listeners.add(listener);
         return { dispose: () => this.listeners.delete(listener) };

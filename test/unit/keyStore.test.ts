@@ -228,4 +228,25 @@ describe('KeyStore', () => {
     await assert.rejects(store.add({ ...newKey(27), value: `${fakeKey(27).slice(0, 10)}\n${fakeKey(27).slice(10)}` }));
     assert.equal(store.list().length, 1);
   });
+
+  it('a window that starts after a stale write drops the entry whose value was removed, and reports the value no entry lists', async () => {
+    // What code-server leaves: each window writes the index it last saw, so the last writer wins.
+    const ring = new SharedKeyring();
+    const a = new KeyStore(ring.window(), new MemoryMemento(), new MemoryMemento());
+    const removed = (await a.add(newKey(31, 'removed elsewhere'))).meta;
+    const kept = (await a.add(newKey(32, 'kept'))).meta;
+    const stale = ring.data.get(INDEX_SECRET)!;
+    const lost = (await a.add(newKey(33, 'lost to a stale write'))).meta;
+    a.dispose();
+    ring.data.delete(`avala.key.${removed.id}`);
+    ring.data.set(INDEX_SECRET, stale);
+    const b = new KeyStore(ring.window(), new MemoryMemento(), new MemoryMemento(), { settleMs: 30 });
+    await eventually(() => b.get(removed.id) === undefined && b.orphanIds().includes(lost.id));
+    assert.deepEqual(b.list().map((k) => k.label), ['kept']);
+    assert.ok(!parseIndex(ring.data.get(INDEX_SECRET)).some((k) => k.id === removed.id), 'the dangling entry left the index');
+    assert.equal((await b.recoverOrphan(lost.id, 'recovered', base))?.fingerprint, lost.fingerprint);
+    assert.deepEqual(b.list().map((k) => k.label).sort(), ['kept', 'recovered']);
+    assert.equal(await b.getValue(kept.id), fakeKey(32));
+    b.dispose();
+  });
 });
