@@ -150,6 +150,13 @@ export interface KeyStoreOptions {
   valueReadRetries?: number;
 }
 
+/** What the check at start found: entries dropped because their value was gone, values no entry lists. */
+export interface SweepResult {
+  dropped: string[];
+  /** `undefined` when the host cannot list secret names. */
+  unlisted?: string[];
+}
+
 /**
  * Many keys in SecretStorage: one secret per key value, and one index secret with the
  * metadata. Writes are serialised within a window. Across windows, which share the keyring
@@ -176,6 +183,8 @@ export class KeyStore implements Disposable {
   private readonly valueReadRetries: number;
   readonly onDidChange: Event<void> = this.changed.event;
   readonly ready: Promise<void>;
+  /** The check at start for what other windows left behind (see `sweep`). */
+  readonly swept: Promise<SweepResult>;
   /** Set when the index itself could not be read: keys may exist that we cannot list. */
   loadError?: KeyringError;
 
@@ -197,7 +206,8 @@ export class KeyStore implements Disposable {
     });
     this.ready = this.serialize(() => this.reload());
     // Not part of `ready`: what another window left behind is found in the background.
-    void this.ready.then(() => this.serialize(() => this.sweep())).catch(() => undefined);
+    this.swept = this.ready.then(() => this.serialize(() => this.sweep()));
+    this.swept.catch(() => undefined);
   }
 
   list(): KeyMeta[] {
@@ -658,36 +668,39 @@ export class KeyStore implements Disposable {
    * tombstone, and a stored value no entry lists is checked as a possible orphan. A value
    * that cannot be read is left alone.
    */
-  private async sweep(): Promise<void> {
+  private async sweep(): Promise<SweepResult> {
     if (this.loadError) {
-      return;
+      return { dropped: [] };
     }
-    const gone: string[] = [];
+    const dropped: string[] = [];
     for (const meta of [...this.keys.values()]) {
       if (!this.intents.has(meta.id) && (await this.valueState(meta.id)) === 'absent') {
-        gone.push(meta.id);
+        dropped.push(meta.id);
       }
     }
-    for (const id of gone) {
+    for (const id of dropped) {
       this.intents.set(id, { removedAt: this.stamp(), patch: {}, stamps: {}, lastUnsettled: Date.now() });
     }
-    if (gone.length > 0) {
+    if (dropped.length > 0) {
       await this.reload({ mustWrite: true }).catch(() => undefined);
     }
     let names: string[];
     try {
-      names = (await this.secrets.keys?.()) ?? [];
-    } catch {
-      return;
-    }
-    for (const name of names) {
-      if (name.startsWith(VALUE_PREFIX)) {
-        const id = name.slice(VALUE_PREFIX.length);
-        if (!this.keys.has(id) && !this.removed.some((t) => t.id === id)) {
-          this.watchValue(id);
-        }
+      if (!this.secrets.keys) {
+        return { dropped };
       }
+      names = await this.secrets.keys();
+    } catch {
+      return { dropped };
     }
+    const unlisted = names
+      .filter((name) => name.startsWith(VALUE_PREFIX))
+      .map((name) => name.slice(VALUE_PREFIX.length))
+      .filter((id) => !this.keys.has(id) && !this.removed.some((t) => t.id === id));
+    for (const id of unlisted) {
+      this.watchValue(id);
+    }
+    return { dropped, unlisted };
   }
 
   /** A key value changed in the keyring: once writes have settled, is it listed, removed, or an orphan? */

@@ -30,6 +30,13 @@ export function registerKeyringUpkeep({ store, settings, log }: Pick<Services, '
         }, () => undefined);
     }
   };
+  void store.swept.then(
+    ({ dropped, unlisted }) => {
+      const values = unlisted === undefined ? 'secret names cannot be listed here' : `${unlisted.length} stored key value(s) not in the list, checked again shortly`;
+      log.info(`Key list check at start: dropped ${dropped.length} entr${dropped.length === 1 ? 'y' : 'ies'} whose key value another window removed; ${values}.`);
+    },
+    (error: unknown) => log.warn(`Key list check at start failed: ${error instanceof Error ? error.message : String(error)}`),
+  );
   return [
     store.onDidChange(report),
     vscode.window.onDidChangeWindowState((state) => {
