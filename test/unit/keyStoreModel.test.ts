@@ -110,7 +110,9 @@ async function runSchedule(seed: number): Promise<string[]> {
         const patch = field === 'label' ? { label: `rename-${i}` } : field === 'scopes' ? { scopes: [`scope-${i}`] } : { lastCheck: { state: 'valid' as const, at: `check-${i}` } };
         const result = await store.update(target.id, patch);
         if (result) {
-          patches.push({ id: target.id, field, value: fieldValue(result, field), started, finished: ++clock });
+          // What was asked for, not what the store answered (a newer patch from another window may
+          // already show): a store that drops its own patch must fail the end-state check.
+          patches.push({ id: target.id, field, value: JSON.stringify((patch as Record<string, unknown>)[field]), started, finished: ++clock });
         }
         return;
       }
