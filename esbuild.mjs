@@ -21,6 +21,8 @@ const LAZY = {
   client: 'src/core/client.ts',
   // Sign up, log in, import, switch, rename, remove, copy: on the first of those commands.
   keyCommands: 'src/keys/keyCommands.ts',
+  // Asking before a workspace takes a key: on the first launch or task that needs the answer.
+  keyAccess: 'src/inject/keyAccess.ts',
 };
 const lazyByPath = new Map(Object.entries(LAZY).map(([name, file]) => [path.join(root, file), name]));
 

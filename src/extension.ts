@@ -9,6 +9,7 @@ import { Ipv6LoopbackNotice } from './inject/loopbackNotice';
 import { registerInjection } from './inject/register';
 import type { KeyCommands } from './keys/keyCommands';
 import { KeysTree } from './keys/keysTree';
+import { registerKeyringUpkeep } from './keys/orphanedKeys';
 import { registerKeyCommands } from './keys/register';
 import { lazyInstance } from './lazy';
 import { Log } from './log';
@@ -37,6 +38,7 @@ export function activate(context: vscode.ExtensionContext): void {
   context.subscriptions.push(...registerValidation(services), ...registerInjection(services));
   context.subscriptions.push(...registerSecurity(services));
   context.subscriptions.push(...registerEcosystem(services));
+  context.subscriptions.push(...registerKeyringUpkeep(services));
 
   void store.ready.then(() => {
     if (store.loadError) {

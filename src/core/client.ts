@@ -189,10 +189,12 @@ export class AvalaClient {
     const response = await this.request('POST', '/signup/', { body });
     const data = response.data;
     const user = isRecord(data) && isRecord(data.user) ? data.user : undefined;
-    const apiKey = isRecord(data) && typeof data.api_key === 'string' ? data.api_key : undefined;
-    if (!user || !apiKey || !checkKeyShape(apiKey).ok) {
+    const shape = isRecord(data) && typeof data.api_key === 'string' ? checkKeyShape(data.api_key) : undefined;
+    if (!user || !shape?.ok) {
       throw new AvalaApiError('malformedResponse', l10n.t('The Avala API accepted the sign-up but its answer had no usable API key.'), { status: response.status });
     }
+    // The key as checked: a line break around it from a broken server must not reach a terminal.
+    const apiKey = shape.key;
     registerSecret(apiKey);
     const text = (value: unknown) => (typeof value === 'string' ? value : '');
     return {

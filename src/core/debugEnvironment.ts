@@ -177,11 +177,13 @@ function writeEnv(config: LaunchConfig, shape: EnvShape, add: Record<string, str
   return { ...config, environment: [...list, ...Object.entries(add).map(([name, value]) => ({ name, value }))] };
 }
 
-/** The message for an `"avalaKey"` that names no stored key. */
-export function unknownKeyMessage(label: string, configName: string | undefined, labels: string[]): string {
+/**
+ * The message for an `"avalaKey"` that names no stored key. It names no other key: a
+ * repository should not learn the labels of the keys stored here (a picker is offered instead).
+ */
+export function unknownKeyMessage(label: string, configName: string | undefined): string {
   const name = configName ? `"${configName}"` : l10n.t('The launch configuration');
-  const known = labels.length ? l10n.t('Stored keys: {0}.', labels.map((l) => `"${l}"`).join(', ')) : l10n.t('No Avala keys are stored yet.');
-  return l10n.t('{0} asks for the Avala key "{1}", but no stored key has that label. {2} The launch was stopped so your program does not run without its key.', name, label, known);
+  return l10n.t('{0} asks for the Avala key "{1}", but no stored key has that label. The launch was stopped so your program does not run without its key.', name, label);
 }
 
 /** Command variables that return a key and so must only be used inside an environment. */

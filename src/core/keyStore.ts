@@ -1,6 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { Emitter, type Disposable, type Event } from './events';
-import { maskKey } from './keyFormat';
+import { checkKeyShape, maskKey } from './keyFormat';
 import * as l10n from './l10n';
 import { redact } from './redact';
 import type { KeyCheck } from './keyState';
@@ -11,6 +11,8 @@ export interface SecretBackend {
   store(key: string, value: string): PromiseLike<void>;
   delete(key: string): PromiseLike<void>;
   onDidChange(listener: (e: { key: string }) => unknown): Disposable;
+  /** Every stored name, where the host offers it (VS Code 1.10x and later). */
+  keys?(): PromiseLike<string[]>;
 }
 
 /** The part of vscode.Memento the store needs (ids only, never a key). */
@@ -38,7 +40,14 @@ export interface KeyMeta {
   lastCheck?: KeyCheck;
   /** Stored while the API could not be reached, so never checked. */
   storedUnchecked?: boolean;
+  /** When each patchable field was last changed (merge order across windows). */
+  changed?: Partial<Record<PatchField, number>>;
 }
+
+/** The fields `update` may change; a patch names only these. */
+export const PATCH_FIELDS = ['label', 'environment', 'scopes', 'lastCheck', 'storedUnchecked'] as const;
+export type PatchField = (typeof PATCH_FIELDS)[number];
+export type KeyPatch = Partial<Pick<KeyMeta, PatchField>>;
 
 export interface NewKey {
   value: string;
@@ -77,40 +86,105 @@ export function fingerprintOf(value: string): string {
   return createHash('sha256').update(value, 'utf8').digest('hex').slice(0, 16);
 }
 
+/** A removed id and when it was removed: a stale write from another window must not bring it back. */
+export interface Tombstone {
+  id: string;
+  at: number;
+}
+
+export interface IndexDocument {
+  keys: KeyMeta[];
+  removed: Tombstone[];
+}
+
+/** Tombstones are kept this long, far longer than any write can be in flight. */
+export const TOMBSTONE_TTL_MS = 30 * 24 * 60 * 60 * 1000;
+
 export function parseIndex(text: string | undefined): KeyMeta[] {
+  return parseIndexDocument(text).keys;
+}
+
+export function parseIndexDocument(text: string | undefined): IndexDocument {
+  const empty: IndexDocument = { keys: [], removed: [] };
   if (!text) {
-    return [];
+    return empty;
   }
   try {
-    const parsed = JSON.parse(text) as { keys?: unknown };
+    const parsed = JSON.parse(text) as { keys?: unknown; removed?: unknown };
+    const removed = Array.isArray(parsed.removed) ? parsed.removed.filter((t): t is Tombstone => !!t && typeof t === 'object' && typeof (t as Tombstone).id === 'string' && typeof (t as Tombstone).at === 'number') : [];
     if (!Array.isArray(parsed.keys)) {
-      return [];
+      return { keys: [], removed };
     }
-    return parsed.keys.filter((k): k is KeyMeta => !!k && typeof k === 'object' && typeof (k as KeyMeta).id === 'string' && typeof (k as KeyMeta).label === 'string');
+    const gone = new Set(removed.map((t) => t.id));
+    const keys = parsed.keys.filter((k): k is KeyMeta => !!k && typeof k === 'object' && typeof (k as KeyMeta).id === 'string' && typeof (k as KeyMeta).label === 'string' && !gone.has((k as KeyMeta).id));
+    return { keys, removed };
   } catch {
-    return [];
+    return empty;
   }
 }
 
-function serializeIndex(keys: KeyMeta[]): string {
-  return JSON.stringify({ version: 1, keys });
+function serializeIndex(doc: IndexDocument): string {
+  return JSON.stringify({ version: 1, keys: doc.keys, removed: doc.removed });
+}
+
+/**
+ * One window's own change that is not yet known to have settled in the index: re-applied to
+ * every index this window reads until it has held there for `settleMs`, so a stale write from
+ * another window cannot undo it.
+ */
+interface Intent {
+  add?: KeyMeta;
+  removedAt?: number;
+  patch: KeyPatch;
+  stamps: Partial<Record<PatchField, number>>;
+  /** When the change was last seen missing from the index (or made). */
+  lastUnsettled: number;
+}
+
+export interface KeyStoreOptions {
+  /** How long an own change is watched after it last had to be repaired (default 5 s). */
+  settleMs?: number;
+  /** Re-reads after an own write, in case a change event is late or never comes (default 250 ms, 1 s, 5 s). */
+  verifyAfterMs?: number[];
+  /** Retries of a value read that fails while deciding whether to repair an entry. */
+  valueReadRetries?: number;
+}
+
+/** What the check at start found: entries dropped because their value was gone, values no entry lists. */
+export interface SweepResult {
+  dropped: string[];
+  /** `undefined` when the host cannot list secret names. */
+  unlisted?: string[];
 }
 
 /**
  * Many keys in SecretStorage: one secret per key value, and one index secret with the
- * metadata. Writes are serialised within a window; a write lost to another window's
- * concurrent write is repaired when the index changes (see `reload`).
+ * metadata. Writes are serialised within a window. Across windows, which share the keyring
+ * but not a lock, every write re-reads the index and applies only this window's own changes
+ * to it, entry by entry (add, remove with a tombstone, patch of the named fields, newest
+ * patch winning); each window keeps re-applying its own changes whenever the index it reads
+ * lacks them, until they have held for a while.
  */
 export class KeyStore implements Disposable {
   private keys = new Map<string, KeyMeta>();
-  /** Ids added by this window and not removed by it: re-added if another window's write drops them. */
-  private readonly addedHere = new Set<string>();
-  private readonly removedHere = new Set<string>();
+  private removed: Tombstone[] = [];
+  private readonly intents = new Map<string, Intent>();
+  /** `avala.key.*` secrets with no entry and no tombstone: reported, never silently kept. */
+  private readonly orphans = new Set<string>();
+  private readonly orphanChecks = new Set<string>();
+  private readonly timers = new Set<ReturnType<typeof setTimeout>>();
+  private lastStamp = 0;
+  private disposed = false;
   private queue: Promise<unknown> = Promise.resolve();
   private readonly changed = new Emitter<void>();
   private readonly subscription: Disposable;
+  private readonly settleMs: number;
+  private readonly verifyAfterMs: number[];
+  private readonly valueReadRetries: number;
   readonly onDidChange: Event<void> = this.changed.event;
   readonly ready: Promise<void>;
+  /** The check at start for what other windows left behind (see `sweep`). */
+  readonly swept: Promise<SweepResult>;
   /** Set when the index itself could not be read: keys may exist that we cannot list. */
   loadError?: KeyringError;
 
@@ -118,13 +192,22 @@ export class KeyStore implements Disposable {
     private readonly secrets: SecretBackend,
     private readonly workspaceState: StateBackend,
     private readonly globalState: StateBackend,
+    options: KeyStoreOptions = {},
   ) {
+    this.settleMs = options.settleMs ?? 5000;
+    this.verifyAfterMs = options.verifyAfterMs ?? [250, 1000, 5000];
+    this.valueReadRetries = options.valueReadRetries ?? 3;
     this.subscription = secrets.onDidChange((e) => {
       if (e.key === INDEX_SECRET) {
-        void this.serialize(() => this.reload());
+        void this.serialize(() => this.reload()).catch(() => undefined);
+      } else if (e.key.startsWith(VALUE_PREFIX)) {
+        this.watchValue(e.key.slice(VALUE_PREFIX.length));
       }
     });
     this.ready = this.serialize(() => this.reload());
+    // Not part of `ready`: what another window left behind is found in the background.
+    this.swept = this.ready.then(() => this.serialize(() => this.sweep()));
+    this.swept.catch(() => undefined);
   }
 
   list(): KeyMeta[] {
@@ -141,7 +224,7 @@ export class KeyStore implements Disposable {
   }
 
   findByValue(value: string): KeyMeta | undefined {
-    const fingerprint = fingerprintOf(value);
+    const fingerprint = fingerprintOf(value.trim());
     return this.list().find((k) => k.fingerprint === fingerprint);
   }
 
@@ -153,11 +236,19 @@ export class KeyStore implements Disposable {
     }
   }
 
-  /** Adds a key, or returns the existing entry when the same key is already stored. */
+  /**
+   * Adds a key, or returns the existing entry when the same key is already stored. The value
+   * stored is the trimmed key `checkKeyShape` approves, whatever path it came from.
+   */
   add(input: NewKey): Promise<{ meta: KeyMeta; existed: boolean }> {
     return this.serialize(async () => {
+      const shape = checkKeyShape(input.value);
+      if (!shape.ok) {
+        throw new Error(shape.message);
+      }
+      const value = shape.key;
       await this.reload();
-      const fingerprint = fingerprintOf(input.value);
+      const fingerprint = fingerprintOf(value);
       const existing = [...this.keys.values()].find((k) => k.fingerprint === fingerprint);
       if (existing) {
         return { meta: existing, existed: true };
@@ -168,54 +259,60 @@ export class KeyStore implements Disposable {
         environment: input.environment,
         baseUrl: input.baseUrl,
         addedAt: new Date().toISOString(),
-        masked: maskKey(input.value),
+        masked: maskKey(value),
         fingerprint,
         source: input.source,
         scopes: input.scopes,
         lastCheck: input.lastCheck,
         storedUnchecked: input.storedUnchecked || undefined,
       };
-      await this.writeValue(meta.id, input.value);
-      this.keys.set(meta.id, meta);
-      this.addedHere.add(meta.id);
+      await this.writeValue(meta.id, value);
       try {
-        await this.writeIndex();
+        await this.commit(meta.id, { add: meta, patch: {}, stamps: {}, lastUnsettled: Date.now() });
       } catch (error) {
         // Nothing half-stored: without an index entry the value would be unreachable.
-        this.keys.delete(meta.id);
-        this.addedHere.delete(meta.id);
-        await Promise.resolve(this.secrets.delete(VALUE_PREFIX + meta.id)).catch(() => undefined);
+        this.intents.delete(meta.id);
+        await Promise.resolve(this.secrets.delete(VALUE_PREFIX + meta.id)).catch(() => this.reportOrphan(meta.id));
         throw error;
       }
       if (!this.activeId()) {
         await this.setActive(meta.id);
       }
-      this.changed.fire();
-      return { meta, existed: false };
+      return { meta: this.keys.get(meta.id) ?? meta, existed: false };
     });
   }
 
   /** Changes metadata (label, environment, scopes, last check). Never the value. */
-  update(id: string, patch: Partial<Pick<KeyMeta, 'label' | 'environment' | 'scopes' | 'lastCheck' | 'storedUnchecked'>>): Promise<KeyMeta | undefined> {
+  update(id: string, patch: KeyPatch): Promise<KeyMeta | undefined> {
     return this.serialize(async () => {
       await this.reload();
-      const current = this.keys.get(id);
-      if (!current) {
+      if (!this.keys.has(id)) {
         return undefined;
       }
-      const next: KeyMeta = { ...current, ...patch };
+      const own: KeyPatch = { ...patch };
       if (patch.label !== undefined) {
-        next.label = this.uniqueLabel(patch.label, id);
+        own.label = this.uniqueLabel(patch.label, id);
       }
-      this.keys.set(id, next);
+      const fields = PATCH_FIELDS.filter((f) => f in own);
+      const stamp = this.stamp();
+      const previous = this.intents.get(id);
+      const intent: Intent = previous ? { ...previous, patch: { ...previous.patch }, stamps: { ...previous.stamps } } : { patch: {}, stamps: {}, lastUnsettled: Date.now() };
+      for (const field of fields) {
+        (intent.patch as Record<string, unknown>)[field] = own[field];
+        intent.stamps[field] = stamp;
+      }
+      intent.lastUnsettled = Date.now();
       try {
-        await this.writeIndex();
+        await this.commit(id, intent);
       } catch (error) {
-        this.keys.set(id, current);
+        if (previous) {
+          this.intents.set(id, previous);
+        } else {
+          this.intents.delete(id);
+        }
         throw error;
       }
-      this.changed.fire();
-      return next;
+      return this.keys.get(id);
     });
   }
 
@@ -227,11 +324,8 @@ export class KeyStore implements Disposable {
         return false;
       }
       // Value first: a window repairing a lost write only re-adds ids whose value still exists.
-      this.removedHere.add(id);
-      this.addedHere.delete(id);
       await this.secrets.delete(VALUE_PREFIX + id);
-      this.keys.delete(id);
-      await this.writeIndex();
+      await this.commit(id, { removedAt: this.stamp(), patch: {}, stamps: {}, lastUnsettled: Date.now() });
       for (const [state, key] of [[this.workspaceState, ACTIVE_STATE], [this.globalState, DEFAULT_STATE]] as const) {
         if (state.get<string>(key) === id) {
           await state.update(key, undefined);
@@ -243,6 +337,53 @@ export class KeyStore implements Disposable {
       }
       this.changed.fire();
       return true;
+    });
+  }
+
+  /** Secrets named like a key value that no entry lists and no removal explains. */
+  orphanIds(): string[] {
+    return [...this.orphans];
+  }
+
+  /** Gives an orphaned value an entry again, so it can be seen, used or removed. */
+  recoverOrphan(id: string, label: string, baseUrl: string): Promise<KeyMeta | undefined> {
+    return this.serialize(async () => {
+      const value = await this.getValue(id);
+      this.orphans.delete(id);
+      const shape = value === undefined ? undefined : checkKeyShape(value);
+      if (!shape?.ok) {
+        this.changed.fire();
+        return undefined;
+      }
+      await this.reload();
+      if (this.keys.has(id)) {
+        return this.keys.get(id);
+      }
+      const meta: KeyMeta = {
+        id,
+        label: this.uniqueLabel(label),
+        environment: 'development',
+        baseUrl,
+        addedAt: new Date().toISOString(),
+        masked: maskKey(shape.key),
+        fingerprint: fingerprintOf(shape.key),
+        source: 'login',
+        storedUnchecked: true,
+      };
+      await this.commit(id, { add: meta, patch: {}, stamps: {}, lastUnsettled: Date.now() });
+      return this.keys.get(id);
+    });
+  }
+
+  /** Deletes an orphaned value from the keyring. */
+  deleteOrphan(id: string): Promise<void> {
+    return this.serialize(async () => {
+      if (this.keys.has(id)) {
+        return;
+      }
+      await this.secrets.delete(VALUE_PREFIX + id);
+      this.orphans.delete(id);
+      this.changed.fire();
     });
   }
 
@@ -283,7 +424,17 @@ export class KeyStore implements Disposable {
     this.changed.fire();
   }
 
+  /** Re-reads the index now (a window that regains focus may have missed a change event). */
+  refresh(): Promise<void> {
+    return this.serialize(() => this.reload());
+  }
+
   dispose(): void {
+    this.disposed = true;
+    for (const timer of this.timers) {
+      clearTimeout(timer);
+    }
+    this.timers.clear();
     this.subscription.dispose();
     this.changed.dispose();
   }
@@ -309,6 +460,36 @@ export class KeyStore implements Disposable {
     return run;
   }
 
+  /** Sub-millisecond and never below a stamp this window has seen, so a later patch wins. */
+  private stamp(): number {
+    const now = performance.timeOrigin + performance.now();
+    this.lastStamp = Math.max(now, this.lastStamp + 0.001);
+    return this.lastStamp;
+  }
+
+  private later(ms: number, task: () => void): void {
+    if (this.disposed) {
+      return;
+    }
+    const timer = setTimeout(() => {
+      this.timers.delete(timer);
+      if (!this.disposed) {
+        task();
+      }
+    }, ms);
+    (timer as { unref?: () => void }).unref?.();
+    this.timers.add(timer);
+  }
+
+  /** Records an own change and writes it into the index; re-reads later in case another window's stale write undoes it. */
+  private async commit(id: string, intent: Intent): Promise<void> {
+    this.intents.set(id, intent);
+    await this.reload({ mustWrite: true });
+    for (const ms of this.verifyAfterMs) {
+      this.later(ms, () => void this.serialize(() => this.reload()).catch(() => undefined));
+    }
+  }
+
   private async writeValue(id: string, value: string): Promise<void> {
     try {
       await this.secrets.store(VALUE_PREFIX + id, value);
@@ -323,50 +504,228 @@ export class KeyStore implements Disposable {
       void error;
     }
     if (readBack !== value) {
-      await Promise.resolve(this.secrets.delete(VALUE_PREFIX + id)).catch(() => undefined);
+      await Promise.resolve(this.secrets.delete(VALUE_PREFIX + id)).catch(() => this.reportOrphan(id));
       throw new KeyringError(l10n.t('Secret storage accepted the key but did not give it back. Nothing was stored. {0}', keyringHelp()), 'verify');
     }
   }
 
-  private async writeIndex(): Promise<void> {
+  private async writeIndex(doc: IndexDocument): Promise<void> {
     try {
-      await this.secrets.store(INDEX_SECRET, serializeIndex([...this.keys.values()]));
+      await this.secrets.store(INDEX_SECRET, serializeIndex(doc));
     } catch (error) {
       throw new KeyringError(l10n.t('The list of keys could not be saved in secret storage ({0}). {1}', String((error as Error).message), keyringHelp()), 'write');
     }
   }
 
-  /** Re-reads the index; re-adds this window's keys that a concurrent write from another window dropped. */
-  private async reload(): Promise<void> {
+  private async readIndex(): Promise<IndexDocument> {
     let text: string | undefined;
     try {
       text = await this.secrets.get(INDEX_SECRET);
-      this.loadError = undefined;
     } catch (error) {
-      this.loadError = new KeyringError(l10n.t('The list of Avala keys could not be read from secret storage ({0}). {1}', String((error as Error).message), keyringHelp()), 'read');
+      throw new KeyringError(l10n.t('The list of Avala keys could not be read from secret storage ({0}). {1}', String((error as Error).message), keyringHelp()), 'read');
+    }
+    return parseIndexDocument(text);
+  }
+
+  /**
+   * Whether a key value is still stored. A read that fails is retried; if it keeps failing the
+   * answer is "unknown", never "deleted".
+   */
+  private async valueState(id: string): Promise<'present' | 'absent' | 'unknown'> {
+    for (let attempt = 0; attempt <= this.valueReadRetries; attempt++) {
+      try {
+        return (await this.secrets.get(VALUE_PREFIX + id)) === undefined ? 'absent' : 'present';
+      } catch {
+        await new Promise((resolve) => setTimeout(resolve, 5 * 2 ** attempt));
+      }
+    }
+    return 'unknown';
+  }
+
+  /**
+   * This window's own changes applied to an index read from the keyring, entry by entry.
+   * `changed` says whether the result differs from what was read (so it must be written).
+   */
+  private async applyIntents(remote: IndexDocument): Promise<{ doc: IndexDocument; changed: boolean; retry: boolean }> {
+    const now = Date.now();
+    const keys = new Map(remote.keys.map((k) => [k.id, k] as const));
+    const tombstones = new Map(remote.removed.filter((t) => now - t.at < TOMBSTONE_TTL_MS).map((t) => [t.id, t] as const));
+    let changed = tombstones.size !== remote.removed.length;
+    let retry = false;
+    for (const [id, intent] of this.intents) {
+      if (intent.removedAt !== undefined) {
+        if (keys.delete(id) || !tombstones.has(id)) {
+          changed = true;
+          intent.lastUnsettled = now;
+        }
+        tombstones.set(id, { id, at: Math.max(intent.removedAt, tombstones.get(id)?.at ?? 0) });
+        continue;
+      }
+      if (tombstones.has(id)) {
+        // Another window removed it: that wins over anything this window still wanted.
+        this.intents.delete(id);
+        continue;
+      }
+      let entry = keys.get(id);
+      if (!entry && intent.add) {
+        // Our add is missing: a concurrent write dropped it, or another window removed it and
+        // its tombstone was lost too. The value tells which.
+        const value = await this.valueState(id);
+        if (value === 'absent') {
+          this.intents.delete(id);
+          continue;
+        }
+        if (value === 'unknown') {
+          retry = true;
+          continue;
+        }
+        entry = intent.add;
+        changed = true;
+        intent.lastUnsettled = now;
+      }
+      if (!entry) {
+        continue;
+      }
+      let next = entry;
+      for (const field of PATCH_FIELDS) {
+        const stamp = intent.stamps[field];
+        if (stamp === undefined || (entry.changed?.[field] ?? 0) >= stamp) {
+          continue;
+        }
+        next = { ...next, [field]: intent.patch[field], changed: { ...next.changed, [field]: stamp } };
+      }
+      if (next !== entry || !keys.has(id)) {
+        changed = true;
+        intent.lastUnsettled = now;
+      }
+      keys.set(id, next);
+    }
+    for (const [id, intent] of this.intents) {
+      if (now - intent.lastUnsettled > this.settleMs) {
+        this.intents.delete(id);
+      }
+    }
+    return { doc: { keys: [...keys.values()], removed: [...tombstones.values()] }, changed, retry };
+  }
+
+  /**
+   * Re-reads the index, applies this window's own changes, and writes the result when it
+   * differs (bounded: a window racing with others tries a few times, then relies on the
+   * next change event or verification).
+   */
+  private async reload(opts: { mustWrite?: boolean } = {}): Promise<void> {
+    if (this.disposed && !opts.mustWrite) {
+      // A closed window writes nothing more (a re-read queued before it closed may still run).
+      return;
+    }
+    const before = JSON.stringify(this.list());
+    let doc: IndexDocument | undefined;
+    try {
+      for (let attempt = 0; attempt < 4; attempt++) {
+        const remote = await this.readIndex();
+        this.loadError = undefined;
+        const merged = await this.applyIntents(remote);
+        doc = merged.doc;
+        if (merged.retry) {
+          this.later(this.verifyAfterMs[0] ?? 250, () => void this.serialize(() => this.reload()).catch(() => undefined));
+        }
+        if (!merged.changed) {
+          break;
+        }
+        await this.writeIndex(merged.doc);
+        // Loop: read again, so a write that raced with ours is seen and merged now.
+      }
+    } catch (error) {
+      if (!(error instanceof KeyringError) || error.operation !== 'read' || opts.mustWrite) {
+        throw error;
+      }
+      this.loadError = error;
       this.changed.fire();
       return;
     }
-    const remote = new Map(parseIndex(text).map((k) => [k.id, k] as const));
-    let repaired = false;
-    for (const id of this.addedHere) {
-      const mine = this.keys.get(id);
-      if (!remote.has(id) && mine && !this.removedHere.has(id)) {
-        const value = await Promise.resolve(this.secrets.get(VALUE_PREFIX + id)).catch(() => undefined);
-        if (value !== undefined) {
-          remote.set(id, mine);
-          repaired = true;
-        } else {
-          this.addedHere.delete(id);
-        }
+    if (!doc) {
+      return;
+    }
+    this.keys = new Map(doc.keys.map((k) => [k.id, k] as const));
+    this.removed = doc.removed;
+    for (const stamp of doc.keys.flatMap((k) => Object.values(k.changed ?? {}))) {
+      this.lastStamp = Math.max(this.lastStamp, stamp ?? 0);
+    }
+    for (const id of [...this.orphans]) {
+      if (this.keys.has(id) || this.removed.some((t) => t.id === id)) {
+        this.orphans.delete(id);
       }
     }
-    const before = serializeIndex([...this.keys.values()]);
-    this.keys = remote;
-    if (repaired) {
-      await this.writeIndex();
+    if (JSON.stringify(this.list()) !== before) {
+      this.changed.fire();
     }
-    if (serializeIndex([...this.keys.values()]) !== before) {
+  }
+
+  /**
+   * Looks for what a window that never heard of another's change leaves behind (code-server
+   * keeps each window's view of secret storage apart until it reloads, so the last writer's
+   * index wins): an entry whose value is gone was removed elsewhere and is dropped with a
+   * tombstone, and a stored value no entry lists is checked as a possible orphan. A value
+   * that cannot be read is left alone.
+   */
+  private async sweep(): Promise<SweepResult> {
+    if (this.loadError) {
+      return { dropped: [] };
+    }
+    const dropped: string[] = [];
+    for (const meta of [...this.keys.values()]) {
+      if (!this.intents.has(meta.id) && (await this.valueState(meta.id)) === 'absent') {
+        dropped.push(meta.id);
+      }
+    }
+    for (const id of dropped) {
+      this.intents.set(id, { removedAt: this.stamp(), patch: {}, stamps: {}, lastUnsettled: Date.now() });
+    }
+    if (dropped.length > 0) {
+      await this.reload({ mustWrite: true }).catch(() => undefined);
+    }
+    let names: string[];
+    try {
+      if (!this.secrets.keys) {
+        return { dropped };
+      }
+      names = await this.secrets.keys();
+    } catch {
+      return { dropped };
+    }
+    const unlisted = names
+      .filter((name) => name.startsWith(VALUE_PREFIX))
+      .map((name) => name.slice(VALUE_PREFIX.length))
+      .filter((id) => !this.keys.has(id) && !this.removed.some((t) => t.id === id));
+    for (const id of unlisted) {
+      this.watchValue(id);
+    }
+    return { dropped, unlisted };
+  }
+
+  /** A key value changed in the keyring: once writes have settled, is it listed, removed, or an orphan? */
+  private watchValue(id: string): void {
+    if (this.orphanChecks.has(id)) {
+      return;
+    }
+    this.orphanChecks.add(id);
+    this.later(this.settleMs, () => {
+      this.orphanChecks.delete(id);
+      void this.serialize(async () => {
+        await this.reload();
+        if (this.keys.has(id) || this.removed.some((t) => t.id === id) || this.intents.has(id)) {
+          return;
+        }
+        if ((await this.valueState(id)) === 'present') {
+          this.reportOrphan(id);
+        }
+      }).catch(() => undefined);
+    });
+  }
+
+  private reportOrphan(id: string): void {
+    if (!this.orphans.has(id)) {
+      this.orphans.add(id);
       this.changed.fire();
     }
   }

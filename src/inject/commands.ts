@@ -2,6 +2,7 @@ import * as vscode from 'vscode';
 import { unsafeKeyVariableUses } from '../core/debugEnvironment';
 import type { KeyMeta, KeyStore } from '../core/keyStore';
 import type { Log } from '../log';
+import type { KeyAccessGate } from './keyAccess';
 import { explainRestrictedMode, folderKeyOf, pickStoredKey, resolveKey } from './keys';
 import type { TerminalKeyInjector } from './terminalInjector';
 
@@ -9,6 +10,7 @@ export interface InjectionCommandDeps {
   store: KeyStore;
   log: Log;
   terminals: TerminalKeyInjector;
+  access: KeyAccessGate;
 }
 
 /** Something a tree item or a command argument can carry. */
@@ -44,7 +46,7 @@ export class InjectionCommands {
       }
       return undefined;
     }
-    return this.valueFor(meta, 'avala.apiKey');
+    return this.valueFor(meta, 'avala.apiKey', config);
   }
 
   /** Asks which key, then returns its value, for a command variable. */
@@ -53,7 +55,7 @@ export class InjectionCommands {
       return undefined;
     }
     const meta = await pickStoredKey(this.deps.store, vscode.l10n.t('Avala: key for this launch'), vscode.l10n.t('Which key should the program get?'));
-    return meta ? this.valueFor(meta, 'avala.pickKey') : undefined;
+    return meta ? this.valueFor(meta, 'avala.pickKey', config) : undefined;
   }
 
   async openTerminalWithKey(arg?: KeyArg): Promise<vscode.Terminal | undefined> {
@@ -132,7 +134,15 @@ export class InjectionCommands {
     return true;
   }
 
-  private async valueFor(meta: KeyMeta, command: string): Promise<string | undefined> {
+  /**
+   * A launch configuration passes itself; a task (or any other caller) does not, and a task
+   * asks before it takes a key (see KeyAccessGate).
+   */
+  private async valueFor(meta: KeyMeta, command: string, config: unknown): Promise<string | undefined> {
+    const fromLaunch = typeof config === 'object' && config !== null && !Array.isArray(config);
+    if (!fromLaunch && !(await this.deps.access.mayUse(meta, 'task', this.deps.store.activeId()))) {
+      return undefined;
+    }
     try {
       const key = await resolveKey(this.deps.store, meta);
       if (!key) {

@@ -4,7 +4,8 @@ import { decideDebugInjection, mergeKeyEnvironment, unknownKeyMessage, type Laun
 import { ENV, keyEnvironment } from '../core/environment';
 import type { KeyMeta, KeyStore } from '../core/keyStore';
 import type { Log } from '../log';
-import { folderKeyOf, resolveKey } from './keys';
+import type { KeyAccessGate } from './keyAccess';
+import { folderKeyOf, pickStoredKey, resolveKey } from './keys';
 
 /**
  * Fills `env` with the key for every debug type, after VS Code substituted variables (so
@@ -16,6 +17,7 @@ export class DebugKeyProvider implements vscode.DebugConfigurationProvider {
     private readonly store: KeyStore,
     private readonly settings: Settings,
     private readonly log: Log,
+    private readonly access: KeyAccessGate,
     /** Told each base URL handed to a debug session (see loopbackNotice.ts). */
     private readonly noticeBaseUrl: (baseUrl: string) => void = () => undefined,
   ) {}
@@ -38,10 +40,14 @@ export class DebugKeyProvider implements vscode.DebugConfigurationProvider {
     const meta = decision.label ? this.store.findByLabel(decision.label) : this.store.active(folderKeyOf(folder));
     if (!meta) {
       if (decision.label) {
-        return this.refuse(unknownKeyMessage(decision.label, config.name, this.store.list().map((k) => k.label)));
+        return this.refuseUnknown(folder, config, decision.label);
       }
       this.log.debug(`Debug: "${config.name}" launched without a key: no active Avala key.`);
       return config;
+    }
+    if (decision.label && !(await this.access.mayUse(meta, 'launch', this.store.activeId(folderKeyOf(folder))))) {
+      this.log.info(`Debug: "${config.name}" was not launched: the workspace may not use the key "${meta.label}".`);
+      return undefined;
     }
     let key;
     try {
@@ -67,6 +73,26 @@ export class DebugKeyProvider implements vscode.DebugConfigurationProvider {
       this.log.info(`Debug: "${config.name}" (${config.type}) gets ${describe(meta)}: ${merge.added.join(', ')}${merge.kept.length ? `; kept your ${merge.kept.join(', ')}` : ''}.`);
     }
     return merge.config as vscode.DebugConfiguration;
+  }
+
+  /** No key has that label: say so without naming other keys, and offer to choose one for this launch. */
+  private refuseUnknown(folder: vscode.WorkspaceFolder | undefined, config: vscode.DebugConfiguration, label: string): undefined {
+    const message = unknownKeyMessage(label, config.name);
+    this.log.warn(`Debug launch stopped: ${message}`);
+    const choose = vscode.l10n.t('Choose a Key…');
+    const open = vscode.l10n.t('Open launch.json');
+    void vscode.window.showErrorMessage(message, choose, open).then(async (choice) => {
+      if (choice === open) {
+        await vscode.commands.executeCommand('workbench.action.debug.configure');
+      } else if (choice === choose) {
+        const picked = await pickStoredKey(this.store, vscode.l10n.t('Avala: key for "{0}"', String(config.name ?? '')), vscode.l10n.t('Which key should this launch get?'));
+        if (picked) {
+          this.access.allowOnce(picked.id);
+          await vscode.debug.startDebugging(folder, { ...config, avalaKey: picked.label });
+        }
+      }
+    });
+    return undefined;
   }
 
   private refuse(message: string): undefined {

@@ -1,7 +1,9 @@
-import type * as vscode from 'vscode';
+import * as vscode from 'vscode';
 import type { Services } from '../services';
 import { InjectionCommands } from './commands';
 import { DebugKeyProvider } from './debugProvider';
+import { lazyInstance } from '../lazy';
+import type { KeyAccessGate } from './keyAccess';
 import { TerminalKeyInjector } from './terminalInjector';
 
 /** Terminals, debug sessions and tasks get a key through their environment, never a file. */
@@ -9,7 +11,13 @@ export function registerInjection(services: Services): vscode.Disposable[] {
   const { context, store, settings, log, loopbackNotice } = services;
   const noticeBaseUrl = (baseUrl: string) => void loopbackNotice.check(baseUrl);
   const terminals = new TerminalKeyInjector(context, store, settings, log, noticeBaseUrl);
-  const debug = new DebugKeyProvider(store, settings, log, noticeBaseUrl);
-  const commands = new InjectionCommands({ store, log, terminals });
-  return [terminals, debug.register(), ...commands.register()];
+  // Loaded when a launch or task first needs a key it must ask for (a chunk of its own).
+  const access = lazyInstance<KeyAccessGate>(() => {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const { KeyAccessGate } = require('./keyAccess') as typeof import('./keyAccess');
+    return new KeyAccessGate(context, store, log);
+  });
+  const debug = new DebugKeyProvider(store, settings, log, access, noticeBaseUrl);
+  const commands = new InjectionCommands({ store, log, terminals, access });
+  return [terminals, debug.register(), ...commands.register(), vscode.commands.registerCommand('avala.manageWorkspaceKeyAccess', () => access.manage())];
 }

@@ -4,7 +4,7 @@
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import type { Page } from 'playwright-core';
+import type { Locator, Page } from 'playwright-core';
 import type { EmulatorKey } from '../emulator/emulator';
 import { testSettings, waitFor, writeUserSettings } from '../harness';
 import { callCommand, digest, readResult, RUN_TIMEOUT_MS } from './callResults';
@@ -12,10 +12,12 @@ import { emulator, openSession, type Session } from './hooks';
 import {
   avalaActivated,
   clickNotificationButton,
+  dialog,
   dismissNotifications,
   logIn,
   openTerminalAndRun,
   pickQuickItem,
+  quickItem,
   runCommand,
   runInTerminal,
   screenshot,
@@ -32,6 +34,18 @@ async function startDebugging(page: Page, configuration: string): Promise<void> 
 }
 
 
+
+/** The modal question a workspace's first use of a key asks. */
+async function accessQuestion(page: Page, text: string): Promise<Locator> {
+  const question = dialog(page, text);
+  await question.waitFor({ timeout: UI_TIMEOUT_MS });
+  return question;
+}
+
+async function answer(question: Locator, button: 'Allow' | "Don't Allow"): Promise<void> {
+  await question.getByRole('button', { name: button, exact: true }).click();
+  await question.waitFor({ state: 'hidden', timeout: UI_TIMEOUT_MS });
+}
 
 function assertNoKeyIn(text: string, keys: EmulatorKey[], where: string): void {
   for (const key of keys) {
@@ -102,20 +116,52 @@ describe('Keys in terminals, debug sessions and tasks', function () {
     await screenshot(page, 'injection/04-launch-active');
   });
 
-  it('"avalaKey": "<label>" in a launch configuration picks that key instead of the active one', async () => {
-    const { page, workspace } = s;
+  it('"avalaKey": "<label>" naming a key that is not active asks first; allowed, it gets that key, and is not asked again', async () => {
+    const { page, workspace, vscode } = s;
     await runCommand(page, 'Avala: Switch Active Key');
     await pickQuickItem(page, /dev/);
     await startDebugging(page, 'Call Avala with the key "ci"');
+    const question = await accessQuestion(page, "Allow this workspace's launch configurations to use 'ci'?");
+    assert.match(await question.innerText(), /Allow it only for a repository you trust/);
+    assertNoKeyIn(await question.innerText(), [ci, dev], 'the question');
+    await screenshot(page, 'injection/05-workspace-asks-for-key');
+    await answer(question, 'Allow');
     assert.deepEqual(await readResult(workspace, 'launch-ci.json'), { keySet: true, keyDigest: digest(ci.key), status: 200, error: null });
+    // Remembered: the second launch runs without a question.
+    fs.rmSync(path.join(workspace, '.results', 'launch-ci.json'));
+    await startDebugging(page, 'Call Avala with the key "ci"');
+    assert.equal((await readResult(workspace, 'launch-ci.json')).keyDigest, digest(ci.key));
+    assert.equal(await dialog(page, 'Allow this workspace').count(), 0, 'no second question');
+    assert.match(vscode.avalaLog() ?? '', /Workspace access: allowed the key "ci" for this workspace's launch configurations/);
   });
 
-  it('an "avalaKey" that names no stored key stops the launch and says which keys exist', async () => {
+  it('revoking the answer asks again; refused, the launch does not run, and the refusal is remembered', async () => {
+    const { page, workspace, vscode } = s;
+    fs.rmSync(path.join(workspace, '.results', 'launch-ci.json'));
+    await runCommand(page, 'Avala: Manage Workspace Access to Keys');
+    assert.match(await quickItem(page, 'ci').innerText(), /allowed/);
+    await pickQuickItem(page, 'ci');
+    await waitForNotification(page, "Forgotten: this workspace asks again before it uses 'ci'.");
+    await startDebugging(page, 'Call Avala with the key "ci"');
+    await answer(await accessQuestion(page, "Allow this workspace's launch configurations to use 'ci'?"), "Don't Allow");
+    await waitFor(() => /Workspace access: refused the key "ci"/.test(vscode.avalaLog() ?? ''), { description: 'the refusal', timeoutMs: UI_TIMEOUT_MS });
+    await startDebugging(page, 'Call Avala with the key "ci"');
+    await waitForNotification(page, /launch configurations are not allowed to use the Avala key 'ci', so the launch was stopped/);
+    assert.equal(await dialog(page, 'Allow this workspace').count(), 0, 'a remembered no asks nothing');
+    await new Promise((resolve) => setTimeout(resolve, 2000));
+    assert.equal(fs.existsSync(path.join(workspace, '.results', 'launch-ci.json')), false, 'the program did not run');
+  });
+
+  it('an "avalaKey" that names no stored key stops the launch without naming the stored keys, and offers a picker', async () => {
     const { page, workspace } = s;
     await startDebugging(page, 'Call Avala with the key "nobody"');
-    await waitForNotification(page, /asks for the Avala key "nobody", but no stored key has that label\. Stored keys: "ci", "dev"\. The launch was stopped/);
-    await screenshot(page, 'injection/05-unknown-avalaKey');
+    const toast = await waitForNotification(page, /asks for the Avala key "nobody", but no stored key has that label\. The launch was stopped/);
+    assert.doesNotMatch(await toast.innerText(), /"ci"|"dev"|Stored keys/);
+    await screenshot(page, 'injection/06-unknown-avalaKey');
     assert.equal(fs.existsSync(path.join(workspace, '.results', 'launch-nobody.json')), false, 'the program did not run');
+    await clickNotificationButton(page, /no stored key has that label/, 'Choose a Key…');
+    await pickQuickItem(page, 'dev');
+    assert.equal((await readResult(workspace, 'launch-nobody.json')).keyDigest, digest(dev.key), 'relaunched with the key chosen');
   });
 
   it('a task with ${command:avala.apiKey} in options.env calls the emulator with the active key', async () => {
@@ -125,10 +171,11 @@ describe('Keys in terminals, debug sessions and tasks', function () {
     await waitFor(() => /Terminal environment: removed AVALA_API_KEY/.test(vscode.avalaLog() ?? ''), { description: 'the key to leave the terminal environment', timeoutMs: UI_TIMEOUT_MS });
     await runCommand(page, 'Tasks: Run Task');
     await pickQuickItem(page, 'Call Avala with the active key');
+    await answer(await accessQuestion(page, "Allow this workspace's tasks to use 'dev'?"), 'Allow');
     assert.deepEqual(await readResult(workspace, 'task.json'), { keySet: true, keyDigest: digest(dev.key), status: 200, error: null });
     assert.match(vscode.avalaLog() ?? '', /\$\{command:avala\.apiKey\} handed out the key "dev"/);
     assertNoKeyIn(await terminalText(page), [dev, ci], 'the task terminal');
-    await screenshot(page, 'injection/06-task');
+    await screenshot(page, 'injection/07-task');
   });
 });
 

@@ -82,4 +82,22 @@ describe('KeyStore on VS Code SecretStorage', function () {
     }
     await eventually(() => a.list().length === 10 && b.list().length === 10, 'both stores to hold all 10 keys', 20_000);
   });
+
+  it('reports a stored key value that no entry lists, found through SecretStorage.keys()', async () => {
+    const context = runnerContext();
+    await context.secrets.store('avala.key.kintegrationorphan', key(800));
+    try {
+      const context2 = runnerContext();
+      const store = new KeyStore(context2.secrets, context2.workspaceState, context2.globalState, { settleMs: 200 });
+      stores.push(store);
+      const swept = await store.swept;
+      assert.ok(swept.unlisted, 'this host lists secret names');
+      assert.deepEqual(swept.unlisted, ['kintegrationorphan']);
+      await eventually(() => store.orphanIds().includes('kintegrationorphan'), 'the value to be reported as an orphan');
+      await store.deleteOrphan('kintegrationorphan');
+      assert.equal(await context.secrets.get('avala.key.kintegrationorphan'), undefined);
+    } finally {
+      await context.secrets.delete('avala.key.kintegrationorphan');
+    }
+  });
 });

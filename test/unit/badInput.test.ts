@@ -2,6 +2,8 @@
 // that must never be sent, an HTML page answered with 200, a unicode sign-up email, and a
 // keyring error that quotes a key. Each ends in a clear message and changes nothing stored.
 import * as assert from 'node:assert/strict';
+import * as http from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { AvalaClient, closeSharedTransports } from '../../src/core/client';
 import { AvalaApiError } from '../../src/core/errors';
 import { KeyStore, KeyringError } from '../../src/core/keyStore';
@@ -98,5 +100,30 @@ describe('a keyring that fails', () => {
     keyring.failReads = false;
     assert.deepEqual([...keyring.data.entries()], before);
     assert.equal(await store.getValue(meta.id), fakeKey(1));
+  });
+});
+
+describe('a broken sign-up answer', () => {
+  it('a sign-up answer with a line break around the key gives the trimmed key, stored once', async () => {
+    const key = fakeKey(77);
+    const server = http.createServer((_request, response) => {
+      response.writeHead(201, { 'content-type': 'application/json' });
+      response.end(JSON.stringify({ user: { uid: 'u1', email: 'dev@acme.com' }, api_key: `\r\n${key}\n` }));
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    try {
+      const { port } = server.address() as AddressInfo;
+      const broken = new AvalaClient({ baseUrl: `http://127.0.0.1:${port}/api/v1`, allowInsecureLoopback: true, timeoutMs: 2000 });
+      const result = await broken.signUp({ email: 'dev@acme.com', password: 'Unicode-Pa55word' });
+      assert.equal(result.apiKey, key);
+      const ring = new SharedKeyring();
+      const store = new KeyStore(ring.window(), new MemoryMemento(), new MemoryMemento());
+      const { meta } = await store.add({ value: result.apiKey, label: 'dev', environment: 'development', baseUrl: broken.baseUrl, source: 'signup' });
+      assert.equal(await store.getValue(meta.id), key);
+      assert.equal((await store.add({ value: key, label: 'again', environment: 'development', baseUrl: broken.baseUrl, source: 'login' })).existed, true);
+    } finally {
+      await closeSharedTransports();
+      await new Promise((resolve) => server.close(resolve));
+    }
   });
 });

@@ -1,5 +1,5 @@
 import * as assert from 'node:assert/strict';
-import { KeyStore, KeyringError, INDEX_SECRET } from '../../src/core/keyStore';
+import { KeyStore, KeyringError, INDEX_SECRET, parseIndex } from '../../src/core/keyStore';
 import { eventually, fakeKey, MemoryMemento, SharedKeyring } from './fakes';
 
 const base = 'https://api.avala.ai/api/v1';
@@ -161,5 +161,92 @@ describe('KeyStore', () => {
     ring.failWrites = false;
     assert.equal(ring.data.get(INDEX_SECRET), before);
     assert.equal(await store.getValue(meta.id), fakeKey(10));
+  });
+
+  it('a stale write from another window brings back neither a removed key nor drops a patch', async () => {
+    const ring = new SharedKeyring();
+    const a = new KeyStore(ring.window(), new MemoryMemento(), new MemoryMemento(), { verifyAfterMs: [20] });
+    const b = new KeyStore(ring.window(), new MemoryMemento(), new MemoryMemento(), { verifyAfterMs: [20] });
+    const x = (await a.add(newKey(21, 'x'))).meta;
+    const y = (await a.add(newKey(22, 'y'))).meta;
+    await eventually(() => b.get(x.id) !== undefined && b.get(y.id) !== undefined);
+    const stale = ring.data.get(INDEX_SECRET);
+    await b.remove(x.id);
+    await a.update(y.id, { label: 'y renamed' });
+    // A third window writes the index it read before both changes.
+    await ring.window().store(INDEX_SECRET, stale!);
+    await eventually(() => {
+      const index = parseIndex(ring.data.get(INDEX_SECRET));
+      return !index.some((k) => k.id === x.id) && index.find((k) => k.id === y.id)?.label === 'y renamed';
+    });
+    await eventually(() => a.get(x.id) === undefined && b.get(y.id)?.label === 'y renamed');
+    a.dispose();
+    b.dispose();
+  });
+
+  it('a value read that fails while repairing a dropped entry is retried, not taken as deletion', async () => {
+    const ring = new SharedKeyring();
+    const a = new KeyStore(ring.window(), new MemoryMemento(), new MemoryMemento(), { verifyAfterMs: [20] });
+    await a.ready;
+    const before = ring.data.get(INDEX_SECRET) ?? JSON.stringify({ version: 1, keys: [] });
+    const { meta } = await a.add(newKey(23, 'kept'));
+    ring.failNextReads.set(`avala.key.${meta.id}`, 2);
+    await ring.window().store(INDEX_SECRET, before);
+    await eventually(() => parseIndex(ring.data.get(INDEX_SECRET)).some((k) => k.id === meta.id));
+    assert.equal(a.get(meta.id)?.label, 'kept');
+    assert.equal(await a.getValue(meta.id), fakeKey(23));
+    a.dispose();
+  });
+
+  it('reports a key value that no entry lists, and can give it an entry again or delete it', async () => {
+    const ring = new SharedKeyring();
+    const store = new KeyStore(ring.window(), new MemoryMemento(), new MemoryMemento(), { settleMs: 30 });
+    await store.ready;
+    let changes = 0;
+    store.onDidChange(() => changes++);
+    await ring.window().store('avala.key.klost1', fakeKey(24));
+    await ring.window().store('avala.key.klost2', fakeKey(25));
+    await eventually(() => store.orphanIds().length === 2);
+    assert.ok(changes >= 1, 'the store says something changed');
+    const recovered = await store.recoverOrphan('klost1', 'recovered', base);
+    assert.equal(recovered?.masked, `avk_…${fakeKey(24).slice(-4)}`);
+    assert.equal(await store.getValue('klost1'), fakeKey(24));
+    await store.deleteOrphan('klost2');
+    assert.equal(ring.data.has('avala.key.klost2'), false);
+    assert.deepEqual(store.orphanIds(), []);
+    store.dispose();
+  });
+
+  it('stores the trimmed key, so a key with a line break around it is the same key as without', async () => {
+    const ring = new SharedKeyring();
+    const store = new KeyStore(ring.window(), new MemoryMemento(), new MemoryMemento());
+    const { meta } = await store.add({ ...newKey(26), value: `\n${fakeKey(26)}\r\n` });
+    assert.equal(ring.data.get(`avala.key.${meta.id}`), fakeKey(26));
+    const again = await store.add(newKey(26, 'clean'));
+    assert.equal(again.existed, true);
+    assert.equal(store.list().length, 1);
+    await assert.rejects(store.add({ ...newKey(27), value: `${fakeKey(27).slice(0, 10)}\n${fakeKey(27).slice(10)}` }));
+    assert.equal(store.list().length, 1);
+  });
+
+  it('a window that starts after a stale write drops the entry whose value was removed, and reports the value no entry lists', async () => {
+    // What code-server leaves: each window writes the index it last saw, so the last writer wins.
+    const ring = new SharedKeyring();
+    const a = new KeyStore(ring.window(), new MemoryMemento(), new MemoryMemento());
+    const removed = (await a.add(newKey(31, 'removed elsewhere'))).meta;
+    const kept = (await a.add(newKey(32, 'kept'))).meta;
+    const stale = ring.data.get(INDEX_SECRET)!;
+    const lost = (await a.add(newKey(33, 'lost to a stale write'))).meta;
+    a.dispose();
+    ring.data.delete(`avala.key.${removed.id}`);
+    ring.data.set(INDEX_SECRET, stale);
+    const b = new KeyStore(ring.window(), new MemoryMemento(), new MemoryMemento(), { settleMs: 30 });
+    await eventually(() => b.get(removed.id) === undefined && b.orphanIds().includes(lost.id));
+    assert.deepEqual(b.list().map((k) => k.label), ['kept']);
+    assert.ok(!parseIndex(ring.data.get(INDEX_SECRET)).some((k) => k.id === removed.id), 'the dangling entry left the index');
+    assert.equal((await b.recoverOrphan(lost.id, 'recovered', base))?.fingerprint, lost.fingerprint);
+    assert.deepEqual(b.list().map((k) => k.label).sort(), ['kept', 'recovered']);
+    assert.equal(await b.getValue(kept.id), fakeKey(32));
+    b.dispose();
   });
 });
