@@ -48,6 +48,31 @@ async function expectKeys(page: Page, labels: string[], which: string): Promise<
   );
 }
 
+/**
+ * The labels `page` lists once its Keys view has caught up after a load: the list includes
+ * `mustInclude` (a key every window keeps) and reads the same twice, a second apart. Right after
+ * a reload the view may still be empty or half-filled; reading it then would compare the other
+ * window against a list nobody holds.
+ */
+async function settledKeys(page: Page, mustInclude: string): Promise<string[]> {
+  await page.bringToFront();
+  let last = '';
+  let listed: string[] = [];
+  await waitFor(
+    async () => {
+      listed = await listedKeys(page);
+      const now = JSON.stringify(listed);
+      const settled = listed.includes(mustInclude) && now === last;
+      last = now;
+      return settled;
+    },
+    { description: `the window to list "${mustInclude}" and stop changing`, timeoutMs: UI_TIMEOUT_MS, intervalMs: 1_000 },
+  ).catch((error: unknown) => {
+    throw new Error(`${(error as Error).message}; it lists ${listed.join(', ') || 'nothing'}`);
+  });
+  return listed;
+}
+
 const activations = (s: Session) => (s.vscode.avalaLog() ?? '').split('Avala activated').length - 1;
 
 /** Loads (or reloads) a window and waits until Avala has activated in it. */
@@ -64,8 +89,8 @@ async function load(s: Session, page: Page, reload: boolean): Promise<void> {
  * Both windows list the same keys, and none of them is "missing": each one's value is there,
  * so Avala checks it as valid. Returns the labels.
  */
-async function expectSameWorkingKeys(s: Session, a: Page, b: Page): Promise<string[]> {
-  const listed = await listedKeys(a);
+async function expectSameWorkingKeys(s: Session, a: Page, b: Page, kept: string): Promise<string[]> {
+  const listed = await settledKeys(a, kept);
   await expectKeys(b, listed, 'the second window');
   for (const label of listed) {
     // Switching checks the key too; the command's check may share that request.
@@ -135,7 +160,7 @@ describe('Two code-server windows on one user-data dir', function () {
     for (const page of [a, b]) {
       await load(s, page, true);
     }
-    const final = await expectSameWorkingKeys(s, a, b);
+    const final = await expectSameWorkingKeys(s, a, b, 'both-y');
     // code-server keeps the copy of the window that wrote last, value and all: both-x may be back, never without its value.
     console.log(`      (after the removal and a reload, both windows list: ${final.join(', ')})`);
     assert.ok(final.includes('both-y'));
@@ -149,13 +174,13 @@ describe('Two code-server windows on one user-data dir', function () {
     }
     // code-server keeps what the window that wrote last had: its new key, not the other's.
     // Where the other's value is still stored, it is offered back.
-    const listed = await listedKeys(a);
+    const listed = await settledKeys(a, 'both-y');
     if (listed.length < 3 && (await a.locator('.notifications-toasts .notification-toast', { hasText: ORPHAN_NOTICE }).count()) > 0) {
       await clickNotificationButton(a, ORPHAN_NOTICE, 'Restore');
       await waitFor(() => /Restored an orphaned key value/.test(s.vscode.avalaLog() ?? ''), { description: 'the restore', timeoutMs: UI_TIMEOUT_MS });
       await load(s, b, true);
     }
-    const final = await expectSameWorkingKeys(s, a, b);
+    const final = await expectSameWorkingKeys(s, a, b, 'both-y');
     console.log(`      (after both windows added a key and reloaded, they list: ${final.join(', ')})`);
     assert.ok(final.includes('both-y'), 'the key both windows had is kept');
     assert.ok(final.includes('both-z') || final.includes('both-w'), 'at least the last writer\'s new key is kept');
