@@ -20,4 +20,16 @@ export default tseslint.config(
     files: ['src/**/*.ts'],
     rules: { 'no-console': 'error' },
   },
+  {
+    // The layering rule: every folder named `core` (src/core for what features share,
+    // src/<feature>/core for one feature's pure half) is plain TypeScript, testable in plain
+    // mocha. Only the adapters beside it talk to VS Code.
+    files: ['src/**/core/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        { paths: [{ name: 'vscode', message: 'A core/ module stays free of VS Code: put what needs the vscode API in the adapter beside this folder.' }] },
+      ],
+    },
+  },
 );

@@ -6,7 +6,7 @@
 // `npm run bench` (scripts/bench.ts) scans the same documents for its secret-scan row.
 import { randomBytes } from 'node:crypto';
 import { cpus, loadavg } from 'node:os';
-import { scanForKeys } from '../src/core/secretScan';
+import { scanForKeys } from '../src/security/core/secretScan';
 
 const SIZE = 5 * 1024 * 1024;
 const RUNS = 20;

@@ -14,7 +14,7 @@ const LITERAL = String.raw`'(?:[^'\\\n]|\\.)*'|"(?:[^"\\\n]|\\.)*"|\x60(?:[^\x60
 const CALL = new RegExp(String.raw`\bl10n\.t\(\s*(?:(${LITERAL})|([^\s,)][^,)]*))`, 'g');
 
 export interface Extracted {
-  /** Message → where it is used ("src/core/keyView.ts:48"), in source order. */
+  /** Message → where it is used ("src/keys/core/keyRows.ts:48"), in source order. */
   messages: Map<string, string[]>;
   /** Calls whose message is neither a literal nor a constant with a literal value. */
   unresolved: string[];

@@ -1,21 +1,21 @@
 // The composition root: builds the few services and hands each feature what it needs.
 import * as vscode from 'vscode';
-import { AvalaApi, closeConnections } from './api';
+import { AvalaApi, closeConnections } from './core/api';
 import { Settings } from './config';
 import { setLocalizer } from './core/l10n';
 import { KeyStore } from './core/keyStore';
-import { registerEcosystem } from './ecosystem/register';
+import { registerEcosystem } from './ecosystem/registerEcosystem';
 import { Ipv6LoopbackNotice } from './inject/loopbackNotice';
-import { registerInjection } from './inject/register';
+import { registerInjection } from './inject/registerInjection';
 import type { KeyCommands } from './keys/keyCommands';
 import { KeysTree } from './keys/keysTree';
 import { registerKeyringUpkeep } from './keys/orphanedKeys';
-import { registerKeyCommands } from './keys/register';
-import { lazyInstance } from './lazy';
+import { registerKeyCommands } from './keys/registerKeyCommands';
+import { lazyInstance } from './core/lazy';
 import { Log } from './log';
-import { registerSecurity } from './security/register';
-import { registerValidation } from './validation/register';
-import { KeyValidator } from './validation/keyValidator';
+import { registerSecurity } from './security/registerSecurity';
+import { registerValidation } from './validation/registerValidation';
+import { KeyValidator } from './validation/core/keyValidator';
 
 export function activate(context: vscode.ExtensionContext): void {
   setLocalizer(vscode.l10n.t.bind(vscode.l10n));

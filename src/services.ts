@@ -1,11 +1,11 @@
 import type * as vscode from 'vscode';
-import type { AvalaApi } from './api';
+import type { AvalaApi } from './core/api';
 import type { Settings } from './config';
 import type { KeyStore } from './core/keyStore';
 import type { Ipv6LoopbackNotice } from './inject/loopbackNotice';
 import type { KeyCommands } from './keys/keyCommands';
 import type { Log } from './log';
-import type { KeyValidator } from './validation/keyValidator';
+import type { KeyValidator } from './validation/core/keyValidator';
 
 /** What every feature's `register…(services)` receives from the composition root. */
 export interface Services {

@@ -1,7 +1,7 @@
 import * as vscode from 'vscode';
 import type { KeyMeta, KeyStore } from '../core/keyStore';
 import { scopesCover } from '../core/scopes';
-import { diffSessions, isEmptyDiff, keysForSessionRequest, sessionShape, type SessionShape } from '../core/sessions';
+import { diffSessions, isEmptyDiff, keysForSessionRequest, sessionShape, type SessionShape } from './core/sessions';
 import type { Log } from '../log';
 
 export const AUTH_PROVIDER_ID = 'avala';

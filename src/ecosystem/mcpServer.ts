@@ -13,7 +13,7 @@ import {
   wrongApiMessage,
   type McpKeyChoice,
   type McpServerSettings,
-} from '../core/mcpServer';
+} from './core/mcpPlan';
 import { FULL_ACCESS_ADVICE } from '../core/scopes';
 import type { Log } from '../log';
 

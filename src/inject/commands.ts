@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import { unsafeKeyVariableUses } from '../core/debugEnvironment';
+import { unsafeKeyVariableUses } from './core/debugPlan';
 import type { KeyMeta, KeyStore } from '../core/keyStore';
 import type { Log } from '../log';
 import type { KeyAccessGate } from './keyAccess';

@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
 import type { Settings } from '../config';
-import { decideDebugInjection, mergeKeyEnvironment, unknownKeyMessage, type LaunchConfig } from '../core/debugEnvironment';
+import { decideDebugInjection, mergeKeyEnvironment, unknownKeyMessage, type LaunchConfig } from './core/debugPlan';
 import { ENV, keyEnvironment } from '../core/environment';
 import type { KeyMeta, KeyStore } from '../core/keyStore';
 import type { Log } from '../log';

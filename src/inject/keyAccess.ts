@@ -1,10 +1,10 @@
 import * as vscode from 'vscode';
-import { keyAccessQuestion, keyAccessRefusedMessage, WorkspaceKeyAccess, type KeyUse } from '../core/keyAccess';
+import { keyAccessQuestion, keyAccessRefusedMessage, WorkspaceKeyAccess, type KeyUse } from './core/workspaceKeyAccess';
 import type { KeyMeta, KeyStore } from '../core/keyStore';
 import type { Log } from '../log';
 
 /**
- * Asks before a repository's launch configuration or task takes a key (see core/keyAccess),
+ * Asks before a repository's launch configuration or task takes a key (see core/workspaceKeyAccess),
  * remembers the answer for this workspace, and lets the user revoke it.
  */
 export class KeyAccessGate {

@@ -1,7 +1,7 @@
 import * as vscode from 'vscode';
 import { hostOf } from '../core/baseUrl';
 import type { KeyMeta, KeyStore } from '../core/keyStore';
-import type { ResolvedKey } from '../core/terminalEnvironment';
+import type { ResolvedKey } from './core/terminalPlan';
 
 /** Reads a key's value from secret storage. Throws a KeyringError when it cannot be read. */
 export async function resolveKey(store: KeyStore, meta: KeyMeta): Promise<ResolvedKey | undefined> {

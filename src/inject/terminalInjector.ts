@@ -2,7 +2,7 @@ import * as vscode from 'vscode';
 import type { Settings } from '../config';
 import { ENV, keyEnvironment } from '../core/environment';
 import type { KeyMeta, KeyStore } from '../core/keyStore';
-import { describeKey, diffEnvironment, hasChanges, INJECTED_NAMES, planDigest, planTerminalEnvironment, StaleTerminals, type ResolvedKey, type ScopePlan, type TerminalPlan } from '../core/terminalEnvironment';
+import { describeKey, diffEnvironment, hasChanges, INJECTED_NAMES, planDigest, planTerminalEnvironment, StaleTerminals, type ResolvedKey, type ScopePlan, type TerminalPlan } from './core/terminalPlan';
 import type { Log } from '../log';
 import { folderKeyOf, resolveKey } from './keys';
 

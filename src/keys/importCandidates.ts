@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import { findKeyAssignments } from '../core/dotenv';
+import { findKeyAssignments } from './core/dotenv';
 import { ENV } from '../core/environment';
 import { checkKeyShape, maskKey } from '../core/keyFormat';
 

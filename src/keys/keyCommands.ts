@@ -1,12 +1,12 @@
 import * as vscode from 'vscode';
-import type { AvalaApi } from '../api';
+import type { AvalaApi } from '../core/api';
 import type { Settings } from '../config';
 import { AvalaApiError } from '../core/errors';
 import { checkKeyShape } from '../core/keyFormat';
 import { describeState, type KeyCheck } from '../core/keyState';
 import { KeyringError, type KeyMeta, type KeySource, type KeyStore } from '../core/keyStore';
 import { redact } from '../core/redact';
-import { checkEmailShape, checkPasswordLocally, fieldErrorsFromServer, labelFromEmail, type SignUpField, type SignUpForm } from '../core/signupForm';
+import { checkEmailShape, checkPasswordLocally, fieldErrorsFromServer, labelFromEmail, type SignUpField, type SignUpForm } from './core/signupForm';
 import { scopesSummary } from '../core/scopes';
 import type { Log } from '../log';
 import { findEnvironmentKeys, type EnvironmentKeyCandidate } from './importCandidates';

@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
 import type { Settings } from '../config';
-import { detailRows, needsRotation, shownState, type DetailRow, type RowIcon } from '../core/keyView';
+import { detailRows, needsRotation, shownState, type DetailRow, type RowIcon } from './core/keyRows';
 import { describeState, type KeyState } from '../core/keyState';
 import type { KeyMeta, KeyStore } from '../core/keyStore';
 

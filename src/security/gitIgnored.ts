@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import { GitignoreMatcher, type IgnoreFile } from '../core/gitignore';
+import { GitignoreMatcher, type IgnoreFile } from './core/gitignoreRules';
 import type { Log } from '../log';
 
 // The few parts of the built-in git extension's API (extensions/git/src/api/git.d.ts) used here.

@@ -1,7 +1,7 @@
 import * as vscode from 'vscode';
-import { isEnvFile } from '../core/envIdiom';
+import { isEnvFile } from './core/envIdiom';
 import type { KeyStore } from '../core/keyStore';
-import { describeFinding, scanForKeys, type KeyFinding } from '../core/secretScan';
+import { describeFinding, scanForKeys, type KeyFinding } from './core/secretScan';
 import type { Log } from '../log';
 import type { GitIgnoredFiles } from './gitIgnored';
 import type { IgnoredKeyFiles } from './ignoredKeyFiles';

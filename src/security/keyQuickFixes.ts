@@ -1,7 +1,7 @@
 import * as vscode from 'vscode';
-import { envReplacement, idiomFamily, type Replacement } from '../core/envIdiom';
+import { envReplacement, idiomFamily, type Replacement } from './core/envIdiom';
 import type { KeyMeta, KeyStore } from '../core/keyStore';
-import { scanForKeys } from '../core/secretScan';
+import { scanForKeys } from './core/secretScan';
 import type { Log } from '../log';
 import { DIAGNOSTIC_CODE, DIAGNOSTIC_SOURCE } from './keyDiagnostics';
 import type { IgnoredKeyFiles } from './ignoredKeyFiles';

@@ -1,7 +1,7 @@
 import * as vscode from 'vscode';
 import type { Settings } from '../config';
 import { fingerprintOf, type KeyStore } from '../core/keyStore';
-import { attemptMemo, describeAttempts, describeKeyHosts, findSettingAttempts, type SettingAttempt } from '../core/workspaceSettings';
+import { attemptMemo, describeAttempts, describeKeyHosts, findSettingAttempts, type SettingAttempt } from './core/workspaceSettings';
 import type { Log } from '../log';
 
 const TOLD_STATE = 'avala.toldSettingAttempts';

@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import { isDefinitive, transitionNotice, type Notice, type StatusAction, type StatusActionId } from '../core/keyStatus';
+import { isDefinitive, transitionNotice, type Notice, type StatusAction, type StatusActionId } from './core/keyStatus';
 import type { KeyState } from '../core/keyState';
 import type { Services } from '../services';
 import type { KeyStatusBar } from './statusBar';

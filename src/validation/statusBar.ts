@@ -1,7 +1,7 @@
 import * as vscode from 'vscode';
-import { statusView, STATUS_ACTIONS_COMMAND, type StatusView } from '../core/keyStatus';
+import { statusView, STATUS_ACTIONS_COMMAND, type StatusView } from './core/keyStatus';
 import type { KeyStore } from '../core/keyStore';
-import type { KeyValidator } from './keyValidator';
+import type { KeyValidator } from './core/keyValidator';
 
 // Relative times in the tooltip ("checked 3 minutes ago") are re-rendered this often; no API call.
 const TOOLTIP_REFRESH_MS = 60_000;

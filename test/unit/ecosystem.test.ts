@@ -14,8 +14,8 @@ import {
   planMcpStart,
   wrongApiMessage,
   type McpServerSettings,
-} from '../../src/core/mcpServer';
-import { accountLabel, diffSessions, isEmptyDiff, keysForSessionRequest, sessionShape } from '../../src/core/sessions';
+} from '../../src/ecosystem/core/mcpPlan';
+import { accountLabel, diffSessions, isEmptyDiff, keysForSessionRequest, sessionShape } from '../../src/ecosystem/core/sessions';
 
 function key(id: string, scopes: string[] | undefined, extra: Partial<KeyMeta> = {}): KeyMeta {
   return {

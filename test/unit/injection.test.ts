@@ -1,8 +1,8 @@
 import * as assert from 'node:assert/strict';
 import { DEFAULT_BASE_URL } from '../../src/core/baseUrl';
-import { decideDebugInjection, mergeKeyEnvironment, unknownKeyMessage, unsafeKeyVariableUses, type LaunchConfig } from '../../src/core/debugEnvironment';
+import { decideDebugInjection, mergeKeyEnvironment, unknownKeyMessage, unsafeKeyVariableUses, type LaunchConfig } from '../../src/inject/core/debugPlan';
 import { keyEnvironment } from '../../src/core/environment';
-import { diffEnvironment, planDigest, planTerminalEnvironment, StaleTerminals, type ResolvedKey } from '../../src/core/terminalEnvironment';
+import { diffEnvironment, planDigest, planTerminalEnvironment, StaleTerminals, type ResolvedKey } from '../../src/inject/core/terminalPlan';
 
 const EMULATOR = 'http://127.0.0.1:4010/api/v1';
 const dev: ResolvedKey = { id: 'k1', label: 'dev', environment: 'development', baseUrl: EMULATOR, value: 'avk_dev_0000000000000001' };

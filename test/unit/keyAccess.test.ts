@@ -1,5 +1,5 @@
 import * as assert from 'node:assert/strict';
-import { KEY_ACCESS_STATE, keyAccessQuestion, keyAccessRefusedMessage, WorkspaceKeyAccess } from '../../src/core/keyAccess';
+import { KEY_ACCESS_STATE, keyAccessQuestion, keyAccessRefusedMessage, WorkspaceKeyAccess } from '../../src/inject/core/workspaceKeyAccess';
 import { MemoryMemento } from './fakes';
 
 describe("a repository asks before it takes a key", () => {

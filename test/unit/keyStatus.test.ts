@@ -1,7 +1,7 @@
 import * as assert from 'node:assert/strict';
 import { DEFAULT_BASE_URL } from '../../src/core/baseUrl';
 import { DETAIL } from '../../src/core/classify';
-import { explainCheck, statusView, transitionNotice, validationResult, type StatusActionId, type StatusView } from '../../src/core/keyStatus';
+import { explainCheck, statusView, transitionNotice, validationResult, type StatusActionId, type StatusView } from '../../src/validation/core/keyStatus';
 import type { KeyMeta } from '../../src/core/keyStore';
 import type { KeyCheck, KeyState } from '../../src/core/keyState';
 

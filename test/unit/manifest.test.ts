@@ -4,7 +4,7 @@
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { DEFAULT_MCP_COMMAND } from '../../src/core/mcpServer';
+import { DEFAULT_MCP_COMMAND } from '../../src/ecosystem/core/mcpPlan';
 
 const root = path.resolve(__dirname, '..', '..', '..');
 const manifest = JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8'));

@@ -1,12 +1,12 @@
 import * as assert from 'node:assert/strict';
 import { DEFAULT_BASE_URL, hostOf, ipv4LoopbackFor, normalizeBaseUrl } from '../../src/core/baseUrl';
-import { findKeyAssignments } from '../../src/core/dotenv';
+import { findKeyAssignments } from '../../src/keys/core/dotenv';
 import { keyEnvironment } from '../../src/core/environment';
 import { checkKeyShape, maskKey } from '../../src/core/keyFormat';
-import { detailRows, needsRotation } from '../../src/core/keyView';
+import { detailRows, needsRotation } from '../../src/keys/core/keyRows';
 import type { KeyMeta } from '../../src/core/keyStore';
 import { scopesCover } from '../../src/core/scopes';
-import { checkEmailShape, fieldErrorsFromServer } from '../../src/core/signupForm';
+import { checkEmailShape, fieldErrorsFromServer } from '../../src/keys/core/signupForm';
 
 describe('base URL rules', () => {
   it('drops trailing slashes and keeps HTTPS URLs', () => {

@@ -4,8 +4,8 @@
 import * as assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { forgetSecret, redact, redactValue, registerSecret } from '../../src/core/redact';
-import { describeFinding, scanForKeys } from '../../src/core/secretScan';
-import { describeAttempts } from '../../src/core/workspaceSettings';
+import { describeFinding, scanForKeys } from '../../src/security/core/secretScan';
+import { describeAttempts } from '../../src/security/core/workspaceSettings';
 
 function rng(seed: number) {
   let s = seed >>> 0;

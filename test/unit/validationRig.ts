@@ -5,8 +5,8 @@ import { AvalaClient, type KeyPermissions } from '../../src/core/client';
 import { AvalaApiError, type ApiErrorReason } from '../../src/core/errors';
 import { KeyStore, type KeyMeta, type NewKey } from '../../src/core/keyStore';
 import type { KeyCheck } from '../../src/core/keyState';
-import { CheckScheduler, type ScheduleSettings } from '../../src/validation/checkScheduler';
-import { KeyValidator, type CheckEvent, type PermissionsApi } from '../../src/validation/keyValidator';
+import { CheckScheduler, type ScheduleSettings } from '../../src/validation/core/checkScheduler';
+import { KeyValidator, type CheckEvent, type PermissionsApi } from '../../src/validation/core/keyValidator';
 import { eventually, fakeKey, MemoryMemento, SharedKeyring } from './fakes';
 import { VirtualClock } from './virtualClock';
 

@@ -1,6 +1,6 @@
 import * as assert from 'node:assert/strict';
-import { GitignoreMatcher } from '../../src/core/gitignore';
-import { attemptMemo, describeAttempts, describeKeyHosts, findSettingAttempts, keySwitch, parseJsonc, showValue } from '../../src/core/workspaceSettings';
+import { GitignoreMatcher } from '../../src/security/core/gitignoreRules';
+import { attemptMemo, describeAttempts, describeKeyHosts, findSettingAttempts, keySwitch, parseJsonc, showValue } from '../../src/security/core/workspaceSettings';
 
 describe('.gitignore matching (used when the git extension cannot answer)', () => {
   const matcher = new GitignoreMatcher([

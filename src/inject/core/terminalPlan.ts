@@ -2,8 +2,8 @@
 // environment variable collection (and its per-folder scopes), what changes to write,
 // and which open terminals still carry an older environment.
 import { createHash } from 'node:crypto';
-import { ENV, keyEnvironment } from './environment';
-import * as l10n from './l10n';
+import { ENV, keyEnvironment } from '../../core/environment';
+import * as l10n from '../../core/l10n';
 
 /** Every variable the extension may put in a terminal or debug session. */
 export const INJECTED_NAMES: readonly string[] = [ENV.apiKey, ENV.baseUrl, ENV.allowInsecure];

@@ -1,8 +1,8 @@
 // Avala's MCP server as VS Code starts it: which key it gets and the environment it runs in.
-import { DEFAULT_BASE_URL, hostOf, sameBaseUrl } from './baseUrl';
-import { ENV, keyEnvironment } from './environment';
-import type { KeyMeta } from './keyStore';
-import * as l10n from './l10n';
+import { DEFAULT_BASE_URL, hostOf, sameBaseUrl } from '../../core/baseUrl';
+import { ENV, keyEnvironment } from '../../core/environment';
+import type { KeyMeta } from '../../core/keyStore';
+import * as l10n from '../../core/l10n';
 
 export const MCP_SERVER_LABEL = 'Avala';
 /** `avala.mcp.command` by default: Avala's published server, from the npm registry. */

@@ -2,8 +2,8 @@
 // Pure and fast: one regular-expression pass over the text, then a look at the few
 // characters before each candidate. A 5 MB file scans in a few milliseconds
 // (scripts/bench-scan.ts measures it).
-import { maskKey } from './keyFormat';
-import * as l10n from './l10n';
+import { maskKey } from '../../core/keyFormat';
+import * as l10n from '../../core/l10n';
 
 /**
  * Where a key stands. An `avk_…` key (Avala's documented shape) is a key wherever it is; a

@@ -1,9 +1,9 @@
 // Which of Avala's machine settings a workspace tries to set, read from its settings files.
 // VS Code drops machine-scoped values from workspace settings before an extension can
 // inspect them, so the files themselves are the only witness of the attempt.
-import { hostOf } from './baseUrl';
-import * as l10n from './l10n';
-import { redact } from './redact';
+import { hostOf } from '../../core/baseUrl';
+import * as l10n from '../../core/l10n';
+import { redact } from '../../core/redact';
 
 /** The settings that decide where keys are sent; only the user's own settings may set them. */
 export const MACHINE_SETTINGS = ['avala.apiBaseUrl', 'avala.missionControlUrl', 'avala.allowInsecureLoopback', 'avala.mcp.command', 'avala.mcp.readsBaseUrl'] as const;

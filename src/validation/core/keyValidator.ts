@@ -1,14 +1,14 @@
 // No vscode import: the validator is tested in plain Node against the emulator, with a
 // simulated clock, to count the requests it sends under throttling and outages.
-import { systemClock, type Clock } from '../core/clock';
-import type { KeyPermissions } from '../core/client';
-import { AvalaApiError } from '../core/errors';
-import { Emitter, type Disposable, type Event } from '../core/events';
-import { KeyringError, type KeyMeta } from '../core/keyStore';
-import { isKeyFailure, stateFromReason, type KeyCheck } from '../core/keyState';
-import * as l10n from '../core/l10n';
-import { redact } from '../core/redact';
-import { notBefore } from '../core/validationPolicy';
+import { systemClock, type Clock } from '../../core/clock';
+import type { KeyPermissions } from '../../core/client';
+import { AvalaApiError } from '../../core/errors';
+import { Emitter, type Disposable, type Event } from '../../core/events';
+import { KeyringError, type KeyMeta } from '../../core/keyStore';
+import { isKeyFailure, stateFromReason, type KeyCheck } from '../../core/keyState';
+import * as l10n from '../../core/l10n';
+import { redact } from '../../core/redact';
+import { notBefore } from './validationPolicy';
 
 export type CheckTrigger = 'startup' | 'switch' | 'command' | 'focus' | 'interval' | 'retry' | 'login';
 

@@ -1,11 +1,11 @@
 // What the status bar, its action picker and the validator's notifications say about the
 // active key. Pure: the status bar adapter only copies these values onto a StatusBarItem.
-import { DETAIL } from './classify';
-import type { KeyMeta } from './keyStore';
-import { relativeTime, type KeyCheck, type KeyState } from './keyState';
-import { hostOf } from './baseUrl';
-import * as l10n from './l10n';
-import { FULL_ACCESS_ADVICE } from './scopes';
+import { DETAIL } from '../../core/classify';
+import type { KeyMeta } from '../../core/keyStore';
+import { relativeTime, type KeyCheck, type KeyState } from '../../core/keyState';
+import { hostOf } from '../../core/baseUrl';
+import * as l10n from '../../core/l10n';
+import { FULL_ACCESS_ADVICE } from '../../core/scopes';
 
 export type StatusTone = 'error' | 'warning';
 

@@ -1,4 +1,4 @@
-import { ENV } from './environment';
+import { ENV } from '../../core/environment';
 
 export interface DotenvHit {
   /** 0-based line number. */

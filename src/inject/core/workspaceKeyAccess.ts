@@ -2,8 +2,8 @@
 // names a key other than the active one, or a task that reads a key variable, needs the
 // user's yes once per workspace and key. Decided without vscode; the answers live in the
 // workspace's own state (key ids only, never a key).
-import type { StateBackend } from './keyStore';
-import * as l10n from './l10n';
+import type { StateBackend } from '../../core/keyStore';
+import * as l10n from '../../core/l10n';
 
 export const KEY_ACCESS_STATE = 'avala.workspaceKeyAccess';
 

@@ -1,6 +1,6 @@
 // How each language reads AVALA_API_KEY from the environment, and the edits that replace a
 // hard-coded key with it. Pure: offsets in, offsets out; the editor applies them.
-import { ENV } from './environment';
+import { ENV } from '../../core/environment';
 
 export type IdiomFamily = 'js' | 'python' | 'shell' | 'interpolated' | 'powershell' | 'ruby' | 'java' | 'csharp';
 

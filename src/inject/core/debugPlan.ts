@@ -1,8 +1,8 @@
 // What a debug launch gets, decided without vscode: whether to add a key to a launch
 // configuration, which key, and how to add it without touching anything the user wrote.
-import { DEFAULT_BASE_URL, sameBaseUrl } from './baseUrl';
-import { ENV } from './environment';
-import * as l10n from './l10n';
+import { DEFAULT_BASE_URL, sameBaseUrl } from '../../core/baseUrl';
+import { ENV } from '../../core/environment';
+import * as l10n from '../../core/l10n';
 
 /** The part of a launch configuration this module reads. */
 export interface LaunchConfig {

@@ -1,5 +1,5 @@
 // When to check a key again. Pure timing decisions so they can be tested as a table.
-import type { KeyCheck } from './keyState';
+import type { KeyCheck } from '../../core/keyState';
 
 export const BACKOFF_BASE_MS = 30_000;
 export const BACKOFF_CAP_MS = 30 * 60_000;

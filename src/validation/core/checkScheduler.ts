@@ -1,9 +1,9 @@
 // When the active key is checked. No vscode import: the window's focus and the settings
 // arrive as calls, and time comes from a Clock, so hours of schedule run in a unit test.
-import type { Clock, TimerHandle } from '../core/clock';
-import type { Disposable, Event } from '../core/events';
-import type { KeyMeta } from '../core/keyStore';
-import { nextScheduledCheck, startupFreshMinutes, SWITCH_FRESH_MINUTES, wantsCheck, type ScheduledCheck } from '../core/validationPolicy';
+import type { Clock, TimerHandle } from '../../core/clock';
+import type { Disposable, Event } from '../../core/events';
+import type { KeyMeta } from '../../core/keyStore';
+import { nextScheduledCheck, startupFreshMinutes, SWITCH_FRESH_MINUTES, wantsCheck, type ScheduledCheck } from './validationPolicy';
 import type { CheckEvent, CheckOutcome, CheckTrigger } from './keyValidator';
 
 export interface ScheduledKeys {

@@ -1,6 +1,6 @@
 // Pure parts of the sign-up flow: local checks before anything is sent, and mapping the
 // server's field errors back onto the form's fields.
-import * as l10n from './l10n';
+import * as l10n from '../../core/l10n';
 
 export interface SignUpForm {
   email: string;

@@ -1,9 +1,9 @@
 // What the Keys view shows for a key, computed without vscode so it can be tested
 // (and benchmarked at 500 keys) in plain Node.
-import { describeState, relativeTime, type KeyState } from './keyState';
-import type { KeyMeta } from './keyStore';
-import * as l10n from './l10n';
-import { FULL_ACCESS_ADVICE, scopeMeaning } from './scopes';
+import { describeState, relativeTime, type KeyState } from '../../core/keyState';
+import type { KeyMeta } from '../../core/keyStore';
+import * as l10n from '../../core/l10n';
+import { FULL_ACCESS_ADVICE, scopeMeaning } from '../../core/scopes';
 
 export type RowIcon = 'scope' | 'fullAccess' | 'calendar' | 'check' | 'rotate' | 'host' | 'unknown';
 

@@ -1,8 +1,8 @@
-import type { AvalaSettings } from './config';
-import type { AvalaClient, RequestLogEntry } from './core/client';
-import type { Log } from './log';
+import type { AvalaSettings } from '../config';
+import type { AvalaClient, RequestLogEntry } from './client';
+import type { Log } from '../log';
 
-type ClientModule = typeof import('./core/client');
+type ClientModule = typeof import('./client');
 let clientModule: ClientModule | undefined;
 
 /**
@@ -11,7 +11,7 @@ let clientModule: ClientModule | undefined;
  */
 function loadClient(): ClientModule {
   // eslint-disable-next-line @typescript-eslint/no-require-imports
-  return (clientModule ??= require('./core/client') as ClientModule);
+  return (clientModule ??= require('./client') as ClientModule);
 }
 
 /** Closes the shared connections, if a request ever opened one (on deactivate). */

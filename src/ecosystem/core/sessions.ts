@@ -1,7 +1,7 @@
 // Stored keys seen as authentication sessions, for VS Code's Accounts menu and for other
 // extensions that call `vscode.authentication.getSession('avala', scopes)`.
-import type { KeyMeta } from './keyStore';
-import { scopesCover } from './scopes';
+import type { KeyMeta } from '../../core/keyStore';
+import { scopesCover } from '../../core/scopes';
 
 /** What a session shows about a key: everything but its value. */
 export interface SessionShape {

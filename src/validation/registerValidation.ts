@@ -1,8 +1,8 @@
 import * as vscode from 'vscode';
 import { systemClock } from '../core/clock';
-import { STATUS_ACTIONS_COMMAND, validationResult } from '../core/keyStatus';
+import { STATUS_ACTIONS_COMMAND, validationResult } from './core/keyStatus';
 import type { Services } from '../services';
-import { CheckScheduler } from './checkScheduler';
+import { CheckScheduler } from './core/checkScheduler';
 import { KeyActions, notifyTransitions } from './keyActions';
 import { KeyStatusBar } from './statusBar';
 

@@ -2,7 +2,7 @@ import * as vscode from 'vscode';
 import type { Services } from '../services';
 import { InjectionCommands } from './commands';
 import { DebugKeyProvider } from './debugProvider';
-import { lazyInstance } from '../lazy';
+import { lazyInstance } from '../core/lazy';
 import type { KeyAccessGate } from './keyAccess';
 import { TerminalKeyInjector } from './terminalInjector';
 
