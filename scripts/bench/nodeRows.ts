@@ -14,11 +14,11 @@ import { scanForKeys } from '../../src/security/core/secretScan';
 import type { KeysTree } from '../../src/keys/keysTree';
 import type { Log } from '../../src/log';
 import { startEmulator } from '../../test/emulator/emulator';
-import { MemoryMemento, SharedKeyring } from '../../test/unit/fakes';
-import { emulatorApi, ValidationRig } from '../../test/unit/validationRig';
+import { MemoryMemento, SharedKeyring } from '../../test/support/fakes';
+import { emulatorApi, ValidationRig } from '../../test/support/validationRig';
 import type { ProbeResult } from './activationProbe';
 import { summarize, timed, type Summary } from './stats';
-import { installVSCodeStub } from './vscodeStub';
+import { installVSCodeStub } from '../../test/support/vscodeStub';
 
 const run = promisify(execFile);
 

@@ -12,7 +12,7 @@ import { fileSources, filesUnder, searchLeaks } from '../e2e/leakSearch';
 import { resultsDir } from '../harness/paths';
 import { avalaLog } from '../harness/vscode';
 import { keyDigest, type McpLaunch } from './mcpStandIn';
-import { MemoryMemento, SharedKeyring } from '../unit/fakes';
+import { MemoryMemento, SharedKeyring } from '../support/fakes';
 import { acceptingPrompts, logInWith } from './prompts';
 import { activatedAvala, apiBaseUrl, emulator, eventually, runnerMcp, type AdminKey } from './support';
 

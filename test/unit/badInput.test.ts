@@ -8,7 +8,7 @@ import { AvalaClient, closeSharedTransports } from '../../src/core/client';
 import { AvalaApiError } from '../../src/core/errors';
 import { KeyStore, KeyringError } from '../../src/core/keyStore';
 import { startEmulator, type RunningEmulator } from '../emulator/emulator';
-import { MemoryMemento, SharedKeyring, fakeKey } from './fakes';
+import { MemoryMemento, SharedKeyring, fakeKey } from '../support/fakes';
 
 describe('bad input', function () {
   this.timeout(20_000);

@@ -1,7 +1,7 @@
 import * as assert from 'node:assert/strict';
 import type { KeyCheck, KeyState } from '../../src/core/keyState';
 import { BACKOFF_CAP_MS, backoffMs, nextScheduledCheck, startupFreshMinutes, wantsCheck } from '../../src/validation/core/validationPolicy';
-import { ScriptedApi, ValidationRig } from './validationRig';
+import { ScriptedApi, ValidationRig } from '../support/validationRig';
 
 const NOW = Date.parse('2026-01-05T09:00:00Z');
 const MIN = 60_000;

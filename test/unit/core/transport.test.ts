@@ -1,8 +1,8 @@
 import * as assert from 'node:assert/strict';
 import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { AvalaApiError } from '../../src/core/errors';
-import { createTransport, type Transport } from '../../src/core/transport';
+import { AvalaApiError } from '../../../src/core/errors';
+import { createTransport, type Transport } from '../../../src/core/transport';
 
 /** A loopback server whose handler a test writes. */
 async function serve(handler: http.RequestListener): Promise<{ url: URL; close(): Promise<void> }> {

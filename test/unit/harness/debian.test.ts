@@ -1,5 +1,5 @@
 import * as assert from 'node:assert/strict';
-import { BROWSER, CODE_SERVER_BUILD, planDebianInstall, type InstallRights } from '../harness/debian';
+import { BROWSER, CODE_SERVER_BUILD, planDebianInstall, type InstallRights } from '../../harness/debian';
 
 const root: InstallRights = { apt: true, root: true, sudo: false };
 const sudo: InstallRights = { apt: true, root: false, sudo: true };

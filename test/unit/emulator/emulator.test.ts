@@ -17,7 +17,7 @@ import {
   OVERSIZED_BYTES,
   type RunningEmulator,
   type EmulatorOptions,
-} from '../emulator/emulator';
+} from '../../emulator/emulator';
 
 const KEY_RE = /^avk_[0-9a-f]{40}$/;
 const UUID_RE = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
@@ -1027,7 +1027,7 @@ describe('Avala API emulator', () => {
 
   describe('cli', () => {
     it('prints the listening line and stops on SIGTERM', async function () {
-      const cli = path.join(__dirname, '..', 'emulator', 'cli.js');
+      const cli = path.join(__dirname, '..', '..', 'emulator', 'cli.js');
       const child = spawn(process.execPath, [cli, '--port', '0', '--quiet'], { stdio: ['ignore', 'pipe', 'pipe'] });
       try {
         let out = '';

@@ -1,8 +1,8 @@
 import * as assert from 'node:assert/strict';
-import { normalizeBaseUrl } from '../../src/core/baseUrl';
-import { AvalaApiError } from '../../src/core/errors';
-import * as l10n from '../../src/core/l10n';
-import { statusView } from '../../src/validation/core/keyStatus';
+import { normalizeBaseUrl } from '../../../src/core/baseUrl';
+import { AvalaApiError } from '../../../src/core/errors';
+import * as l10n from '../../../src/core/l10n';
+import { statusView } from '../../../src/validation/core/keyStatus';
 
 describe('l10n: the localizer of src/core', () => {
   afterEach(() => l10n.setLocalizer(undefined));

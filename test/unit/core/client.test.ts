@@ -1,9 +1,9 @@
 import * as assert from 'node:assert/strict';
 import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { AvalaClient, closeSharedTransports, type RequestLogEntry } from '../../src/core/client';
-import { AvalaApiError, type ApiErrorReason } from '../../src/core/errors';
-import { startEmulator, type RunningEmulator } from '../emulator/emulator';
+import { AvalaClient, closeSharedTransports, type RequestLogEntry } from '../../../src/core/client';
+import { AvalaApiError, type ApiErrorReason } from '../../../src/core/errors';
+import { startEmulator, type RunningEmulator } from '../../emulator/emulator';
 
 const PASSWORD = 'Canary-Pa55word!';
 

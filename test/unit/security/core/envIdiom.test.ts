@@ -1,5 +1,5 @@
 import * as assert from 'node:assert/strict';
-import { envReplacement, idiomFamily, isEnvFile, pythonImportOs, type IdiomFamily, type OffsetEdit } from '../../src/security/core/envIdiom';
+import { envReplacement, idiomFamily, isEnvFile, pythonImportOs, type IdiomFamily, type OffsetEdit } from '../../../../src/security/core/envIdiom';
 
 const KEY = 'avk_b12c82c05dd70f07be32af2818e838471eef6507';
 

@@ -1,10 +1,10 @@
 import * as assert from 'node:assert/strict';
-import { closeSharedTransports } from '../../src/core/client';
-import { DETAIL } from '../../src/core/classify';
-import type { FaultMode, RunningEmulator } from '../emulator/emulator';
-import { startEmulator } from '../emulator/emulator';
-import { startGateway } from './proxyGateway';
-import { emulatorApi, ValidationRig } from './validationRig';
+import { closeSharedTransports } from '../../../../src/core/client';
+import { DETAIL } from '../../../../src/core/classify';
+import type { FaultMode, RunningEmulator } from '../../../emulator/emulator';
+import { startEmulator } from '../../../emulator/emulator';
+import { startGateway } from '../../../support/proxyGateway';
+import { emulatorApi, ValidationRig } from '../../../support/validationRig';
 
 const SECOND = 1000;
 const MIN = 60 * SECOND;

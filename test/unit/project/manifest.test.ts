@@ -4,9 +4,9 @@
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { DEFAULT_MCP_COMMAND } from '../../src/ecosystem/core/mcpPlan';
+import { DEFAULT_MCP_COMMAND } from '../../../src/ecosystem/core/mcpPlan';
+import { repoRoot as root } from '../../harness/paths';
 
-const root = path.resolve(__dirname, '..', '..', '..');
 const manifest = JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8'));
 const nls: Record<string, string> = JSON.parse(fs.readFileSync(path.join(root, 'package.nls.json'), 'utf8'));
 const contributes = manifest.contributes;

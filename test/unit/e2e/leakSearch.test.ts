@@ -4,7 +4,7 @@ import { randomBytes } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { fileSources, filesUnder, searchLeaks, textSources } from '../e2e/leakSearch';
+import { fileSources, filesUnder, searchLeaks, textSources } from '../../e2e/leakSearch';
 
 describe('leak search', () => {
   const canary = { name: 'key', value: `avk_${randomBytes(20).toString('hex')}` };

@@ -1,9 +1,9 @@
 import * as assert from 'node:assert/strict';
-import { DEFAULT_BASE_URL } from '../../src/core/baseUrl';
-import { DETAIL } from '../../src/core/classify';
-import { explainCheck, statusView, transitionNotice, validationResult, type StatusActionId, type StatusView } from '../../src/validation/core/keyStatus';
-import type { KeyMeta } from '../../src/core/keyStore';
-import type { KeyCheck, KeyState } from '../../src/core/keyState';
+import { DEFAULT_BASE_URL } from '../../../../src/core/baseUrl';
+import { DETAIL } from '../../../../src/core/classify';
+import { explainCheck, statusView, transitionNotice, validationResult, type StatusActionId, type StatusView } from '../../../../src/validation/core/keyStatus';
+import type { KeyMeta } from '../../../../src/core/keyStore';
+import type { KeyCheck, KeyState } from '../../../../src/core/keyState';
 
 const NOW = Date.parse('2026-01-05T09:00:00Z');
 const minutesAgo = (m: number) => new Date(NOW - m * 60_000).toISOString();

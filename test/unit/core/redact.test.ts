@@ -1,6 +1,6 @@
 import * as assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
-import { redact, registerSecret, forgetSecret } from '../../src/core/redact';
+import { redact, registerSecret, forgetSecret } from '../../../src/core/redact';
 
 // A small deterministic generator so a failure can be reproduced from its seed.
 function rng(seed: number) {

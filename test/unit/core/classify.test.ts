@@ -1,5 +1,5 @@
 import * as assert from 'node:assert/strict';
-import { classifyResponse, DETAIL, retryAfterSeconds } from '../../src/core/classify';
+import { classifyResponse, DETAIL, retryAfterSeconds } from '../../../src/core/classify';
 
 const json = (status: number, body: unknown, headers: Record<string, string> = {}) => ({
   status,

@@ -1,6 +1,6 @@
 import * as assert from 'node:assert/strict';
-import { KeyStore, KeyringError, INDEX_SECRET, parseIndex } from '../../src/core/keyStore';
-import { eventually, fakeKey, MemoryMemento, SharedKeyring } from './fakes';
+import { KeyStore, KeyringError, INDEX_SECRET, parseIndex } from '../../../src/core/keyStore';
+import { eventually, fakeKey, MemoryMemento, SharedKeyring } from '../../support/fakes';
 
 const base = 'https://api.avala.ai/api/v1';
 

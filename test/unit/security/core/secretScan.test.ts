@@ -1,6 +1,6 @@
 import * as assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
-import { scanForKeys, type FindingKind } from '../../src/security/core/secretScan';
+import { scanForKeys, type FindingKind } from '../../../../src/security/core/secretScan';
 
 const HEX = 'b12c82c05dd70f07be32af2818e838471eef6507';
 const AVK = `avk_${HEX}`;

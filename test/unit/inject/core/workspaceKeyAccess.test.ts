@@ -1,6 +1,6 @@
 import * as assert from 'node:assert/strict';
-import { KEY_ACCESS_STATE, keyAccessQuestion, keyAccessRefusedMessage, WorkspaceKeyAccess } from '../../src/inject/core/workspaceKeyAccess';
-import { MemoryMemento } from './fakes';
+import { KEY_ACCESS_STATE, keyAccessQuestion, keyAccessRefusedMessage, WorkspaceKeyAccess } from '../../../../src/inject/core/workspaceKeyAccess';
+import { MemoryMemento } from '../../../support/fakes';
 
 describe("a repository asks before it takes a key", () => {
   it("a launch configuration may use the active key without asking, any other key only after a yes", () => {

@@ -5,9 +5,9 @@
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { sources } from '../../scripts/l10nBundle';
+import { sources } from '../../../scripts/l10nBundle';
+import { repoRoot as root } from '../../harness/paths';
 
-const root = path.resolve(__dirname, '..', '..', '..');
 const src = path.join(root, 'src');
 
 /** A literal (quote or backtick) right where a person-facing value starts. */

@@ -3,9 +3,8 @@
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { BUNDLE_PATH, bundleFor, extractMessages, literalValue } from '../../scripts/l10nBundle';
-
-const root = path.resolve(__dirname, '..', '..', '..');
+import { BUNDLE_PATH, bundleFor, extractMessages, literalValue } from '../../../scripts/l10nBundle';
+import { repoRoot as root } from '../../harness/paths';
 
 describe('the l10n bundle', () => {
   it('l10n/bundle.l10n.json lists every message of the sources, and nothing else (npm run l10n rewrites it)', () => {
