@@ -250,3 +250,27 @@ describe('KeyStore', () => {
     b.dispose();
   });
 });
+
+// Issue 7's "bad input" list: a keyring error that quotes a key, and a keyring that fails
+// while a key is added. Each ends in a clear message and changes nothing stored.
+describe('a keyring that fails', () => {
+  it('a keyring error that quotes a key is shown without the key', async () => {
+    const key = fakeKey(0xabcdef12345);
+    const error = new KeyringError(`The key could not be read (DBus: no such item ${key}).`, 'read');
+    assert.ok(!error.message.includes(key));
+    assert.match(error.message, /\[REDACTED\]/);
+  });
+
+  it('a read failure while adding leaves the stored keys as they were', async () => {
+    const keyring = new SharedKeyring();
+    const store = new KeyStore(keyring.window(), new MemoryMemento(), new MemoryMemento());
+    await store.ready;
+    const { meta } = await store.add({ value: fakeKey(1), label: 'kept', environment: 'development', baseUrl: 'https://api.avala.ai/api/v1', source: 'login' });
+    const before = [...keyring.data.entries()];
+    keyring.failReads = true;
+    await assert.rejects(store.add({ value: fakeKey(2), label: 'new', environment: 'development', baseUrl: 'https://api.avala.ai/api/v1', source: 'login' }));
+    keyring.failReads = false;
+    assert.deepEqual([...keyring.data.entries()], before);
+    assert.equal(await store.getValue(meta.id), fakeKey(1));
+  });
+});
