@@ -117,18 +117,6 @@ export class MemoryMemento implements StateBackend {
   }
 }
 
-/** Resolves when `predicate` holds, polling briefly; rejects after `timeoutMs`. */
-export async function eventually(predicate: () => boolean | Promise<boolean>, timeoutMs = 3000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    if (await predicate()) {
-      return;
-    }
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
-  throw new Error(`condition not met within ${timeoutMs} ms`);
-}
-
 export function fakeKey(n: number): string {
   return `avk_${n.toString(16).padStart(40, '0')}`;
 }

@@ -7,7 +7,8 @@ import { KeyStore, type KeyMeta, type NewKey } from '../../src/core/keyStore';
 import type { KeyCheck } from '../../src/core/keyState';
 import { CheckScheduler, type ScheduleSettings } from '../../src/validation/core/checkScheduler';
 import { KeyValidator, type CheckEvent, type PermissionsApi } from '../../src/validation/core/keyValidator';
-import { eventually, fakeKey, MemoryMemento, SharedKeyring } from './fakes';
+import { waitFor } from '../harness/wait';
+import { fakeKey, MemoryMemento, SharedKeyring } from './fakes';
 import { VirtualClock } from './virtualClock';
 
 export type FakeAnswer = { scopes: string[] } | { fail: ApiErrorReason; detail?: string; retryAfterSeconds?: number };
@@ -77,7 +78,7 @@ export class ValidationRig {
 
   /** Waits until no check is in flight and the follow-up events have run. */
   async settle(): Promise<void> {
-    await eventually(() => this.store.list().every((k) => !this.validator.isChecking(k.id)), 15_000);
+    await waitFor(() => this.store.list().every((k) => !this.validator.isChecking(k.id)), { description: 'every check in flight to end', timeoutMs: 15_000, intervalMs: 10 });
     await new Promise((resolve) => setTimeout(resolve, 5));
   }
 

@@ -1,6 +1,7 @@
 import * as assert from 'node:assert/strict';
 import { KeyStore, KeyringError, INDEX_SECRET, parseIndex } from '../../../src/core/keyStore';
-import { eventually, fakeKey, MemoryMemento, SharedKeyring } from '../../support/fakes';
+import { waitFor } from '../../harness/wait';
+import { fakeKey, MemoryMemento, SharedKeyring } from '../../support/fakes';
 
 const base = 'https://api.avala.ai/api/v1';
 
@@ -77,7 +78,7 @@ describe('KeyStore', () => {
     for (let round = 0; round < 5; round++) {
       await Promise.all([a.add(newKey(100 + round)), b.add(newKey(200 + round))]);
     }
-    await eventually(() => a.list().length === 10 && b.list().length === 10, 5000);
+    await waitFor(() => a.list().length === 10 && b.list().length === 10, { description: 'both stores to hold all 10 keys', timeoutMs: 5000, intervalMs: 10 });
     const ids = new Set(a.list().map((k) => k.id));
     for (const k of b.list()) {
       assert.ok(ids.has(k.id));
@@ -92,7 +93,7 @@ describe('KeyStore', () => {
     let changes = 0;
     b.onDidChange(() => changes++);
     await a.add(newKey(3, 'from A'));
-    await eventually(() => b.findByLabel('from A') !== undefined);
+    await waitFor(() => b.findByLabel('from A') !== undefined, { description: 'store b to see the key store a added', timeoutMs: 3000, intervalMs: 10 });
     assert.ok(changes >= 1);
   });
 
@@ -101,9 +102,9 @@ describe('KeyStore', () => {
     const a = new KeyStore(ring.window(), new MemoryMemento(), new MemoryMemento());
     const b = new KeyStore(ring.window(), new MemoryMemento(), new MemoryMemento());
     const { meta } = await a.add(newKey(4));
-    await eventually(() => b.get(meta.id) !== undefined);
+    await waitFor(() => b.get(meta.id) !== undefined, { description: 'store b to see the key store a added', timeoutMs: 3000, intervalMs: 10 });
     await b.remove(meta.id);
-    await eventually(() => a.get(meta.id) === undefined);
+    await waitFor(() => a.get(meta.id) === undefined, { description: 'store a to see the removal', timeoutMs: 3000, intervalMs: 10 });
     await new Promise((r) => setTimeout(r, 50));
     assert.equal(a.get(meta.id), undefined);
     assert.equal(ring.data.has(`avala.key.${meta.id}`), false);
@@ -169,17 +170,17 @@ describe('KeyStore', () => {
     const b = new KeyStore(ring.window(), new MemoryMemento(), new MemoryMemento(), { verifyAfterMs: [20] });
     const x = (await a.add(newKey(21, 'x'))).meta;
     const y = (await a.add(newKey(22, 'y'))).meta;
-    await eventually(() => b.get(x.id) !== undefined && b.get(y.id) !== undefined);
+    await waitFor(() => b.get(x.id) !== undefined && b.get(y.id) !== undefined, { description: 'store b to see x and y', timeoutMs: 3000, intervalMs: 10 });
     const stale = ring.data.get(INDEX_SECRET);
     await b.remove(x.id);
     await a.update(y.id, { label: 'y renamed' });
     // A third window writes the index it read before both changes.
     await ring.window().store(INDEX_SECRET, stale!);
-    await eventually(() => {
+    await waitFor(() => {
       const index = parseIndex(ring.data.get(INDEX_SECRET));
       return !index.some((k) => k.id === x.id) && index.find((k) => k.id === y.id)?.label === 'y renamed';
-    });
-    await eventually(() => a.get(x.id) === undefined && b.get(y.id)?.label === 'y renamed');
+    }, { description: 'the index to drop x and keep y renamed', timeoutMs: 3000, intervalMs: 10 });
+    await waitFor(() => a.get(x.id) === undefined && b.get(y.id)?.label === 'y renamed', { description: 'both stores to drop x and see y renamed', timeoutMs: 3000, intervalMs: 10 });
     a.dispose();
     b.dispose();
   });
@@ -192,7 +193,7 @@ describe('KeyStore', () => {
     const { meta } = await a.add(newKey(23, 'kept'));
     ring.failNextReads.set(`avala.key.${meta.id}`, 2);
     await ring.window().store(INDEX_SECRET, before);
-    await eventually(() => parseIndex(ring.data.get(INDEX_SECRET)).some((k) => k.id === meta.id));
+    await waitFor(() => parseIndex(ring.data.get(INDEX_SECRET)).some((k) => k.id === meta.id), { description: 'the index to list the kept key again', timeoutMs: 3000, intervalMs: 10 });
     assert.equal(a.get(meta.id)?.label, 'kept');
     assert.equal(await a.getValue(meta.id), fakeKey(23));
     a.dispose();
@@ -206,7 +207,7 @@ describe('KeyStore', () => {
     store.onDidChange(() => changes++);
     await ring.window().store('avala.key.klost1', fakeKey(24));
     await ring.window().store('avala.key.klost2', fakeKey(25));
-    await eventually(() => store.orphanIds().length === 2);
+    await waitFor(() => store.orphanIds().length === 2, { description: 'both values to be reported as orphans', timeoutMs: 3000, intervalMs: 10 });
     assert.ok(changes >= 1, 'the store says something changed');
     const recovered = await store.recoverOrphan('klost1', 'recovered', base);
     assert.equal(recovered?.masked, `avk_…${fakeKey(24).slice(-4)}`);
@@ -241,7 +242,7 @@ describe('KeyStore', () => {
     ring.data.delete(`avala.key.${removed.id}`);
     ring.data.set(INDEX_SECRET, stale);
     const b = new KeyStore(ring.window(), new MemoryMemento(), new MemoryMemento(), { settleMs: 30 });
-    await eventually(() => b.get(removed.id) === undefined && b.orphanIds().includes(lost.id));
+    await waitFor(() => b.get(removed.id) === undefined && b.orphanIds().includes(lost.id), { description: 'store b to drop the removed key and report the lost value', timeoutMs: 3000, intervalMs: 10 });
     assert.deepEqual(b.list().map((k) => k.label), ['kept']);
     assert.ok(!parseIndex(ring.data.get(INDEX_SECRET)).some((k) => k.id === removed.id), 'the dangling entry left the index');
     assert.equal((await b.recoverOrphan(lost.id, 'recovered', base))?.fingerprint, lost.fingerprint);

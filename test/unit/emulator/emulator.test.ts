@@ -18,6 +18,7 @@ import {
   type RunningEmulator,
   type EmulatorOptions,
 } from '../../emulator/emulator';
+import { waitFor } from '../../harness/wait';
 
 const KEY_RE = /^avk_[0-9a-f]{40}$/;
 const UUID_RE = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
@@ -102,15 +103,6 @@ async function jsonOf(res: Response): Promise<unknown> {
 
 function signup(email: string, password = 'Correct-Horse-42', extra: Record<string, unknown> = {}): Promise<Response> {
   return call('/signup/', { json: { email, password, ...extra } });
-}
-
-/** Polls (bounded) until cond() holds. */
-async function until(cond: () => boolean, ms = 2000): Promise<void> {
-  const deadline = Date.now() + ms;
-  while (!cond()) {
-    if (Date.now() > deadline) throw new Error('condition not reached in time');
-    await new Promise((r) => setTimeout(r, 10));
-  }
 }
 
 describe('Avala API emulator', () => {
@@ -991,7 +983,7 @@ describe('Avala API emulator', () => {
           req.on('error', reject);
         });
         assert.equal(status, 401);
-        await until(() => Object.values(agent.freeSockets).flat().length === 1);
+        await waitFor(() => Object.values(agent.freeSockets).flat().length === 1, { description: 'the socket to go back to the pool', timeoutMs: 2000, intervalMs: 10 });
         const t0 = Date.now();
         await emu.close();
         assert.ok(Date.now() - t0 < 1000, `close took ${Date.now() - t0} ms`);
@@ -1007,7 +999,7 @@ describe('Avala API emulator', () => {
         () => 'answered',
         () => 'failed',
       );
-      await until(() => emu.requests.length === 1);
+      await waitFor(() => emu.requests.length === 1, { description: 'the request to be logged', timeoutMs: 2000, intervalMs: 10 });
       emu.setFault({ mode: 'huge' });
       const hanging = await call('/agents/');
       assert.equal(hanging.status, 200);
@@ -1033,7 +1025,7 @@ describe('Avala API emulator', () => {
         let out = '';
         child.stdout.setEncoding('utf8');
         child.stdout.on('data', (d: string) => (out += d));
-        await until(() => out.includes('\n'), 5000);
+        await waitFor(() => out.includes('\n'), { description: 'the CLI to print its first line', timeoutMs: 5000, intervalMs: 10 });
         const first = out.split('\n')[0];
         const m = /^Avala API emulator listening on (http:\/\/127\.0\.0\.1:(\d+)\/api\/v1)$/.exec(first);
         assert.ok(m, first);
