@@ -206,7 +206,7 @@ function sampleKeys(count: number, now: number): KeyMeta[] {
 
 /**
  * The real KeysTree over a real KeyStore (in-memory secrets) with 500 keys, in plain Node
- * with the stub `vscode` (see vscodeStub.ts): getChildren() and getTreeItem() for every key
+ * with the stub `vscode` (see test/support/vscodeStub.ts): getChildren() and getTreeItem() for every key
  * and every detail row under it. Excludes what VS Code does with the items afterwards
  * (serialising them to the workbench and rendering).
  */
