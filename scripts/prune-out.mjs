@@ -1,5 +1,6 @@
-// Deletes compiled files in out/ whose TypeScript source is gone. tsc never removes them, and
-// mocha would go on running a renamed or deleted test from its stale .js.
+// Deletes compiled files in out/ whose TypeScript source is gone, and the folders that leaves
+// empty. tsc never removes them, and mocha would go on running a moved, renamed or deleted test
+// from its stale .js (its spec globs reach into every subfolder of out/test/unit).
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -28,6 +29,9 @@ function prune(dir) {
     if (!fs.existsSync(source)) {
       fs.rmSync(full, { force: true });
     }
+  }
+  if (dir !== out && fs.readdirSync(dir).length === 0) {
+    fs.rmdirSync(dir);
   }
 }
 

@@ -8,7 +8,7 @@
 import Module from 'node:module';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { createExtensionContext, installVSCodeStub } from './vscodeStub';
+import { createExtensionContext, installVSCodeStub } from '../../test/support/vscodeStub';
 
 export interface LoadedFile {
   file: string;

@@ -14,11 +14,11 @@ import { scanForKeys } from '../../src/security/core/secretScan';
 import type { KeysTree } from '../../src/keys/keysTree';
 import type { Log } from '../../src/log';
 import { startEmulator } from '../../test/emulator/emulator';
-import { MemoryMemento, SharedKeyring } from '../../test/unit/fakes';
-import { emulatorApi, ValidationRig } from '../../test/unit/validationRig';
+import { MemoryMemento, SharedKeyring } from '../../test/support/fakes';
+import { emulatorApi, ValidationRig } from '../../test/support/validationRig';
 import type { ProbeResult } from './activationProbe';
 import { summarize, timed, type Summary } from './stats';
-import { installVSCodeStub } from './vscodeStub';
+import { installVSCodeStub } from '../../test/support/vscodeStub';
 
 const run = promisify(execFile);
 
@@ -206,7 +206,7 @@ function sampleKeys(count: number, now: number): KeyMeta[] {
 
 /**
  * The real KeysTree over a real KeyStore (in-memory secrets) with 500 keys, in plain Node
- * with the stub `vscode` (see vscodeStub.ts): getChildren() and getTreeItem() for every key
+ * with the stub `vscode` (see test/support/vscodeStub.ts): getChildren() and getTreeItem() for every key
  * and every detail row under it. Excludes what VS Code does with the items afterwards
  * (serialising them to the workbench and rendering).
  */

@@ -6,7 +6,7 @@ import * as path from 'node:path';
 import type { Locator, Page } from 'playwright-core';
 import type { EmulatorKey, RunningEmulator } from '../emulator/emulator';
 import { testSettings, waitFor, writeUserSettings } from '../harness';
-import { startGateway, type ProxyGateway } from '../unit/proxyGateway';
+import { startGateway, type ProxyGateway } from '../support/proxyGateway';
 import { emulator as sharedEmulator, openSession, type Session } from './hooks';
 import { fillInput, openViewContainer, pickQuickItem, quickInput, runCommand, screenshot, treeItem, UI_TIMEOUT_MS, waitForNotification } from './workbench';
 

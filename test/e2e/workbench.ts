@@ -5,7 +5,7 @@ import * as path from 'node:path';
 import type { Locator, Page } from 'playwright-core';
 import { resultsDir } from '../harness/paths';
 import { STARTUP_TIMEOUT_MS, type VSCodeInstance } from '../harness/vscode';
-import { waitFor } from '../harness/wait';
+import { describeError, waitFor } from '../harness/wait';
 
 export { STARTUP_TIMEOUT_MS };
 
@@ -243,16 +243,17 @@ export async function runInTerminal(page: Page, command: string, options: { gone
 
 /** Waits until the active terminal shows text matching `match`. */
 export async function waitForTerminalText(page: Page, match: TextMatch, timeoutMs = UI_TIMEOUT_MS): Promise<string> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const text = await terminalText(page).catch(() => '');
-    if (typeof match === 'string' ? text.includes(match) : match.test(text)) {
-      return text;
-    }
-    if (Date.now() > deadline) {
-      throw new Error(`timed out after ${timeoutMs}ms waiting for the terminal to show ${String(match)}; it shows:\n${text}`);
-    }
-    await page.waitForTimeout(100);
+  let text = '';
+  try {
+    return await waitFor(
+      async () => {
+        text = await terminalText(page).catch(() => '');
+        return (typeof match === 'string' ? text.includes(match) : match.test(text)) && text;
+      },
+      { description: `the terminal to show ${String(match)}`, timeoutMs, intervalMs: 100 },
+    );
+  } catch (error) {
+    throw new Error(`${describeError(error)}; it shows:\n${text}`, { cause: error });
   }
 }
 
@@ -262,19 +263,13 @@ export async function waitForTerminalText(page: Page, match: TextMatch, timeoutM
  * write elsewhere and `mv` the file into place.
  */
 export async function waitForFile(file: string, timeoutMs = 2 * UI_TIMEOUT_MS): Promise<string> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    if (fs.existsSync(file)) {
-      const content = fs.readFileSync(file, 'utf8');
-      if (content.length > 0) {
-        return content;
-      }
-    }
-    if (Date.now() > deadline) {
-      throw new Error(`timed out after ${timeoutMs}ms waiting for ${file}`);
-    }
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
+  return waitFor(
+    () => {
+      const content = fs.existsSync(file) ? fs.readFileSync(file, 'utf8') : '';
+      return content.length > 0 && content;
+    },
+    { description: file, timeoutMs, intervalMs: 100 },
+  );
 }
 
 /** Saves a full-window screenshot as test-results/<name>.png and returns its path. */

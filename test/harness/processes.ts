@@ -1,6 +1,6 @@
 import { spawn, type ChildProcess, type SpawnOptions } from 'node:child_process';
 import * as fs from 'node:fs';
-import { delay } from './wait';
+import { delay, waitFor } from './wait';
 
 /**
  * Everything the harness starts runs in its own process group (code-server forks helpers
@@ -63,17 +63,13 @@ export function spawnGroup(command: string, args: string[], options: SpawnOption
 
 /** Kills a process group: SIGTERM, then SIGKILL if anything in it is still alive after `graceMs`. */
 export async function killGroup(pgid: number, graceMs = 5000): Promise<void> {
+  const gone = (timeoutMs: number) =>
+    waitFor(() => !groupAlive(pgid), { description: `process group ${pgid} to exit`, timeoutMs, intervalMs: 50 }).catch(() => undefined);
   signalGroup(pgid, 'SIGTERM');
-  const deadline = Date.now() + graceMs;
-  while (groupAlive(pgid) && Date.now() < deadline) {
-    await delay(50);
-  }
+  await gone(graceMs);
   if (groupAlive(pgid)) {
     signalGroup(pgid, 'SIGKILL');
-    const killDeadline = Date.now() + 2000;
-    while (groupAlive(pgid) && Date.now() < killDeadline) {
-      await delay(50);
-    }
+    await gone(2000);
   }
   liveGroups.delete(pgid);
 }

@@ -3,7 +3,8 @@ import * as vscode from 'vscode';
 import type { AuthConsumerApi } from '../fixtures/auth-consumer/extension';
 import { installFixtureExtension } from './fixtureExtensions';
 import { logInWith } from './prompts';
-import { activatedAvala, emulator, eventually } from './support';
+import { waitFor } from '../harness/wait';
+import { activatedAvala, emulator } from './support';
 
 const CONSUMER_ID = 'avala-tests.avala-auth-consumer';
 
@@ -15,12 +16,12 @@ const CONSUMER_ID = 'avala-tests.avala-auth-consumer';
 async function grantAccess(extensionId: string, granted: () => Promise<boolean>): Promise<void> {
   assert.equal(await granted(), false, 'the extension got a key before the user allowed it');
   const command = `avala${extensionId}Access`;
-  await eventually(async () => (await vscode.commands.getCommands()).includes(command), `VS Code to add "${command}" to the Accounts menu`);
+  await waitFor(async () => (await vscode.commands.getCommands()).includes(command), { description: `VS Code to add "${command}" to the Accounts menu`, timeoutMs: 10_000, intervalMs: 50 });
   void vscode.commands.executeCommand(command);
-  await eventually(async () => {
+  await waitFor(async () => {
     await vscode.commands.executeCommand('workbench.action.acceptSelectedQuickOpenItem');
     return granted();
-  }, 'the access grant to take effect');
+  }, { description: 'the access grant to take effect', timeoutMs: 10_000, intervalMs: 50 });
 }
 
 describe('Avala keys as a VS Code authentication provider', function () {

@@ -4,7 +4,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { eventually } from './support';
+import { waitFor } from '../harness/wait';
 
 /** The repository root: the compiled tests live in <root>/out/test/integration. */
 export const repoRoot = path.resolve(__dirname, '..', '..', '..');
@@ -33,7 +33,7 @@ export async function installFixtureExtension<T>(name: string, id: string): Prom
       ),
     );
     await vscode.commands.executeCommand('workbench.extensions.installExtension', vscode.Uri.file(vsix));
-    return await eventually(() => vscode.extensions.getExtension<T>(id), `the ${id} fixture extension to be installed`, 30_000);
+    return await waitFor(() => vscode.extensions.getExtension<T>(id), { description: `the ${id} fixture extension to be installed`, timeoutMs: 30_000, intervalMs: 50 });
   } finally {
     fs.rmSync(stage, { recursive: true, force: true });
   }

@@ -2,7 +2,8 @@
 // are not touched): many keys, concurrent adds, two stores as two windows, change events.
 import * as assert from 'node:assert/strict';
 import { KeyStore, INDEX_SECRET } from '../../src/core/keyStore';
-import { eventually, runnerContext } from './support';
+import { waitFor } from '../harness/wait';
+import { runnerContext } from './support';
 
 const BASE = 'https://api.avala.ai/api/v1';
 const key = (n: number) => `avk_${n.toString(16).padStart(40, 'c')}`;
@@ -64,10 +65,10 @@ describe('KeyStore on VS Code SecretStorage', function () {
     let changes = 0;
     b.onDidChange(() => changes++);
     const { meta } = await a.add({ value: key(500), label: 'from-a', environment: 'production', baseUrl: BASE, source: 'login' });
-    await eventually(() => b.get(meta.id), 'store b to see the key added by store a');
+    await waitFor(() => b.get(meta.id), { description: 'store b to see the key added by store a', timeoutMs: 10_000, intervalMs: 50 });
     assert.ok(changes >= 1);
     await a.remove(meta.id);
-    await eventually(() => b.get(meta.id) === undefined, 'store b to see the removal');
+    await waitFor(() => b.get(meta.id) === undefined, { description: 'store b to see the removal', timeoutMs: 10_000, intervalMs: 50 });
   });
 
   it('two stores adding at the same time keep both keys', async () => {
@@ -80,7 +81,7 @@ describe('KeyStore on VS Code SecretStorage', function () {
         b.add({ value: key(700 + round), label: `b${round}`, environment: 'development', baseUrl: BASE, source: 'login' }),
       ]);
     }
-    await eventually(() => a.list().length === 10 && b.list().length === 10, 'both stores to hold all 10 keys', 20_000);
+    await waitFor(() => a.list().length === 10 && b.list().length === 10, { description: 'both stores to hold all 10 keys', timeoutMs: 20_000, intervalMs: 50 });
   });
 
   it('reports a stored key value that no entry lists, found through SecretStorage.keys()', async () => {
@@ -93,7 +94,7 @@ describe('KeyStore on VS Code SecretStorage', function () {
       const swept = await store.swept;
       assert.ok(swept.unlisted, 'this host lists secret names');
       assert.deepEqual(swept.unlisted, ['kintegrationorphan']);
-      await eventually(() => store.orphanIds().includes('kintegrationorphan'), 'the value to be reported as an orphan');
+      await waitFor(() => store.orphanIds().includes('kintegrationorphan'), { description: 'the value to be reported as an orphan', timeoutMs: 10_000, intervalMs: 50 });
       await store.deleteOrphan('kintegrationorphan');
       assert.equal(await context.secrets.get('avala.key.kintegrationorphan'), undefined);
     } finally {

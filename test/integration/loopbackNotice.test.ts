@@ -1,7 +1,7 @@
 import * as assert from 'node:assert/strict';
 import { Ipv6LoopbackNotice } from '../../src/inject/loopbackNotice';
 import type { Log } from '../../src/log';
-import { MemoryMemento } from '../unit/fakes';
+import { MemoryMemento } from '../support/fakes';
 
 describe('a key for http://[::1]: the one notice that TypeScript tools need 127.0.0.1', () => {
   const logged: string[] = [];

@@ -11,10 +11,11 @@ import { DEFAULT_BASE_URL } from '../../src/core/baseUrl';
 import { fileSources, filesUnder, searchLeaks } from '../e2e/leakSearch';
 import { resultsDir } from '../harness/paths';
 import { avalaLog } from '../harness/vscode';
+import { waitFor } from '../harness/wait';
 import { keyDigest, type McpLaunch } from './mcpStandIn';
-import { MemoryMemento, SharedKeyring } from '../unit/fakes';
+import { MemoryMemento, SharedKeyring } from '../support/fakes';
 import { acceptingPrompts, logInWith } from './prompts';
-import { activatedAvala, apiBaseUrl, emulator, eventually, runnerMcp, type AdminKey } from './support';
+import { activatedAvala, apiBaseUrl, emulator, runnerMcp, type AdminKey } from './support';
 
 /** VS Code's id for the one server Avala's provider lists: `<extension id>/<label>`. */
 const SERVER_ID = 'avala.avala-vscode/Avala';
@@ -51,7 +52,7 @@ class Launches {
       const deadline = Date.now() + waitMs;
       while (Date.now() < deadline && !read()) {
         void Promise.resolve(vscode.commands.executeCommand('workbench.mcp.startServer', serverId)).catch(() => undefined);
-        await eventually(read, 'the stand-in to record its start', Math.min(4_000, Math.max(0, deadline - Date.now()))).catch(() => undefined);
+        await waitFor(read, { description: 'the stand-in to record its start', timeoutMs: Math.min(4_000, Math.max(0, deadline - Date.now())), intervalMs: 50 }).catch(() => undefined);
       }
       return read();
     } finally {
@@ -120,7 +121,7 @@ describe("Avala's MCP server, started by VS Code through avala.mcp.command", fun
     assert.equal(await launches.start(SERVER_ID, 8_000), undefined, 'VS Code started the server with a key for another API');
     assert.deepEqual(launches.all(), []);
     // Refused by Avala when VS Code asked for the key, not merely never started.
-    await eventually(() => refusals(meta.label) > before, 'Avala to log the refusal');
+    await waitFor(() => refusals(meta.label) > before, { description: 'Avala to log the refusal', timeoutMs: 10_000, intervalMs: 50 });
   });
 
   it('with avala.mcp.readsBaseUrl, the emulator key goes through together with AVALA_BASE_URL, read-only', async () => {
@@ -143,10 +144,10 @@ describe("Avala's MCP server, started by VS Code through avala.mcp.command", fun
 
   it('a new avala.mcp.command changes the server VS Code lists and starts', async () => {
     await useStandIn(['--from-a-local-checkout']);
-    const launch = await eventually(async () => {
+    const launch = await waitFor(async () => {
       const started = await launches.start(SERVER_ID);
       return started?.args[0] === '--from-a-local-checkout' && started;
-    }, 'VS Code to start the new command', 60_000);
+    }, { description: 'VS Code to start the new command', timeoutMs: 60_000, intervalMs: 50 });
     assert.deepEqual(launch.args, ['--from-a-local-checkout']);
   });
 
@@ -156,7 +157,7 @@ describe("Avala's MCP server, started by VS Code through avala.mcp.command", fun
     const refused = refusals(meta.label);
     assert.equal(await launches.start(SERVER_ID, 8_000), undefined);
     assert.equal(launches.all().length, before);
-    await eventually(() => refusals(meta.label) > refused, 'Avala to log the refusal');
+    await waitFor(() => refusals(meta.label) > refused, { description: 'Avala to log the refusal', timeoutMs: 10_000, intervalMs: 50 });
   });
 
   it('no file in the workspace or the user data gains the key, in any encoding, no mcp.json is written, and the records hold only a digest', () => {

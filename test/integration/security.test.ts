@@ -3,7 +3,8 @@
 // cannot use to redirect keys.
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
-import { activatedAvala, emulator, eventually } from './support';
+import { waitFor } from '../harness/wait';
+import { activatedAvala, emulator } from './support';
 
 const MOVE_TITLE = 'Store in Avala secret storage and use the environment variable';
 const IGNORE_TITLE = 'Ignore hard-coded Avala keys in this file';
@@ -42,14 +43,14 @@ function avalaDiagnostics(uri: vscode.Uri): vscode.Diagnostic[] {
 }
 
 function diagnosticsOf(uri: vscode.Uri, count = 1): Promise<vscode.Diagnostic[]> {
-  return eventually(() => {
+  return waitFor(() => {
     const found = avalaDiagnostics(uri);
     return found.length === count ? found : undefined;
-  }, `${count} Avala diagnostic(s) on ${uri.path}`);
+  }, { description: `${count} Avala diagnostic(s) on ${uri.path}`, timeoutMs: 10_000, intervalMs: 50 });
 }
 
 function noDiagnostics(uri: vscode.Uri): Promise<true> {
-  return eventually(() => avalaDiagnostics(uri).length === 0, `no Avala diagnostics on ${uri.path}`);
+  return waitFor(() => avalaDiagnostics(uri).length === 0, { description: `no Avala diagnostics on ${uri.path}`, timeoutMs: 10_000, intervalMs: 50 });
 }
 
 async function quickFixes(uri: vscode.Uri, range: vscode.Range): Promise<vscode.CodeAction[]> {

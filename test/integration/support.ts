@@ -75,26 +75,6 @@ export async function activatedAvala(): Promise<vscode.Extension<unknown>> {
   return extension;
 }
 
-/** Polls `check` until it returns a value (not undefined/false), failing after `timeoutMs`. */
-export async function eventually<T>(check: () => T | undefined | false | Promise<T | undefined | false>, description: string, timeoutMs = 10_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let lastError: unknown;
-  for (;;) {
-    try {
-      const value = await check();
-      if (value !== undefined && value !== false) {
-        return value;
-      }
-    } catch (error) {
-      lastError = error;
-    }
-    if (Date.now() > deadline) {
-      throw new Error(`timed out after ${timeoutMs}ms waiting for ${description}${lastError ? ` (${String(lastError)})` : ''}`);
-    }
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-}
-
 /** The test runner extension's own context: a real SecretStorage and mementos for tests. */
 export function runnerContext(): vscode.ExtensionContext {
   const context = (globalThis as { avalaTestRunnerContext?: vscode.ExtensionContext }).avalaTestRunnerContext;
