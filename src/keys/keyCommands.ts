@@ -2,6 +2,7 @@ import * as vscode from 'vscode';
 import type { AvalaApi } from '../core/api';
 import type { Settings } from '../config';
 import { AvalaApiError } from '../core/errors';
+import { hostOf } from '../core/baseUrl';
 import { checkKeyShape } from '../core/keyFormat';
 import { describeState, type KeyCheck } from '../core/keyState';
 import { KeyringError, type KeyMeta, type KeySource, type KeyStore } from '../core/keyStore';
@@ -323,7 +324,7 @@ export class KeyCommands {
       return undefined;
     }
     await this.deps.store.setActive(meta.id);
-    this.deps.log.info(`Stored key "${meta.label}" (${meta.masked}, ${meta.environment}) for ${new URL(baseUrl).host}${origin ? ` from ${origin}` : ''}; state ${check.state}.`);
+    this.deps.log.info(`Stored key "${meta.label}" (${meta.masked}, ${meta.environment}) for ${hostOf(baseUrl)}${origin ? ` from ${origin}` : ''}; state ${check.state}.`);
     const what = check.state === 'valid' ? vscode.l10n.t('checked: {0}', scopesSummary(scopes)) : vscode.l10n.t('not checked: {0}', describeState(check.state));
     void vscode.window.showInformationMessage(vscode.l10n.t('Logged in with "{0}" ({1}). It is now the active key.', meta.label, what), vscode.l10n.t('Show Keys')).then((a) => (a ? this.deps.reveal(meta.id) : undefined));
     return meta;
@@ -410,7 +411,7 @@ export class KeyCommands {
       keys.map((k) => ({
         label: `${k.id === activeId ? '$(check) ' : ''}${k.label}`,
         description: `${k.environment} · ${k.masked}`,
-        detail: k.lastCheck ? `${describeState(k.lastCheck.state)} · ${new URL(k.baseUrl).host}` : vscode.l10n.t('not checked yet · {0}', new URL(k.baseUrl).host),
+        detail: k.lastCheck ? `${describeState(k.lastCheck.state)} · ${hostOf(k.baseUrl)}` : vscode.l10n.t('not checked yet · {0}', hostOf(k.baseUrl)),
         id: k.id,
       })),
       { title, placeHolder, matchOnDescription: true },

@@ -5,6 +5,7 @@ import type { KeyMeta } from '../../core/keyStore';
 import { relativeTime, type KeyCheck, type KeyState } from '../../core/keyState';
 import { hostOf } from '../../core/baseUrl';
 import * as l10n from '../../core/l10n';
+import { escapeMarkdown } from '../../core/markdown';
 import { FULL_ACCESS_ADVICE } from '../../core/scopes';
 
 export type StatusTone = 'error' | 'warning';
@@ -53,12 +54,6 @@ const MAX_LABEL = 28;
 /** Local time of day, HH:MM:SS. */
 export function clockTime(ms: number): string {
   return new Date(ms).toTimeString().slice(0, 8);
-}
-
-/** Escapes text from a user or a server for a Markdown tooltip (codicon syntax included). */
-export function escapeMarkdown(text: string): string {
-  // Every line escaped here follows fixed words, so "-" and "1." cannot start a list.
-  return text.replace(/[\\`*_{}[\]()#+!|<>$~]/g, '\\$&');
 }
 
 function shortLabel(label: string): string {
