@@ -4,7 +4,7 @@ import type { Settings } from '../config';
 import { AvalaApiError } from '../core/errors';
 import { hostOf } from '../core/baseUrl';
 import { checkKeyShape } from '../core/keyFormat';
-import { describeState, type KeyCheck } from '../core/keyState';
+import { describeState, isTransientReason, type KeyCheck } from '../core/keyState';
 import { KeyringError, type KeyMeta, type KeySource, type KeyStore } from '../core/keyStore';
 import { redact } from '../core/redact';
 import { checkEmailShape, checkPasswordLocally, fieldErrorsFromServer, labelFromEmail, type SignUpField, type SignUpForm } from './core/signupForm';
@@ -131,11 +131,12 @@ export class KeyCommands {
           }
           return undefined;
         }
-        const reachable = ['network', 'timeout', 'server', 'malformedResponse', 'redirect'].includes(error.reason);
+        // rateLimited was answered above: what is left transient is Avala out of reach.
+        const unreachable = isTransientReason(error.reason);
         const retry = vscode.l10n.t('Retry');
         const choice = await vscode.window.showErrorMessage(
-          reachable ? vscode.l10n.t('Cannot reach Avala to sign up: {0}', error.message) : vscode.l10n.t('Sign-up failed: {0}', error.message),
-          ...(reachable ? [retry] : []),
+          unreachable ? vscode.l10n.t('Cannot reach Avala to sign up: {0}', error.message) : vscode.l10n.t('Sign-up failed: {0}', error.message),
+          ...(unreachable ? [retry] : []),
         );
         if (choice !== retry) {
           return undefined;

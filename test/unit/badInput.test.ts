@@ -6,6 +6,7 @@ import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { AvalaClient, closeSharedTransports } from '../../src/core/client';
 import { AvalaApiError } from '../../src/core/errors';
+import { isTransientReason } from '../../src/core/keyState';
 import { KeyStore, KeyringError } from '../../src/core/keyStore';
 import { startEmulator, type RunningEmulator } from '../emulator/emulator';
 import { MemoryMemento, SharedKeyring, fakeKey } from './fakes';
@@ -58,7 +59,7 @@ describe('bad input', function () {
     await assert.rejects(client.getPermissions(key), (error: unknown) => {
       assert.ok(error instanceof AvalaApiError);
       assert.equal(error.reason, 'malformedResponse');
-      assert.equal(error.isTransient, true);
+      assert.equal(isTransientReason(error.reason), true);
       assert.match(error.message, /HTTP 200 with a body that is not JSON \(text\/html\)/);
       return true;
     });
