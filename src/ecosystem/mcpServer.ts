@@ -1,6 +1,7 @@
 import * as vscode from 'vscode';
 import type { KeyMeta, KeyStore, StateBackend } from '../core/keyStore';
 import { DEFAULT_BASE_URL, hostOf } from '../core/baseUrl';
+import { keyIdOf, type KeyArg } from '../core/keyArg';
 import {
   chooseMcpKey,
   isFullAccess,
@@ -157,10 +158,10 @@ export class AvalaMcpServerProvider implements vscode.McpServerDefinitionProvide
   }
 
   /** "Avala: Choose Key for MCP Server". A key id (or tree item) skips the picker. */
-  async chooseKey(arg?: string | { keyId?: string }): Promise<KeyMeta | undefined> {
+  async chooseKey(arg?: KeyArg): Promise<KeyMeta | undefined> {
     const { store, workspaceState, log } = this.deps;
     await store.ready;
-    const id = typeof arg === 'string' ? arg : arg?.keyId;
+    const id = keyIdOf(arg);
     let key = id ? store.get(id) : await this.pickKey(vscode.l10n.t('Avala: Choose Key for MCP Server'));
     const plan = key ? planMcpStart(this.deps.settings(), key) : undefined;
     if (key && plan?.kind === 'wrongApi') {
@@ -354,7 +355,7 @@ export function registerMcpServer(deps: McpDeps, host: McpHost = vscode.lm): { d
 export function registerMcpCommands(provider: AvalaMcpServerProvider | undefined): vscode.Disposable[] {
   void vscode.commands.executeCommand('setContext', 'avala.mcpAvailable', provider !== undefined);
   const choose = provider
-    ? (arg?: string | { keyId?: string }) => provider.chooseKey(arg)
+    ? (arg?: KeyArg) => provider.chooseKey(arg)
     : () => vscode.window.showInformationMessage(vscode.l10n.t('This version of VS Code cannot run MCP servers for agents, so there is no key to choose for one.'));
   return [vscode.commands.registerCommand(CHOOSE_MCP_KEY_COMMAND, choose), vscode.commands.registerCommand(USE_KEY_FOR_MCP_COMMAND, choose)];
 }

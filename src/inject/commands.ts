@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
 import { unsafeKeyVariableUses } from './core/debugPlan';
+import { keyIdOf, type KeyArg } from '../core/keyArg';
 import type { KeyMeta, KeyStore } from '../core/keyStore';
 import type { Log } from '../log';
 import type { KeyAccessGate } from './keyAccess';
@@ -12,9 +13,6 @@ export interface InjectionCommandDeps {
   terminals: TerminalKeyInjector;
   access: KeyAccessGate;
 }
-
-/** Something a tree item or a command argument can carry. */
-type KeyArg = string | { keyId?: string } | undefined;
 
 /**
  * `${command:avala.apiKey}` / `${command:avala.pickKey}` for launch.json and tasks.json,
@@ -64,7 +62,7 @@ export class InjectionCommands {
       return undefined;
     }
     await this.deps.store.ready;
-    const id = typeof arg === 'string' ? arg : arg?.keyId;
+    const id = keyIdOf(arg);
     const meta = id ? this.deps.store.get(id) : await pickStoredKey(this.deps.store, vscode.l10n.t('Avala: Open Terminal with Key'), vscode.l10n.t('Which key should the new terminal have in AVALA_API_KEY?'));
     if (!meta) {
       return undefined;

@@ -2,6 +2,7 @@ import * as vscode from 'vscode';
 import type { AvalaApi } from '../core/api';
 import type { Settings } from '../config';
 import { AvalaApiError } from '../core/errors';
+import { keyIdOf, type KeyArg } from '../core/keyArg';
 import { hostOf } from '../core/baseUrl';
 import { checkKeyShape } from '../core/keyFormat';
 import { describeState, isTransientReason, type KeyCheck } from '../core/keyState';
@@ -22,16 +23,6 @@ export interface KeyCommandDeps {
   log: Log;
   /** Shows a key in the Keys view. */
   reveal(id: string): Promise<void>;
-}
-
-/** Something a tree item or a command argument can carry. */
-export type KeyArg = string | { keyId?: string; id?: string } | undefined;
-
-function idOf(arg: KeyArg): string | undefined {
-  if (typeof arg === 'string') {
-    return arg;
-  }
-  return arg?.keyId ?? arg?.id;
 }
 
 function errorText(error: unknown): string {
@@ -421,7 +412,7 @@ export class KeyCommands {
   }
 
   private async resolveKey(arg: KeyArg, title: string, placeHolder: string): Promise<KeyMeta | undefined> {
-    const id = idOf(arg);
+    const id = keyIdOf(arg);
     if (id) {
       await this.deps.store.ready;
       return this.deps.store.get(id);
@@ -486,7 +477,7 @@ export class KeyCommands {
 
   async copyKey(arg?: KeyArg): Promise<boolean> {
     await this.deps.store.ready;
-    const id = idOf(arg) ?? this.deps.store.activeId();
+    const id = keyIdOf(arg) ?? this.deps.store.activeId();
     const meta = id ? this.deps.store.get(id) : undefined;
     if (!meta) {
       void vscode.window.showInformationMessage(vscode.l10n.t('There is no active Avala key to copy.'), vscode.l10n.t('Log In with API Key')).then((a) => (a ? this.logIn() : undefined));
