@@ -114,15 +114,11 @@ export class AvalaMcpServerProvider implements vscode.McpServerDefinitionProvide
       log.info('The Avala MCP server was not started: no key was chosen.');
       return undefined;
     }
-    let value: string | undefined;
+    let value: string;
     try {
-      value = await store.getValue(key.id);
+      ({ value } = await store.readKey(key.id));
     } catch (error) {
       void vscode.window.showErrorMessage((error as Error).message);
-      return undefined;
-    }
-    if (value === undefined) {
-      void vscode.window.showErrorMessage(vscode.l10n.t('The value of "{0}" is missing from secret storage. Remove the entry and log in again.', key.label));
       return undefined;
     }
     // Planned again from the settings as they are now, for the key used now (the full-access

@@ -74,10 +74,6 @@ export class InjectionCommands {
       void vscode.window.showErrorMessage((error as Error).message);
       return undefined;
     }
-    if (!key) {
-      void vscode.window.showErrorMessage(vscode.l10n.t('The value of "{0}" is missing from secret storage. Log in with the key again.', meta.label));
-      return undefined;
-    }
     const terminal = await this.deps.terminals.openTerminal(key, { name: vscode.l10n.t('Avala: {0}', meta.label), iconPath: new vscode.ThemeIcon('key') });
     terminal.show();
     this.deps.log.info(`Opened a terminal with the key "${meta.label}" (${meta.environment}, ${meta.masked}).`);
@@ -143,10 +139,6 @@ export class InjectionCommands {
     }
     try {
       const key = await resolveKey(this.deps.store, meta);
-      if (!key) {
-        void vscode.window.showErrorMessage(vscode.l10n.t('The value of "{0}" is missing from secret storage. Log in with the key again.', meta.label));
-        return undefined;
-      }
       this.deps.log.info(`\${command:${command}} handed out the key "${meta.label}" (${meta.masked}).`);
       return key.value;
     } catch (error) {

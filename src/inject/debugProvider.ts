@@ -2,7 +2,7 @@ import * as vscode from 'vscode';
 import type { Settings } from '../config';
 import { decideDebugInjection, mergeKeyEnvironment, unknownKeyMessage, type LaunchConfig } from './core/debugPlan';
 import { ENV, keyEnvironment } from '../core/environment';
-import type { KeyMeta, KeyStore } from '../core/keyStore';
+import { KeyValueMissingError, type KeyMeta, type KeyStore } from '../core/keyStore';
 import type { Log } from '../log';
 import type { KeyAccessGate } from './keyAccess';
 import { folderKeyOf, pickStoredKey, resolveKey } from './keys';
@@ -53,10 +53,10 @@ export class DebugKeyProvider implements vscode.DebugConfigurationProvider {
     try {
       key = await resolveKey(this.store, meta);
     } catch (error) {
+      if (error instanceof KeyValueMissingError) {
+        return this.refuse(vscode.l10n.t('{0} Then relaunch "{1}".', error.message, config.name));
+      }
       return this.refuse(vscode.l10n.t('The Avala key "{0}" for "{1}" could not be read: {2}', meta.label, config.name, (error as Error).message));
-    }
-    if (!key) {
-      return this.refuse(vscode.l10n.t('The Avala key "{0}" is listed but its value is missing from secret storage. Log in with it again, then relaunch "{1}".', meta.label, config.name));
     }
     const merge = mergeKeyEnvironment(launch, decision.shape, keyEnvironment(key.value, key.baseUrl));
     if (merge.conflict) {

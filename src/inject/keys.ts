@@ -3,10 +3,10 @@ import { hostOf } from '../core/baseUrl';
 import type { KeyMeta, KeyStore } from '../core/keyStore';
 import type { ResolvedKey } from './core/terminalPlan';
 
-/** Reads a key's value from secret storage. Throws a KeyringError when it cannot be read. */
-export async function resolveKey(store: KeyStore, meta: KeyMeta): Promise<ResolvedKey | undefined> {
-  const value = await store.getValue(meta.id);
-  return value === undefined ? undefined : { id: meta.id, label: meta.label, environment: meta.environment, baseUrl: meta.baseUrl, value };
+/** Reads a key's value from secret storage; throws as `KeyStore.readKey` does. */
+export async function resolveKey(store: KeyStore, meta: KeyMeta): Promise<ResolvedKey> {
+  const { value, baseUrl } = await store.readKey(meta.id);
+  return { id: meta.id, label: meta.label, environment: meta.environment, baseUrl, value };
 }
 
 export function folderKeyOf(folder: vscode.WorkspaceFolder | undefined): string | undefined {

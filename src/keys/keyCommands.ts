@@ -483,15 +483,11 @@ export class KeyCommands {
       void vscode.window.showInformationMessage(vscode.l10n.t('There is no active Avala key to copy.'), vscode.l10n.t('Log In with API Key')).then((a) => (a ? this.logIn() : undefined));
       return false;
     }
-    let value: string | undefined;
+    let value: string;
     try {
-      value = await this.deps.store.getValue(meta.id);
+      ({ value } = await this.deps.store.readKey(meta.id));
     } catch (error) {
       void vscode.window.showErrorMessage(errorText(error));
-      return false;
-    }
-    if (value === undefined) {
-      void vscode.window.showErrorMessage(vscode.l10n.t('The value of "{0}" is missing from secret storage. Remove the entry and log in again.', meta.label));
       return false;
     }
     await vscode.env.clipboard.writeText(value);
