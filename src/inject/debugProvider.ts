@@ -5,7 +5,8 @@ import { ENV, keyEnvironment } from '../core/environment';
 import { KeyValueMissingError, type KeyMeta, type KeyStore } from '../core/keyStore';
 import type { Log } from '../log';
 import type { KeyAccessGate } from './keyAccess';
-import { folderKeyOf, pickStoredKey, resolveKey } from './keys';
+import { pickKey } from '../keys/keyPicker';
+import { folderKeyOf, resolveKey } from './keys';
 
 /**
  * Fills `env` with the key for every debug type, after VS Code substituted variables (so
@@ -85,7 +86,7 @@ export class DebugKeyProvider implements vscode.DebugConfigurationProvider {
       if (choice === open) {
         await vscode.commands.executeCommand('workbench.action.debug.configure');
       } else if (choice === choose) {
-        const picked = await pickStoredKey(this.store, vscode.l10n.t('Avala: key for "{0}"', String(config.name ?? '')), vscode.l10n.t('Which key should this launch get?'));
+        const picked = await pickKey(this.store, { title: vscode.l10n.t('Avala: key for "{0}"', String(config.name ?? '')), placeHolder: vscode.l10n.t('Which key should this launch get?'), current: this.store.activeId() });
         if (picked) {
           this.access.allowOnce(picked.id);
           await vscode.debug.startDebugging(folder, { ...config, avalaKey: picked.label });

@@ -12,6 +12,7 @@ import { checkEmailShape, checkPasswordLocally, fieldErrorsFromServer, labelFrom
 import { scopesSummary } from '../core/scopes';
 import type { Log } from '../log';
 import { findEnvironmentKeys, type EnvironmentKeyCandidate } from './importCandidates';
+import { pickKey } from './keyPicker';
 import { askText, pickEnvironment } from './prompts';
 
 const CLIPBOARD_CLEAR_MS = 60_000;
@@ -384,40 +385,13 @@ export class KeyCommands {
 
   // ---- Switch, remove, rename, copy ------------------------------------------------
 
-  private async pickKey(title: string, placeHolder: string): Promise<KeyMeta | undefined> {
-    await this.deps.store.ready;
-    const keys = this.deps.store.list();
-    if (keys.length === 0) {
-      const logIn = vscode.l10n.t('Log In with API Key');
-      const signUp = vscode.l10n.t('Sign Up');
-      const choice = await vscode.window.showInformationMessage(vscode.l10n.t('No Avala keys are stored yet.'), logIn, signUp);
-      if (choice === logIn) {
-        await this.logIn();
-      } else if (choice === signUp) {
-        await this.signUp();
-      }
-      return undefined;
-    }
-    const activeId = this.deps.store.activeId();
-    const picked = await vscode.window.showQuickPick(
-      keys.map((k) => ({
-        label: `${k.id === activeId ? '$(check) ' : ''}${k.label}`,
-        description: `${k.environment} · ${k.masked}`,
-        detail: k.lastCheck ? `${describeState(k.lastCheck.state)} · ${hostOf(k.baseUrl)}` : vscode.l10n.t('not checked yet · {0}', hostOf(k.baseUrl)),
-        id: k.id,
-      })),
-      { title, placeHolder, matchOnDescription: true },
-    );
-    return picked ? this.deps.store.get(picked.id) : undefined;
-  }
-
   private async resolveKey(arg: KeyArg, title: string, placeHolder: string): Promise<KeyMeta | undefined> {
     const id = keyIdOf(arg);
     if (id) {
       await this.deps.store.ready;
       return this.deps.store.get(id);
     }
-    return this.pickKey(title, placeHolder);
+    return pickKey(this.deps.store, { title, placeHolder, current: this.deps.store.activeId() });
   }
 
   async switchKey(arg?: KeyArg): Promise<KeyMeta | undefined> {
