@@ -6,7 +6,7 @@ import { AvalaApiError } from '../../core/errors';
 import { Emitter, type Disposable, type Event } from '../../core/events';
 import { KeyringError, KeyValueMissingError, type KeyMeta, type KeyValue } from '../../core/keyStore';
 import { isKeyFailure, stateFromReason, type KeyCheck } from '../../core/keyState';
-import { redact } from '../../core/redact';
+import { redactedMessage } from '../../core/redact';
 import { notBefore } from './validationPolicy';
 
 export type CheckTrigger = 'startup' | 'switch' | 'command' | 'focus' | 'interval' | 'retry' | 'login';
@@ -140,7 +140,7 @@ export class KeyValidator implements Disposable {
         check = { state: 'missing', at: at(), detail: error.message };
         rt.consecutiveFailures = 0;
       } else {
-        check = { state: 'unreachable', at: at(), detail: redact(error instanceof Error ? error.message : String(error)) };
+        check = { state: 'unreachable', at: at(), detail: redactedMessage(error) };
         rt.consecutiveFailures += 1;
       }
     }
@@ -158,7 +158,7 @@ export class KeyValidator implements Disposable {
       // A network failure keeps the last known good scopes; it says nothing about the key.
       await this.store.update(id, { lastCheck: check, scopes, storedUnchecked: check.state === 'valid' ? undefined : meta?.storedUnchecked });
     } catch (error) {
-      this.log.warn(`The result of checking "${label}" could not be saved: ${redact(error instanceof Error ? error.message : String(error))}`);
+      this.log.warn(`The result of checking "${label}" could not be saved: ${redactedMessage(error)}`);
     }
     this.checks.fire({ id, trigger, from: previous, to: check });
     return { check, sent: true };
