@@ -2,6 +2,7 @@ import * as vscode from 'vscode';
 import { hostOf } from '../core/baseUrl';
 import { describeState } from '../core/keyState';
 import type { KeyMeta, KeyStore } from '../core/keyStore';
+import { shownState } from './core/keyRows';
 
 export interface KeyRowOptions {
   /** The key to mark (the active one, the MCP server's, a folder's own). */
@@ -36,7 +37,7 @@ export function keyRows(keys: KeyMeta[], options: KeyRowOptions = {}): KeyItem[]
   return keys.map((k) => ({
     label: k.label,
     description: `${k.environment} · ${k.masked}${k.id === options.current ? ` · ${word}` : ''}`,
-    detail: options.detail ? options.detail(k) : `${describeState(k.lastCheck?.state ?? 'unchecked')} · ${hostOf(k.baseUrl)}`,
+    detail: options.detail ? options.detail(k) : `${describeState(shownState(k))} · ${hostOf(k.baseUrl)}`,
     iconPath: new vscode.ThemeIcon(options.warns?.(k) ? 'warning' : k.id === options.current ? 'check' : 'key'),
     id: k.id,
   }));
