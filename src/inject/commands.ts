@@ -4,7 +4,7 @@ import { keyIdOf, type KeyArg } from '../core/keyArg';
 import type { KeyMeta, KeyStore } from '../core/keyStore';
 import type { Log } from '../log';
 import type { KeyAccessGate } from './keyAccess';
-import { pickKey, keyRows, type KeyItem } from '../keys/keyPicker';
+import { keyRows, pickKey, type KeyItem } from '../keys/keyPicker';
 import { explainRestrictedMode, folderKeyOf, resolveKey } from './keys';
 import type { TerminalKeyInjector } from './terminalInjector';
 
