@@ -11,6 +11,7 @@ import type { KeyCommands } from './keys/keyCommands';
 import { KeysTree } from './keys/keysTree';
 import { registerKeyringUpkeep } from './keys/orphanedKeys';
 import { registerKeyCommands } from './keys/registerKeyCommands';
+import { hostOf } from './core/baseUrl';
 import { lazyInstance } from './core/lazy';
 import { Log } from './log';
 import { registerSecurity } from './security/registerSecurity';
@@ -45,7 +46,7 @@ export function activate(context: vscode.ExtensionContext): void {
       log.error(store.loadError.message);
       void vscode.window.showErrorMessage(store.loadError.message);
     }
-    log.info(`Avala activated: ${store.list().length} stored key(s); API at ${new URL(settings.current.apiBaseUrl).host}.`);
+    log.info(`Avala activated: ${store.list().length} stored key(s); API at ${hostOf(settings.current.apiBaseUrl)}.`);
   });
 }
 

@@ -1,4 +1,4 @@
-import { normalizeBaseUrl } from './baseUrl';
+import { hostOf, normalizeBaseUrl } from './baseUrl';
 import { classifyResponse, parseJsonBody, readRateLimit, type HeaderBag } from './classify';
 import { AvalaApiError, type ApiErrorReason, type RateLimitInfo } from './errors';
 import { checkKeyShape } from './keyFormat';
@@ -107,7 +107,7 @@ export class AvalaClient {
   }
 
   get host(): string {
-    return new URL(this.baseUrl).host;
+    return hostOf(this.baseUrl);
   }
 
   /** The one request path every call takes: headers, timeouts, size cap, classification, logging. */

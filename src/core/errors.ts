@@ -60,11 +60,6 @@ export class AvalaApiError extends Error {
       this.fieldErrors = clean;
     }
   }
-
-  /** True when the failure says nothing about the key itself (the network or server failed). */
-  get isTransient(): boolean {
-    return ['network', 'timeout', 'server', 'malformedResponse', 'redirect', 'rateLimited'].includes(this.reason);
-  }
 }
 
 export function isAvalaApiError(value: unknown): value is AvalaApiError {

@@ -40,9 +40,26 @@ export function stateFromReason(reason: ApiErrorReason): KeyState {
   }
 }
 
+// Whether a state is a failure, definitive, transient: asked here and nowhere else.
+
 /** States that say the key itself is unusable (as opposed to the network or the server). */
 export function isKeyFailure(state: KeyState): boolean {
   return state === 'invalid' || state === 'expired';
+}
+
+/** States that say something about the key; network trouble, throttling and no check yet do not. */
+export function isDefinitive(state: KeyState): boolean {
+  return state !== 'unreachable' && state !== 'throttled' && state !== 'unchecked';
+}
+
+/** Definitive states other than valid: the key stopped working for this purpose (not the network). */
+export function needsAttention(state: KeyState): boolean {
+  return isDefinitive(state) && state !== 'valid';
+}
+
+/** Failures that say nothing about the key itself: the network or the server failed, or asked to wait. */
+export function isTransientReason(reason: ApiErrorReason): boolean {
+  return ['network', 'timeout', 'server', 'malformedResponse', 'redirect', 'rateLimited'].includes(reason);
 }
 
 /** Short words for a state, used by the tree, the status bar and pickers. */

@@ -71,6 +71,23 @@ export class KeyringError extends Error {
   }
 }
 
+/**
+ * A key is listed but its value is not in secret storage (another window removed it, or the
+ * keyring was reset). The one wording for it, wherever a key's value is read.
+ */
+export class KeyValueMissingError extends Error {
+  constructor(readonly label: string) {
+    super(l10n.t('The value of "{0}" is missing from secret storage. Log in with the key again.', label));
+    this.name = 'KeyValueMissingError';
+  }
+}
+
+/** A key's value with the base URL it may be sent to: the two always travel together. */
+export interface KeyValue {
+  value: string;
+  baseUrl: string;
+}
+
 export const INDEX_SECRET = 'avala.keys.index';
 const VALUE_PREFIX = 'avala.key.';
 const ACTIVE_STATE = 'avala.activeKeyId';
@@ -228,6 +245,20 @@ export class KeyStore implements Disposable {
     return this.list().find((k) => k.fingerprint === fingerprint);
   }
 
+  /**
+   * A listed key's value and base URL, for every feature that hands a key out or checks it.
+   * Throws a KeyValueMissingError when the value is gone, a KeyringError when it cannot be read.
+   */
+  async readKey(id: string): Promise<KeyValue> {
+    const value = await this.getValue(id);
+    const meta = this.keys.get(id);
+    if (value === undefined || !meta) {
+      throw new KeyValueMissingError(meta?.label ?? id);
+    }
+    return { value, baseUrl: meta.baseUrl };
+  }
+
+  /** The value as stored, or undefined; features read keys with `readKey`. */
   async getValue(id: string): Promise<string | undefined> {
     try {
       return await this.secrets.get(VALUE_PREFIX + id);

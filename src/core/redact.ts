@@ -41,6 +41,11 @@ export function redact(text: string): string {
   return out.replace(HEADER, (_m, name: string) => `${name}${MASK}`).replace(AVK, MASK).replace(HEX40, MASK);
 }
 
+/** An error's message (or anything thrown, as text), redacted, to show to the user. */
+export function redactedMessage(error: unknown): string {
+  return redact(error instanceof Error ? error.message : String(error));
+}
+
 /** Redacts any value for logging: errors keep their name and message, objects become JSON. */
 export function redactValue(value: unknown): string {
   if (value instanceof Error) {

@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import type { KeyMeta, KeyStore } from '../core/keyStore';
+import { KeyValueMissingError, type KeyMeta, type KeyStore } from '../core/keyStore';
 import { scopesCover } from '../core/scopes';
 import { diffSessions, isEmptyDiff, keysForSessionRequest, sessionShape, type SessionShape } from './core/sessions';
 import type { Log } from '../log';
@@ -37,10 +37,16 @@ export class AvalaAuthenticationProvider implements vscode.AuthenticationProvide
     const keys = keysForSessionRequest(store.list(), scopes, { accountId: options?.account?.id, activeId: store.activeId() });
     const sessions: vscode.AuthenticationSession[] = [];
     for (const key of keys) {
-      const value = await store.getValue(key.id).catch((error: unknown) => {
-        this.deps.log.warn(`The key "${key.label}" could not be read for a session: ${(error as Error).message}`);
-        return undefined;
-      });
+      const value = await store.readKey(key.id).then(
+        (read) => read.value,
+        (error: unknown) => {
+          // A value another window removed is no session; only a keyring failure is worth a line.
+          if (!(error instanceof KeyValueMissingError)) {
+            this.deps.log.warn(`The key "${key.label}" could not be read for a session: ${(error as Error).message}`);
+          }
+          return undefined;
+        },
+      );
       if (value !== undefined) {
         sessions.push(toSession(sessionShape(key), value));
       }
@@ -62,10 +68,7 @@ export class AvalaAuthenticationProvider implements vscode.AuthenticationProvide
       void vscode.window.showWarningMessage(message, vscode.l10n.t('Open Mission Control')).then((a) => (a ? this.deps.openMissionControl() : undefined));
       throw new Error(message);
     }
-    const value = await this.deps.store.getValue(meta.id);
-    if (value === undefined) {
-      throw new Error(vscode.l10n.t('The key "{0}" is missing from secret storage.', meta.label));
-    }
+    const { value } = await this.deps.store.readKey(meta.id);
     return toSession(sessionShape(meta), value);
   }
 

@@ -1,6 +1,8 @@
 import * as vscode from 'vscode';
 import type { KeyMeta, KeyStore, StateBackend } from '../core/keyStore';
 import { DEFAULT_BASE_URL, hostOf } from '../core/baseUrl';
+import { keyIdOf, type KeyArg } from '../core/keyArg';
+import { pickKey } from '../keys/keyPicker';
 import {
   chooseMcpKey,
   isFullAccess,
@@ -113,15 +115,11 @@ export class AvalaMcpServerProvider implements vscode.McpServerDefinitionProvide
       log.info('The Avala MCP server was not started: no key was chosen.');
       return undefined;
     }
-    let value: string | undefined;
+    let value: string;
     try {
-      value = await store.getValue(key.id);
+      ({ value } = await store.readKey(key.id));
     } catch (error) {
       void vscode.window.showErrorMessage((error as Error).message);
-      return undefined;
-    }
-    if (value === undefined) {
-      void vscode.window.showErrorMessage(vscode.l10n.t('The value of "{0}" is missing from secret storage. Remove the entry and log in again.', key.label));
       return undefined;
     }
     // Planned again from the settings as they are now, for the key used now (the full-access
@@ -157,10 +155,10 @@ export class AvalaMcpServerProvider implements vscode.McpServerDefinitionProvide
   }
 
   /** "Avala: Choose Key for MCP Server". A key id (or tree item) skips the picker. */
-  async chooseKey(arg?: string | { keyId?: string }): Promise<KeyMeta | undefined> {
+  async chooseKey(arg?: KeyArg): Promise<KeyMeta | undefined> {
     const { store, workspaceState, log } = this.deps;
     await store.ready;
-    const id = typeof arg === 'string' ? arg : arg?.keyId;
+    const id = keyIdOf(arg);
     let key = id ? store.get(id) : await this.pickKey(vscode.l10n.t('Avala: Choose Key for MCP Server'));
     const plan = key ? planMcpStart(this.deps.settings(), key) : undefined;
     if (key && plan?.kind === 'wrongApi') {
@@ -272,57 +270,39 @@ export class AvalaMcpServerProvider implements vscode.McpServerDefinitionProvide
    * Offers the keys the server may get (those for the API it calls) and says why the others
    * are not there. `why` leads the placeholder when the user asked for a key that does not fit.
    */
-  private async pickKey(title: string, why?: string, keys: KeyMeta[] = this.deps.store.list()): Promise<KeyMeta | undefined> {
+  private pickKey(title: string, why?: string, keys?: KeyMeta[]): Promise<KeyMeta | undefined> {
     const settings = this.deps.settings();
-    const fitting = keys.filter((k) => keyFitsMcpServer(settings, k));
-    const others = keys.length - fitting.length;
     // Keys are left out only when the server does not read AVALA_BASE_URL: it then calls the default API.
     const serverHost = hostOf(mcpServerApi(settings, { baseUrl: DEFAULT_BASE_URL }));
-    const missing =
-      others === 0
-        ? undefined
-        : others === 1
-          ? vscode.l10n.t('1 key for another API is not listed: the Avala MCP server sends its key to {0}.', serverHost)
-          : vscode.l10n.t('{0} keys for other APIs are not listed: the Avala MCP server sends its key to {1}.', others, serverHost);
-    if (keys.length === 0) {
-      const logIn = vscode.l10n.t('Log In with API Key');
-      const answer = await vscode.window.showInformationMessage(vscode.l10n.t('No Avala keys are stored yet.'), logIn);
-      return answer === logIn ? this.deps.logIn() : undefined;
-    }
-    if (fitting.length === 0) {
-      const openSettings = vscode.l10n.t('Open MCP Settings');
-      const text = [
-        why,
-        vscode.l10n.t('No stored key is for {0}, the API the Avala MCP server calls.', serverHost),
-        vscode.l10n.t('Log in with a key for it, or, for a server build that reads AVALA_BASE_URL, turn on avala.mcp.readsBaseUrl.'),
-      ]
-        .filter(Boolean)
-        .join(' ');
-      if ((await vscode.window.showInformationMessage(text, openSettings)) === openSettings) {
-        await vscode.commands.executeCommand('workbench.action.openSettings', 'avala.mcp');
-      }
-      return undefined;
-    }
-    const current = this.choice().key?.id;
-    const items = fitting.map((k) => ({
-      label: k.label,
-      description: `${k.environment} · ${k.masked}${k.id === current ? ` · ${vscode.l10n.t('current')}` : ''}`,
-      detail: describeScopes(k),
-      iconPath: new vscode.ThemeIcon(isFullAccess(k) ? 'warning' : k.id === current ? 'check' : 'key'),
-      id: k.id,
-    }));
-    // A placeholder is one line: the reason for a refused key leads it, and why others are left
-    // out stands in a separator below the keys, where it is not cut off.
-    const placeHolder = why ?? vscode.l10n.t("The key Avala's MCP server gets when VS Code starts it (prefer a scoped one)");
-    const note: vscode.QuickPickItem[] = missing ? [{ label: missing, kind: vscode.QuickPickItemKind.Separator }] : [];
-    const picked = await vscode.window.showQuickPick<vscode.QuickPickItem & { id?: string }>([...items, ...note], {
+    return pickKey(this.deps.store, {
       title,
-      placeHolder,
-      matchOnDescription: true,
-      matchOnDetail: true,
+      // The reason for a refused key leads the placeholder.
+      placeHolder: why ?? vscode.l10n.t("The key Avala's MCP server gets when VS Code starts it (prefer a scoped one)"),
+      keys,
+      current: this.choice().key?.id,
+      currentWord: vscode.l10n.t('current'),
+      detail: describeScopes,
+      warns: isFullAccess,
+      useNewKey: true,
+      fits: (k) => keyFitsMcpServer(settings, k),
+      omitted: (others) =>
+        others === 1
+          ? vscode.l10n.t('1 key for another API is not listed: the Avala MCP server sends its key to {0}.', serverHost)
+          : vscode.l10n.t('{0} keys for other APIs are not listed: the Avala MCP server sends its key to {1}.', others, serverHost),
+      noneFits: async () => {
+        const openSettings = vscode.l10n.t('Open MCP Settings');
+        const text = [
+          why,
+          vscode.l10n.t('No stored key is for {0}, the API the Avala MCP server calls.', serverHost),
+          vscode.l10n.t('Log in with a key for it, or, for a server build that reads AVALA_BASE_URL, turn on avala.mcp.readsBaseUrl.'),
+        ]
+          .filter(Boolean)
+          .join(' ');
+        if ((await vscode.window.showInformationMessage(text, openSettings)) === openSettings) {
+          await vscode.commands.executeCommand('workbench.action.openSettings', 'avala.mcp');
+        }
+      },
     });
-    const id = picked?.id;
-    return id ? this.deps.store.get(id) : undefined;
   }
 }
 
@@ -354,7 +334,7 @@ export function registerMcpServer(deps: McpDeps, host: McpHost = vscode.lm): { d
 export function registerMcpCommands(provider: AvalaMcpServerProvider | undefined): vscode.Disposable[] {
   void vscode.commands.executeCommand('setContext', 'avala.mcpAvailable', provider !== undefined);
   const choose = provider
-    ? (arg?: string | { keyId?: string }) => provider.chooseKey(arg)
+    ? (arg?: KeyArg) => provider.chooseKey(arg)
     : () => vscode.window.showInformationMessage(vscode.l10n.t('This version of VS Code cannot run MCP servers for agents, so there is no key to choose for one.'));
   return [vscode.commands.registerCommand(CHOOSE_MCP_KEY_COMMAND, choose), vscode.commands.registerCommand(USE_KEY_FOR_MCP_COMMAND, choose)];
 }

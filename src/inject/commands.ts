@@ -1,9 +1,11 @@
 import * as vscode from 'vscode';
 import { unsafeKeyVariableUses } from './core/debugPlan';
+import { keyIdOf, type KeyArg } from '../core/keyArg';
 import type { KeyMeta, KeyStore } from '../core/keyStore';
 import type { Log } from '../log';
 import type { KeyAccessGate } from './keyAccess';
-import { explainRestrictedMode, folderKeyOf, pickStoredKey, resolveKey } from './keys';
+import { keyRows, pickKey, type KeyItem } from '../keys/keyPicker';
+import { explainRestrictedMode, folderKeyOf, resolveKey } from './keys';
 import type { TerminalKeyInjector } from './terminalInjector';
 
 export interface InjectionCommandDeps {
@@ -12,9 +14,6 @@ export interface InjectionCommandDeps {
   terminals: TerminalKeyInjector;
   access: KeyAccessGate;
 }
-
-/** Something a tree item or a command argument can carry. */
-type KeyArg = string | { keyId?: string } | undefined;
 
 /**
  * `${command:avala.apiKey}` / `${command:avala.pickKey}` for launch.json and tasks.json,
@@ -54,7 +53,8 @@ export class InjectionCommands {
     if (!(await this.mayHandOut(config, 'avala.pickKey'))) {
       return undefined;
     }
-    const meta = await pickStoredKey(this.deps.store, vscode.l10n.t('Avala: key for this launch'), vscode.l10n.t('Which key should the program get?'));
+    const { store } = this.deps;
+    const meta = await pickKey(store, { title: vscode.l10n.t('Avala: key for this launch'), placeHolder: vscode.l10n.t('Which key should the program get?'), current: store.activeId() });
     return meta ? this.valueFor(meta, 'avala.pickKey', config) : undefined;
   }
 
@@ -64,8 +64,11 @@ export class InjectionCommands {
       return undefined;
     }
     await this.deps.store.ready;
-    const id = typeof arg === 'string' ? arg : arg?.keyId;
-    const meta = id ? this.deps.store.get(id) : await pickStoredKey(this.deps.store, vscode.l10n.t('Avala: Open Terminal with Key'), vscode.l10n.t('Which key should the new terminal have in AVALA_API_KEY?'));
+    const { store } = this.deps;
+    const id = keyIdOf(arg);
+    const meta = id
+      ? store.get(id)
+      : await pickKey(store, { title: vscode.l10n.t('Avala: Open Terminal with Key'), placeHolder: vscode.l10n.t('Which key should the new terminal have in AVALA_API_KEY?'), current: store.activeId() });
     if (!meta) {
       return undefined;
     }
@@ -74,10 +77,6 @@ export class InjectionCommands {
       key = await resolveKey(this.deps.store, meta);
     } catch (error) {
       void vscode.window.showErrorMessage((error as Error).message);
-      return undefined;
-    }
-    if (!key) {
-      void vscode.window.showErrorMessage(vscode.l10n.t('The value of "{0}" is missing from secret storage. Log in with the key again.', meta.label));
       return undefined;
     }
     const terminal = await this.deps.terminals.openTerminal(key, { name: vscode.l10n.t('Avala: {0}', meta.label), iconPath: new vscode.ThemeIcon('key') });
@@ -96,9 +95,9 @@ export class InjectionCommands {
     const uri = folderKeyOf(folder)!;
     const own = this.deps.store.folderActiveIds()[uri];
     const workspaceKey = this.deps.store.active();
-    const items: (vscode.QuickPickItem & { id?: string })[] = [
+    const items: KeyItem[] = [
       { label: vscode.l10n.t('$(root-folder) Use the workspace\'s active key'), description: workspaceKey ? workspaceKey.label : vscode.l10n.t('none set'), id: undefined, picked: !own },
-      ...this.deps.store.list().map((k) => ({ label: k.label, description: `${k.environment} · ${k.masked}${k.id === own ? ` · ${vscode.l10n.t('this folder')}` : ''}`, id: k.id })),
+      ...keyRows(this.deps.store.list(), { current: own, currentWord: vscode.l10n.t('this folder') }),
     ];
     const picked = await vscode.window.showQuickPick(items, { title: vscode.l10n.t('Avala: key for {0}', folder.name), placeHolder: vscode.l10n.t('Terminals and debug sessions in this folder use this key') });
     if (!picked) {
@@ -145,10 +144,6 @@ export class InjectionCommands {
     }
     try {
       const key = await resolveKey(this.deps.store, meta);
-      if (!key) {
-        void vscode.window.showErrorMessage(vscode.l10n.t('The value of "{0}" is missing from secret storage. Log in with the key again.', meta.label));
-        return undefined;
-      }
       this.deps.log.info(`\${command:${command}} handed out the key "${meta.label}" (${meta.masked}).`);
       return key.value;
     } catch (error) {

@@ -2,10 +2,11 @@ import * as vscode from 'vscode';
 import type { Settings } from '../config';
 import { decideDebugInjection, mergeKeyEnvironment, unknownKeyMessage, type LaunchConfig } from './core/debugPlan';
 import { ENV, keyEnvironment } from '../core/environment';
-import type { KeyMeta, KeyStore } from '../core/keyStore';
+import { KeyValueMissingError, type KeyMeta, type KeyStore } from '../core/keyStore';
 import type { Log } from '../log';
 import type { KeyAccessGate } from './keyAccess';
-import { folderKeyOf, pickStoredKey, resolveKey } from './keys';
+import { pickKey } from '../keys/keyPicker';
+import { folderKeyOf, resolveKey } from './keys';
 
 /**
  * Fills `env` with the key for every debug type, after VS Code substituted variables (so
@@ -53,10 +54,10 @@ export class DebugKeyProvider implements vscode.DebugConfigurationProvider {
     try {
       key = await resolveKey(this.store, meta);
     } catch (error) {
+      if (error instanceof KeyValueMissingError) {
+        return this.refuse(vscode.l10n.t('{0} Then relaunch "{1}".', error.message, config.name));
+      }
       return this.refuse(vscode.l10n.t('The Avala key "{0}" for "{1}" could not be read: {2}', meta.label, config.name, (error as Error).message));
-    }
-    if (!key) {
-      return this.refuse(vscode.l10n.t('The Avala key "{0}" is listed but its value is missing from secret storage. Log in with it again, then relaunch "{1}".', meta.label, config.name));
     }
     const merge = mergeKeyEnvironment(launch, decision.shape, keyEnvironment(key.value, key.baseUrl));
     if (merge.conflict) {
@@ -85,7 +86,7 @@ export class DebugKeyProvider implements vscode.DebugConfigurationProvider {
       if (choice === open) {
         await vscode.commands.executeCommand('workbench.action.debug.configure');
       } else if (choice === choose) {
-        const picked = await pickStoredKey(this.store, vscode.l10n.t('Avala: key for "{0}"', String(config.name ?? '')), vscode.l10n.t('Which key should this launch get?'));
+        const picked = await pickKey(this.store, { title: vscode.l10n.t('Avala: key for "{0}"', String(config.name ?? '')), placeHolder: vscode.l10n.t('Which key should this launch get?'), current: this.store.activeId() });
         if (picked) {
           this.access.allowOnce(picked.id);
           await vscode.debug.startDebugging(folder, { ...config, avalaKey: picked.label });

@@ -1,7 +1,7 @@
 import * as vscode from 'vscode';
 import type { Settings } from '../config';
 import { ENV, keyEnvironment } from '../core/environment';
-import type { KeyMeta, KeyStore } from '../core/keyStore';
+import { KeyValueMissingError, type KeyMeta, type KeyStore } from '../core/keyStore';
 import { describeKey, diffEnvironment, hasChanges, INJECTED_NAMES, planDigest, planTerminalEnvironment, StaleTerminals, type ResolvedKey, type ScopePlan, type TerminalPlan } from './core/terminalPlan';
 import type { Log } from '../log';
 import { folderKeyOf, resolveKey } from './keys';
@@ -156,7 +156,10 @@ export class TerminalKeyInjector implements vscode.Disposable {
       let value = values.get(meta.id);
       if (!value) {
         value = resolveKey(this.store, meta).catch((error: Error) => {
-          this.log.error(`The key "${meta.label}" could not be read for terminals: ${error.message}`);
+          // A value another window removed leaves terminals without the key; only a keyring failure is logged.
+          if (!(error instanceof KeyValueMissingError)) {
+            this.log.error(`The key "${meta.label}" could not be read for terminals: ${error.message}`);
+          }
           return undefined;
         });
         values.set(meta.id, value);

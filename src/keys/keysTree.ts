@@ -2,6 +2,7 @@ import * as vscode from 'vscode';
 import type { Settings } from '../config';
 import { detailRows, needsRotation, shownState, type DetailRow, type RowIcon } from './core/keyRows';
 import { describeState, type KeyState } from '../core/keyState';
+import { escapeMarkdown } from '../core/markdown';
 import type { KeyMeta, KeyStore } from '../core/keyStore';
 
 /** What the tree needs from the validator: which keys are being checked right now. */
@@ -124,10 +125,10 @@ export class KeysTree implements vscode.TreeDataProvider<Node>, vscode.Disposabl
     item.iconPath = checking ? new vscode.ThemeIcon('loading~spin') : new vscode.ThemeIcon(icon, color ? new vscode.ThemeColor(color) : undefined);
     item.contextValue = active ? 'avalaKey.active' : 'avalaKey';
     const tooltip = new vscode.MarkdownString(undefined, true);
-    const heading = `**${escape(meta.label)}**`;
+    const heading = `**${escapeMarkdown(meta.label)}**`;
     tooltip.appendMarkdown(`${active ? vscode.l10n.t('{0} — active', heading) : heading}\n\n`);
-    tooltip.appendMarkdown(`$(key) \`${meta.masked}\` · ${escape(meta.environment)}\n\n`);
-    tooltip.appendMarkdown(`${vscode.l10n.t('State: {0}', checking ? vscode.l10n.t('checking…') : describeState(state))}${meta.lastCheck?.detail ? ` — ${escape(meta.lastCheck.detail)}` : ''}\n\n`);
+    tooltip.appendMarkdown(`$(key) \`${meta.masked}\` · ${escapeMarkdown(meta.environment)}\n\n`);
+    tooltip.appendMarkdown(`${vscode.l10n.t('State: {0}', checking ? vscode.l10n.t('checking…') : describeState(state))}${meta.lastCheck?.detail ? ` — ${escapeMarkdown(meta.lastCheck.detail)}` : ''}\n\n`);
     if (needsRotation(meta, this.settings.current.keyRotationDays)) {
       tooltip.appendMarkdown(`$(sync) ${vscode.l10n.t('Rotate keys regularly: this key is older than your rotation policy.')}\n\n`);
     }
@@ -160,8 +161,4 @@ export class KeysTree implements vscode.TreeDataProvider<Node>, vscode.Disposabl
     }
     this.view.message = problems.length ? problems.join(' ') : undefined;
   }
-}
-
-function escape(text: string): string {
-  return text.replace(/[\\`*_{}[\]()#+\-.!|<>]/g, '\\$&');
 }

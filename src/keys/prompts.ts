@@ -2,6 +2,11 @@ import * as vscode from 'vscode';
 
 export const ENVIRONMENTS = ['development', 'staging', 'production'] as const;
 
+/** What is wrong with a key label typed into an input box, or undefined when it will do. */
+export function checkLabel(value: string): string | undefined {
+  return value.trim() === '' ? vscode.l10n.t('Enter a label.') : value.trim().length > 60 ? vscode.l10n.t('Keep it under 60 characters.') : undefined;
+}
+
 /** Asks which environment a key is for; free text allowed. `undefined` when cancelled. */
 export async function pickEnvironment(title: string, current = 'development'): Promise<string | undefined> {
   const items: (vscode.QuickPickItem & { value?: string })[] = [

@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
-import type { KeyArg, KeyCommands } from './keyCommands';
+import type { KeyArg } from '../core/keyArg';
+import type { KeyCommands } from './keyCommands';
 
 /**
  * The key commands. Only the type of KeyCommands is imported here: `commands` may stand in

@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
-import { isDefinitive, transitionNotice, type Notice, type StatusAction, type StatusActionId } from './core/keyStatus';
-import type { KeyState } from '../core/keyState';
+import { transitionNotice, type Notice, type StatusAction, type StatusActionId } from './core/keyStatus';
+import { isDefinitive, isKeyFailure, type KeyState } from '../core/keyState';
 import type { Services } from '../services';
 import type { KeyStatusBar } from './statusBar';
 
@@ -26,7 +26,7 @@ export class KeyActions {
       case 'missionControl': {
         await commands.openMissionControl();
         const meta = keyId ? store.get(keyId) : undefined;
-        if (meta?.lastCheck?.state === 'expired' || meta?.lastCheck?.state === 'invalid') {
+        if (meta?.lastCheck && isKeyFailure(meta.lastCheck.state)) {
           // The second half of the fix: the new key has to come back into VS Code.
           const choice = await vscode.window.showInformationMessage(
             vscode.l10n.t('Once you have a new key from Mission Control (Settings → Security), log in with it to replace "{0}".', meta.label),

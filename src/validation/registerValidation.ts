@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
 import { systemClock } from '../core/clock';
+import { keyIdOf, type KeyArg } from '../core/keyArg';
 import { STATUS_ACTIONS_COMMAND, validationResult } from './core/keyStatus';
 import type { Services } from '../services';
 import { CheckScheduler } from './core/checkScheduler';
@@ -14,9 +15,9 @@ export function registerValidation(services: Services): vscode.Disposable[] {
   const scheduler = new CheckScheduler(store, validator, () => settings.current, systemClock, log);
 
   /** "Avala: Validate Active Key" (and the tree's Validate): forced past backoff, never past Retry-After. */
-  const validate = async (arg?: string | { keyId?: string }) => {
+  const validate = async (arg?: KeyArg) => {
     await store.ready;
-    const id = (typeof arg === 'string' ? arg : arg?.keyId) ?? store.activeId();
+    const id = keyIdOf(arg) ?? store.activeId();
     const meta = id ? store.get(id) : undefined;
     if (!id || !meta) {
       void vscode.window.showInformationMessage(vscode.l10n.t('There is no active Avala key to validate.'), vscode.l10n.t('Log In with API Key')).then((a) => (a ? services.commands.logIn() : undefined));

@@ -2,6 +2,7 @@
 // (and benchmarked at 500 keys) in plain Node.
 import { describeState, relativeTime, type KeyState } from '../../core/keyState';
 import type { KeyMeta } from '../../core/keyStore';
+import { hostOf } from '../../core/baseUrl';
 import * as l10n from '../../core/l10n';
 import { FULL_ACCESS_ADVICE, scopeMeaning } from '../../core/scopes';
 
@@ -83,13 +84,7 @@ export function detailRows(meta: KeyMeta, rotationDays: number, checking: boolea
       warning: true,
     });
   }
-  let host = meta.baseUrl;
-  try {
-    host = new URL(meta.baseUrl).host;
-  } catch {
-    // keep the raw value
-  }
-  rows.push({ kind: 'host', label: l10n.t('API: {0}', host), tooltip: l10n.t('This key is only ever sent to {0}', meta.baseUrl), icon: 'host' });
+  rows.push({ kind: 'host', label: l10n.t('API: {0}', hostOf(meta.baseUrl)), tooltip: l10n.t('This key is only ever sent to {0}', meta.baseUrl), icon: 'host' });
   return rows;
 }
 

@@ -2,9 +2,10 @@
 // active key. Pure: the status bar adapter only copies these values onto a StatusBarItem.
 import { DETAIL } from '../../core/classify';
 import type { KeyMeta } from '../../core/keyStore';
-import { relativeTime, type KeyCheck, type KeyState } from '../../core/keyState';
+import { isKeyFailure, needsAttention, relativeTime, type KeyCheck, type KeyState } from '../../core/keyState';
 import { hostOf } from '../../core/baseUrl';
 import * as l10n from '../../core/l10n';
+import { escapeMarkdown } from '../../core/markdown';
 import { FULL_ACCESS_ADVICE } from '../../core/scopes';
 
 export type StatusTone = 'error' | 'warning';
@@ -53,12 +54,6 @@ const MAX_LABEL = 28;
 /** Local time of day, HH:MM:SS. */
 export function clockTime(ms: number): string {
   return new Date(ms).toTimeString().slice(0, 8);
-}
-
-/** Escapes text from a user or a server for a Markdown tooltip (codicon syntax included). */
-export function escapeMarkdown(text: string): string {
-  // Every line escaped here follows fixed words, so "-" and "1." cannot start a list.
-  return text.replace(/[\\`*_{}[\]()#+!|<>$~]/g, '\\$&');
 }
 
 function shortLabel(label: string): string {
@@ -289,14 +284,6 @@ export interface Notice {
   actions: StatusAction[];
 }
 
-/** States that mean the key itself stopped working for this purpose (not the network). */
-const NOTIFIED_FAILURES: ReadonlySet<KeyState> = new Set(['invalid', 'expired', 'forbidden', 'missing']);
-
-/** States that say something about the key; network trouble and throttling do not. */
-export function isDefinitive(state: KeyState): boolean {
-  return state !== 'unreachable' && state !== 'throttled' && state !== 'unchecked';
-}
-
 function fixActions(state: KeyState): StatusAction[] {
   switch (state) {
     case 'expired':
@@ -318,13 +305,13 @@ function fixActions(state: KeyState): StatusAction[] {
  * so a network outage in between neither notifies nor resets it.
  */
 export function transitionNotice(key: KeyMeta, lastKnown: KeyState | undefined, to: KeyCheck): Notice | undefined {
-  if (lastKnown !== 'valid' || !NOTIFIED_FAILURES.has(to.state)) {
+  if (lastKnown !== 'valid' || !needsAttention(to.state)) {
     return undefined;
   }
   const host = hostOf(key.baseUrl);
-  const lead = to.state === 'invalid' || to.state === 'expired' ? l10n.t('Your Avala key "{0}" stopped working.', key.label) : l10n.t('Your Avala key "{0}" needs attention.', key.label);
+  const lead = isKeyFailure(to.state) ? l10n.t('Your Avala key "{0}" stopped working.', key.label) : l10n.t('Your Avala key "{0}" needs attention.', key.label);
   return {
-    severity: to.state === 'invalid' || to.state === 'expired' ? 'error' : 'warning',
+    severity: isKeyFailure(to.state) ? 'error' : 'warning',
     message: `${lead} ${explainCheck(to, host)}`,
     actions: fixActions(to.state).map(plainLabel),
   };
@@ -347,7 +334,7 @@ export function validationResult(key: KeyMeta, check: KeyCheck, sent: boolean, f
       return { severity: 'warning', message: explainCheck(check, host, formatTime), actions: [] };
     default:
       return {
-        severity: check.state === 'invalid' || check.state === 'expired' ? 'error' : 'warning',
+        severity: isKeyFailure(check.state) ? 'error' : 'warning',
         message: `"${key.label}": ${explainCheck(check, host, formatTime)}`,
         actions: fixActions(check.state).map(plainLabel),
       };

@@ -4,10 +4,9 @@ import { systemClock, type Clock } from '../../core/clock';
 import type { KeyPermissions } from '../../core/client';
 import { AvalaApiError } from '../../core/errors';
 import { Emitter, type Disposable, type Event } from '../../core/events';
-import { KeyringError, type KeyMeta } from '../../core/keyStore';
+import { KeyringError, KeyValueMissingError, type KeyMeta, type KeyValue } from '../../core/keyStore';
 import { isKeyFailure, stateFromReason, type KeyCheck } from '../../core/keyState';
-import * as l10n from '../../core/l10n';
-import { redact } from '../../core/redact';
+import { redactedMessage } from '../../core/redact';
 import { notBefore } from './validationPolicy';
 
 export type CheckTrigger = 'startup' | 'switch' | 'command' | 'focus' | 'interval' | 'retry' | 'login';
@@ -28,7 +27,7 @@ export interface CheckEvent {
 /** The part of the key store the validator reads and writes (KeyStore fits). */
 export interface ValidationStore {
   get(id: string): KeyMeta | undefined;
-  getValue(id: string): Promise<string | undefined>;
+  readKey(id: string): Promise<KeyValue>;
   update(id: string, patch: Partial<Pick<KeyMeta, 'scopes' | 'lastCheck' | 'storedUnchecked'>>): Promise<unknown>;
 }
 
@@ -123,14 +122,10 @@ export class KeyValidator implements Disposable {
     let check: KeyCheck;
     let scopes: string[] | undefined = meta?.scopes;
     try {
-      const value = await this.store.getValue(id);
-      if (value === undefined) {
-        check = { state: 'missing', at: at(), detail: l10n.t('The key value is missing from secret storage on this machine, so it was not sent. Log in with the key again.') };
-      } else {
-        const permissions = await this.api.client(meta?.baseUrl).getPermissions(value);
-        scopes = permissions.scopes ?? scopes;
-        check = { state: 'valid', at: at() };
-      }
+      const { value, baseUrl } = await this.store.readKey(id);
+      const permissions = await this.api.client(baseUrl).getPermissions(value);
+      scopes = permissions.scopes ?? scopes;
+      check = { state: 'valid', at: at() };
       rt.consecutiveFailures = 0;
     } catch (error) {
       if (error instanceof AvalaApiError) {
@@ -140,12 +135,12 @@ export class KeyValidator implements Disposable {
           check.retryAt = new Date(this.clock.now() + (error.retryAfterSeconds ?? 60) * 1000).toISOString();
         }
         rt.consecutiveFailures = state === 'unreachable' ? rt.consecutiveFailures + 1 : 0;
-      } else if (error instanceof KeyringError) {
-        // The keyring failed, not the network: the key was never sent.
+      } else if (error instanceof KeyringError || error instanceof KeyValueMissingError) {
+        // The keyring failed or lost the value, not the network: the key was never sent.
         check = { state: 'missing', at: at(), detail: error.message };
         rt.consecutiveFailures = 0;
       } else {
-        check = { state: 'unreachable', at: at(), detail: redact(error instanceof Error ? error.message : String(error)) };
+        check = { state: 'unreachable', at: at(), detail: redactedMessage(error) };
         rt.consecutiveFailures += 1;
       }
     }
@@ -163,7 +158,7 @@ export class KeyValidator implements Disposable {
       // A network failure keeps the last known good scopes; it says nothing about the key.
       await this.store.update(id, { lastCheck: check, scopes, storedUnchecked: check.state === 'valid' ? undefined : meta?.storedUnchecked });
     } catch (error) {
-      this.log.warn(`The result of checking "${label}" could not be saved: ${redact(error instanceof Error ? error.message : String(error))}`);
+      this.log.warn(`The result of checking "${label}" could not be saved: ${redactedMessage(error)}`);
     }
     this.checks.fire({ id, trigger, from: previous, to: check });
     return { check, sent: true };

@@ -3,6 +3,7 @@ import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { AvalaClient, closeSharedTransports, type RequestLogEntry } from '../../../src/core/client';
 import { AvalaApiError, type ApiErrorReason } from '../../../src/core/errors';
+import { isTransientReason } from '../../../src/core/keyState';
 import { startEmulator, type RunningEmulator } from '../../emulator/emulator';
 import { KeyStore } from '../../../src/core/keyStore';
 import { fakeKey, MemoryMemento, SharedKeyring } from '../../support/fakes';
@@ -191,7 +192,7 @@ describe('AvalaClient against the emulator', function () {
         const error = e as AvalaApiError;
         assert.equal(error.status, 301);
         assert.equal(error.location, '/api/v1/agents/');
-        assert.ok(error.isTransient, 'a redirect says nothing about the key');
+        assert.ok(isTransientReason(error.reason), 'a redirect says nothing about the key');
         return true;
       });
       await assert.rejects(client.request('GET', '/organizations', { key, query: { limit: '1' } }), (e: unknown) => expectReason('redirect', key)(e) && (e as AvalaApiError).location === '/api/v1/organizations/?limit=1');
@@ -344,7 +345,7 @@ describe('bad input', function () {
     await assert.rejects(client.getPermissions(key), (error: unknown) => {
       assert.ok(error instanceof AvalaApiError);
       assert.equal(error.reason, 'malformedResponse');
-      assert.equal(error.isTransient, true);
+      assert.equal(isTransientReason(error.reason), true);
       assert.match(error.message, /HTTP 200 with a body that is not JSON \(text\/html\)/);
       return true;
     });
