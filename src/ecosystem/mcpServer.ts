@@ -1,6 +1,7 @@
 import * as vscode from 'vscode';
 import type { KeyMeta, KeyStore, StateBackend } from '../core/keyStore';
 import { DEFAULT_BASE_URL, hostOf } from '../core/baseUrl';
+import { disposeAll } from '../core/disposables';
 import {
   chooseMcpKey,
   isFullAccess,
@@ -184,8 +185,7 @@ export class AvalaMcpServerProvider implements vscode.McpServerDefinitionProvide
   }
 
   dispose(): void {
-    this.subscriptions.forEach((s) => s.dispose());
-    this.changed.dispose();
+    disposeAll([...this.subscriptions, this.changed]);
   }
 
   private version(): string {

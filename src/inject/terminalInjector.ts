@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
 import type { Settings } from '../config';
+import { DisposableStore } from '../core/disposables';
 import { ENV, keyEnvironment } from '../core/environment';
 import type { KeyMeta, KeyStore } from '../core/keyStore';
 import { describeKey, diffEnvironment, hasChanges, INJECTED_NAMES, planDigest, planTerminalEnvironment, StaleTerminals, type ResolvedKey, type ScopePlan, type TerminalPlan } from './core/terminalPlan';
@@ -16,7 +17,7 @@ const PROCESS_START_TIMEOUT_MS = 15_000;
  */
 export class TerminalKeyInjector implements vscode.Disposable {
   private readonly collection: vscode.GlobalEnvironmentVariableCollection;
-  private readonly disposables: vscode.Disposable[] = [];
+  private readonly disposables = new DisposableStore();
   private readonly stale = new StaleTerminals<vscode.Terminal>();
   /** Terminals this extension opened for a chosen key: never offered a relaunch. */
   private readonly dedicated = new WeakSet<vscode.Terminal>();
@@ -43,7 +44,7 @@ export class TerminalKeyInjector implements vscode.Disposable {
     for (const terminal of vscode.window.terminals) {
       this.track(terminal);
     }
-    this.disposables.push(
+    this.disposables.add(
       vscode.window.onDidOpenTerminal((t) => this.track(t)),
       vscode.window.onDidCloseTerminal((t) => this.stale.closed(t)),
       store.onDidChange(() => void this.update()),
@@ -89,9 +90,7 @@ export class TerminalKeyInjector implements vscode.Disposable {
   }
 
   dispose(): void {
-    for (const d of this.disposables) {
-      d.dispose();
-    }
+    this.disposables.dispose();
   }
 
   private enqueue<T>(task: () => Promise<T>): Promise<T> {

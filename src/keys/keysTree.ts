@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
 import type { Settings } from '../config';
+import { DisposableStore } from '../core/disposables';
 import { detailRows, needsRotation, shownState, type DetailRow, type RowIcon } from './core/keyRows';
 import { describeState, type KeyState } from '../core/keyState';
 import type { KeyMeta, KeyStore } from '../core/keyStore';
@@ -38,7 +39,7 @@ export class KeysTree implements vscode.TreeDataProvider<Node>, vscode.Disposabl
   private readonly changed = new vscode.EventEmitter<Node | undefined>();
   readonly onDidChangeTreeData = this.changed.event;
   private readonly view: vscode.TreeView<Node>;
-  private readonly disposables: vscode.Disposable[] = [];
+  private readonly disposables = new DisposableStore();
   private readonly keyNodes = new Map<string, Node>();
 
   constructor(
@@ -47,7 +48,7 @@ export class KeysTree implements vscode.TreeDataProvider<Node>, vscode.Disposabl
     private readonly activity: CheckActivity,
   ) {
     this.view = vscode.window.createTreeView('avala.keys', { treeDataProvider: this, showCollapseAll: true });
-    this.disposables.push(
+    this.disposables.add(
       this.view,
       this.changed,
       store.onDidChange(() => this.refresh()),
@@ -99,9 +100,7 @@ export class KeysTree implements vscode.TreeDataProvider<Node>, vscode.Disposabl
   }
 
   dispose(): void {
-    for (const d of this.disposables) {
-      d.dispose();
-    }
+    this.disposables.dispose();
   }
 
   private keyNode(id: string): Node {

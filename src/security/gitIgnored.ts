@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import { DisposableStore } from '../core/disposables';
 import { GitignoreMatcher, type IgnoreFile } from './core/gitignoreRules';
 import type { Log } from '../log';
 
@@ -48,12 +49,12 @@ export class GitIgnoredFiles implements vscode.Disposable {
   /** Answers that came from git, by the repository that gave them. */
   private readonly fromGit = new Map<string, GitRepository>();
   private recheckTimer: ReturnType<typeof setTimeout> | undefined;
-  private readonly disposables: vscode.Disposable[] = [];
+  private readonly disposables = new DisposableStore();
   /** Whether an answer gave up waiting for git, and a reset follows once git is active. */
   private waitingForGit = false;
 
   constructor(private readonly log?: Pick<Log, 'info' | 'warn'>) {
-    this.disposables.push(this.watcher, this.changed, this.watcher.onDidChange(this.reset), this.watcher.onDidCreate(this.reset), this.watcher.onDidDelete(this.reset));
+    this.disposables.add(this.watcher, this.changed, this.watcher.onDidChange(this.reset), this.watcher.onDidCreate(this.reset), this.watcher.onDidDelete(this.reset));
   }
 
   isIgnored(uri: vscode.Uri): Promise<boolean> {
@@ -76,9 +77,7 @@ export class GitIgnoredFiles implements vscode.Disposable {
 
   dispose(): void {
     clearTimeout(this.recheckTimer);
-    for (const d of this.disposables) {
-      d.dispose();
-    }
+    this.disposables.dispose();
   }
 
   private async ask(uri: vscode.Uri): Promise<boolean> {
@@ -109,9 +108,9 @@ export class GitIgnoredFiles implements vscode.Disposable {
         const api = exports?.enabled ? exports.getAPI(1) : undefined;
         if (api) {
           // A repository git finds later (git init, a slow scan) may change earlier answers.
-          const watch = (repository: GitRepository) => this.disposables.push(repository.state.onDidChange(() => this.recheckSoon()));
+          const watch = (repository: GitRepository) => this.disposables.add(repository.state.onDidChange(() => this.recheckSoon()));
           api.repositories.forEach(watch);
-          this.disposables.push(
+          this.disposables.add(
             api.onDidOpenRepository((repository) => {
               watch(repository);
               this.reset();

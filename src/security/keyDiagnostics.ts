@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import { DisposableStore } from '../core/disposables';
 import { isEnvFile } from './core/envIdiom';
 import type { KeyStore } from '../core/keyStore';
 import { describeFinding, scanForKeys, type KeyFinding } from './core/secretScan';
@@ -25,7 +26,7 @@ export class HardcodedKeyDiagnostics implements vscode.Disposable {
   private readonly collection = vscode.languages.createDiagnosticCollection('avala');
   private readonly timers = new Map<string, ReturnType<typeof setTimeout>>();
   private readonly skippedLogged = new Set<string>();
-  private readonly disposables: vscode.Disposable[] = [];
+  private readonly disposables = new DisposableStore();
 
   constructor(
     private readonly store: KeyStore,
@@ -34,7 +35,7 @@ export class HardcodedKeyDiagnostics implements vscode.Disposable {
     private readonly settings: DetectionSettings,
     private readonly log: Log,
   ) {
-    this.disposables.push(
+    this.disposables.add(
       this.collection,
       vscode.workspace.onDidOpenTextDocument((d) => this.schedule(d, 0)),
       vscode.workspace.onDidChangeTextDocument((e) => (e.contentChanges.length ? this.schedule(e.document, DEBOUNCE_MS) : undefined)),
@@ -63,9 +64,7 @@ export class HardcodedKeyDiagnostics implements vscode.Disposable {
       clearTimeout(timer);
     }
     this.timers.clear();
-    for (const d of this.disposables) {
-      d.dispose();
-    }
+    this.disposables.dispose();
   }
 
   private schedule(document: vscode.TextDocument, delayMs: number): void {

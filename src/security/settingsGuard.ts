@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
 import type { Settings } from '../config';
+import { DisposableStore } from '../core/disposables';
 import { fingerprintOf, type KeyStore } from '../core/keyStore';
 import { attemptMemo, describeAttempts, describeKeyHosts, findSettingAttempts, type SettingAttempt } from './core/workspaceSettings';
 import type { Log } from '../log';
@@ -13,7 +14,7 @@ const RECHECK_DELAY_MS = 300;
  * the base URL, which stored keys belong to which host.
  */
 export class SettingsGuard implements vscode.Disposable {
-  private readonly disposables: vscode.Disposable[] = [];
+  private readonly disposables = new DisposableStore();
   private timer?: ReturnType<typeof setTimeout>;
   private baseUrl: string;
   /** The last check, for tests: resolves when it has run. */
@@ -28,7 +29,7 @@ export class SettingsGuard implements vscode.Disposable {
     this.baseUrl = settings.current.apiBaseUrl;
     const watcher = vscode.workspace.createFileSystemWatcher('**/.vscode/settings.json');
     const recheck = () => this.scheduleCheck();
-    this.disposables.push(
+    this.disposables.add(
       watcher,
       watcher.onDidCreate(recheck),
       watcher.onDidChange(recheck),
@@ -46,9 +47,7 @@ export class SettingsGuard implements vscode.Disposable {
 
   dispose(): void {
     clearTimeout(this.timer);
-    for (const d of this.disposables) {
-      d.dispose();
-    }
+    this.disposables.dispose();
   }
 
   private scheduleCheck(): void {

@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import { DisposableStore } from '../core/disposables';
 import { statusView, STATUS_ACTIONS_COMMAND, type StatusView } from './core/keyStatus';
 import type { KeyStore } from '../core/keyStore';
 import type { KeyValidator } from './core/keyValidator';
@@ -9,7 +10,7 @@ const TOOLTIP_REFRESH_MS = 60_000;
 /** The status bar item for the active key. Renders the store and the validator; never calls the API. */
 export class KeyStatusBar implements vscode.Disposable {
   private readonly item = vscode.window.createStatusBarItem('avala.status', vscode.StatusBarAlignment.Left, 100);
-  private readonly disposables: vscode.Disposable[] = [];
+  private readonly disposables = new DisposableStore();
   private loaded = false;
   private current: StatusView | undefined;
 
@@ -23,7 +24,7 @@ export class KeyStatusBar implements vscode.Disposable {
     this.item.command = STATUS_ACTIONS_COMMAND;
     this.item.show();
     const timer = setInterval(() => this.render(), TOOLTIP_REFRESH_MS);
-    this.disposables.push(
+    this.disposables.add(
       this.item,
       store.onDidChange(() => this.render()),
       validator.onDidChangeActivity(() => this.render()),
@@ -63,8 +64,6 @@ export class KeyStatusBar implements vscode.Disposable {
   }
 
   dispose(): void {
-    for (const d of this.disposables) {
-      d.dispose();
-    }
+    this.disposables.dispose();
   }
 }

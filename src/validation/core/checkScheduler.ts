@@ -1,6 +1,7 @@
 // When the active key is checked. No vscode import: the window's focus and the settings
 // arrive as calls, and time comes from a Clock, so hours of schedule run in a unit test.
 import type { Clock, TimerHandle } from '../../core/clock';
+import { disposeAll } from '../../core/disposables';
 import type { Disposable, Event } from '../../core/events';
 import type { KeyMeta } from '../../core/keyStore';
 import { nextScheduledCheck, startupFreshMinutes, SWITCH_FRESH_MINUTES, wantsCheck, type ScheduledCheck } from './validationPolicy';
@@ -89,9 +90,7 @@ export class CheckScheduler implements Disposable {
   dispose(): void {
     this.disposed = true;
     this.clear();
-    for (const s of this.subscriptions) {
-      s.dispose();
-    }
+    disposeAll(this.subscriptions);
   }
 
   private keysChanged(): void {
