@@ -2,6 +2,7 @@
 import * as vscode from 'vscode';
 import { AvalaApi, closeConnections } from './core/api';
 import { Settings } from './config';
+import { setListenerErrorReporter } from './core/events';
 import { setLocalizer } from './core/l10n';
 import { KeyStore } from './core/keyStore';
 import { registerEcosystem } from './ecosystem/registerEcosystem';
@@ -20,6 +21,7 @@ import { KeyValidator } from './validation/core/keyValidator';
 export function activate(context: vscode.ExtensionContext): void {
   setLocalizer(vscode.l10n.t.bind(vscode.l10n));
   const log = new Log();
+  setListenerErrorReporter((error) => log.error('An event listener failed:', error));
   const settings = new Settings();
   const store = new KeyStore(context.secrets, context.workspaceState, context.globalState);
   const api = new AvalaApi(() => settings.current, log);
@@ -31,7 +33,7 @@ export function activate(context: vscode.ExtensionContext): void {
     const { KeyCommands } = require('./keys/keyCommands') as typeof import('./keys/keyCommands');
     return new KeyCommands({ store, api, settings, log, reveal: (id) => tree.reveal(id) });
   });
-  context.subscriptions.push(log, settings, store, validator, tree, ...registerKeyCommands(commands), vscode.commands.registerCommand('avala.refreshKeys', () => tree.refresh()));
+  context.subscriptions.push({ dispose: () => setListenerErrorReporter(undefined) }, log, settings, store, validator, tree, ...registerKeyCommands(commands), vscode.commands.registerCommand('avala.refreshKeys', () => tree.refresh()));
 
   const loopbackNotice = new Ipv6LoopbackNotice(context.globalState, log);
   const services = { context, log, settings, store, api, validator, commands, loopbackNotice };
