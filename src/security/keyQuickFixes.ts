@@ -6,11 +6,14 @@ import type { Log } from '../log';
 import { DIAGNOSTIC_CODE, DIAGNOSTIC_SOURCE } from './keyDiagnostics';
 import type { IgnoredKeyFiles } from './ignoredKeyFiles';
 
-export const MOVE_TITLE = vscode.l10n.t('Store in Avala secret storage and use the environment variable');
-export const STORE_ONLY_TITLE = vscode.l10n.t('Store in Avala secret storage (then remove the key from this file)');
-export const IGNORE_TITLE = vscode.l10n.t('Ignore hard-coded Avala keys in this file');
-export const RESTRICTED_TITLE = vscode.l10n.t('Store in Avala secret storage… (needs a trusted workspace)');
-export const RESTRICTED_REASON = vscode.l10n.t('Restricted Mode: Avala does not edit files until you trust this workspace.');
+// Functions, not constants: looked up when shown, after activation has set the user's language.
+const WORDS = {
+  moveTitle: () => vscode.l10n.t('Store in Avala secret storage and use the environment variable'),
+  storeOnlyTitle: () => vscode.l10n.t('Store in Avala secret storage (then remove the key from this file)'),
+  ignoreTitle: () => vscode.l10n.t('Ignore hard-coded Avala keys in this file'),
+  restrictedTitle: () => vscode.l10n.t('Store in Avala secret storage… (needs a trusted workspace)'),
+  restrictedReason: () => vscode.l10n.t('Restricted Mode: Avala does not edit files until you trust this workspace.'),
+};
 
 /** What moving a key needs from Log In: check it with the API, ask a label and environment, store it. */
 export interface KeyLogIn {
@@ -53,16 +56,16 @@ export class KeyQuickFixes implements vscode.CodeActionProvider {
       // In Restricted Mode the action only explains: VS Code hides disabled quick fixes, so a
       // disabled one would say nothing. The command itself refuses to edit there.
       const trusted = vscode.workspace.isTrusted;
-      const move = new vscode.CodeAction(!trusted ? RESTRICTED_TITLE : canReplace ? MOVE_TITLE : STORE_ONLY_TITLE, vscode.CodeActionKind.QuickFix);
+      const move = new vscode.CodeAction(!trusted ? WORDS.restrictedTitle() : canReplace ? WORDS.moveTitle() : WORDS.storeOnlyTitle(), vscode.CodeActionKind.QuickFix);
       move.diagnostics = [diagnostic];
       move.isPreferred = trusted && canReplace;
       move.command = { command: 'avala.moveKeyToSecretStorage', title: move.title, arguments: [document.uri, diagnostic.range] };
       actions.push(move);
     }
     if (ours.length > 0) {
-      const ignore = new vscode.CodeAction(IGNORE_TITLE, vscode.CodeActionKind.QuickFix);
+      const ignore = new vscode.CodeAction(WORDS.ignoreTitle(), vscode.CodeActionKind.QuickFix);
       ignore.diagnostics = ours;
-      ignore.command = { command: 'avala.ignoreKeysInFile', title: IGNORE_TITLE, arguments: [document.uri] };
+      ignore.command = { command: 'avala.ignoreKeysInFile', title: ignore.title, arguments: [document.uri] };
       actions.push(ignore);
     }
     return actions;
@@ -74,7 +77,7 @@ export class KeyQuickFixes implements vscode.CodeActionProvider {
    */
   async moveKey(uri: vscode.Uri, range: vscode.Range): Promise<MoveResult> {
     if (!vscode.workspace.isTrusted) {
-      void vscode.window.showWarningMessage(`${RESTRICTED_REASON} ${vscode.l10n.t('Trust it, then run the quick fix again.')}`, vscode.l10n.t('Manage Workspace Trust')).then((a) =>
+      void vscode.window.showWarningMessage(`${WORDS.restrictedReason()} ${vscode.l10n.t('Trust it, then run the quick fix again.')}`, vscode.l10n.t('Manage Workspace Trust')).then((a) =>
         a ? vscode.commands.executeCommand('workbench.trust.manage') : undefined,
       );
       return {};
