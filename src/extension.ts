@@ -12,7 +12,7 @@ import type { KeyCommands } from './keys/keyCommands';
 import { KeysTree } from './keys/keysTree';
 import { registerKeyringUpkeep } from './keys/orphanedKeys';
 import { registerKeyCommands } from './keys/registerKeyCommands';
-import { lazyInstance } from './core/lazy';
+import { Lazy } from './core/lazy';
 import { Log } from './log';
 import { registerSecurity } from './security/registerSecurity';
 import { registerValidation } from './validation/registerValidation';
@@ -28,7 +28,7 @@ export function activate(context: vscode.ExtensionContext): void {
   const validator = new KeyValidator(store, api, log);
   const tree = new KeysTree(store, settings, validator);
   // The sign-up, log-in and import flows load when first used, not at startup.
-  const commands = lazyInstance<KeyCommands>(() => {
+  const commands = new Lazy<KeyCommands>(() => {
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     const { KeyCommands } = require('./keys/keyCommands') as typeof import('./keys/keyCommands');
     return new KeyCommands({ store, api, settings, log, reveal: (id) => tree.reveal(id) });

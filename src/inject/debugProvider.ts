@@ -3,6 +3,7 @@ import type { Settings } from '../config';
 import { decideDebugInjection, mergeKeyEnvironment, unknownKeyMessage, type LaunchConfig } from './core/debugPlan';
 import { ENV, keyEnvironment } from '../core/environment';
 import type { KeyMeta, KeyStore } from '../core/keyStore';
+import type { Lazy } from '../core/lazy';
 import type { Log } from '../log';
 import type { KeyAccessGate } from './keyAccess';
 import { folderKeyOf, pickStoredKey, resolveKey } from './keys';
@@ -17,7 +18,8 @@ export class DebugKeyProvider implements vscode.DebugConfigurationProvider {
     private readonly store: KeyStore,
     private readonly settings: Settings,
     private readonly log: Log,
-    private readonly access: KeyAccessGate,
+    /** Loaded when a launch first needs a key it must ask for (a chunk of its own). */
+    private readonly access: Lazy<KeyAccessGate>,
     /** Told each base URL handed to a debug session (see loopbackNotice.ts). */
     private readonly noticeBaseUrl: (baseUrl: string) => void = () => undefined,
   ) {}
@@ -45,7 +47,7 @@ export class DebugKeyProvider implements vscode.DebugConfigurationProvider {
       this.log.debug(`Debug: "${config.name}" launched without a key: no active Avala key.`);
       return config;
     }
-    if (decision.label && !(await this.access.mayUse(meta, 'launch', this.store.activeId(folderKeyOf(folder))))) {
+    if (decision.label && !(await this.access.value.mayUse(meta, 'launch', this.store.activeId(folderKeyOf(folder))))) {
       this.log.info(`Debug: "${config.name}" was not launched: the workspace may not use the key "${meta.label}".`);
       return undefined;
     }
@@ -87,7 +89,7 @@ export class DebugKeyProvider implements vscode.DebugConfigurationProvider {
       } else if (choice === choose) {
         const picked = await pickStoredKey(this.store, vscode.l10n.t('Avala: key for "{0}"', String(config.name ?? '')), vscode.l10n.t('Which key should this launch get?'));
         if (picked) {
-          this.access.allowOnce(picked.id);
+          this.access.value.allowOnce(picked.id);
           await vscode.debug.startDebugging(folder, { ...config, avalaKey: picked.label });
         }
       }

@@ -13,7 +13,7 @@ export function registerSecurity(services: Services): vscode.Disposable[] {
   const ignored = new IgnoredKeyFiles(context.workspaceState);
   const detection = { enabled: () => vscode.workspace.getConfiguration('avala').get<boolean>('security.detectHardcodedKeys', true) };
   const diagnostics = new HardcodedKeyDiagnostics(store, gitIgnored, ignored, detection, log);
-  const fixes = new KeyQuickFixes(store, { logIn: (value, source, origin) => commands.logIn(value, source, origin) }, ignored, log, () => commands.openMissionControl());
+  const fixes = new KeyQuickFixes(store, { logIn: (value, source, origin) => commands.value.logIn(value, source, origin) }, ignored, log, () => commands.value.openMissionControl());
   const guard = new SettingsGuard(context.workspaceState, settings, store, log);
   return [
     gitIgnored,

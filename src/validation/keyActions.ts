@@ -15,16 +15,16 @@ export class KeyActions {
         await vscode.commands.executeCommand('avala.validateKey', keyId);
         return;
       case 'switch':
-        await commands.switchKey();
+        await commands.value.switchKey();
         return;
       case 'login':
-        await commands.logIn();
+        await commands.value.logIn();
         return;
       case 'replace':
         await this.replace(keyId);
         return;
       case 'missionControl': {
-        await commands.openMissionControl();
+        await commands.value.openMissionControl();
         const meta = keyId ? store.get(keyId) : undefined;
         if (meta?.lastCheck?.state === 'expired' || meta?.lastCheck?.state === 'invalid') {
           // The second half of the fix: the new key has to come back into VS Code.
@@ -48,7 +48,7 @@ export class KeyActions {
   async replace(oldId: string | undefined): Promise<void> {
     const { store, commands, log } = this.services;
     const old = oldId ? store.get(oldId) : undefined;
-    const meta = await commands.logIn();
+    const meta = await commands.value.logIn();
     if (!meta || !old || meta.id === old.id || !store.get(old.id)) {
       return;
     }

@@ -19,7 +19,7 @@ export function registerValidation(services: Services): vscode.Disposable[] {
     const id = (typeof arg === 'string' ? arg : arg?.keyId) ?? store.activeId();
     const meta = id ? store.get(id) : undefined;
     if (!id || !meta) {
-      void vscode.window.showInformationMessage(vscode.l10n.t('There is no active Avala key to validate.'), vscode.l10n.t('Log In with API Key')).then((a) => (a ? services.commands.logIn() : undefined));
+      void vscode.window.showInformationMessage(vscode.l10n.t('There is no active Avala key to validate.'), vscode.l10n.t('Log In with API Key')).then((a) => (a ? services.commands.value.logIn() : undefined));
       return undefined;
     }
     const outcome = await vscode.window.withProgress(
