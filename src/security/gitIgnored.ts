@@ -21,6 +21,10 @@ interface GitExtension {
   getAPI(version: 1): GitApi;
 }
 
+export interface GitIgnoredFilesDeps {
+  log: Pick<Log, 'info' | 'warn'>;
+}
+
 const GIT_ACTIVATION_TIMEOUT_MS = 3000;
 /** After git re-reads a repository's status, answers are checked again once things settle. */
 const RECHECK_DELAY_MS = 500;
@@ -53,7 +57,7 @@ export class GitIgnoredFiles implements vscode.Disposable {
   /** Whether an answer gave up waiting for git, and a reset follows once git is active. */
   private waitingForGit = false;
 
-  constructor(private readonly log?: Pick<Log, 'info' | 'warn'>) {
+  constructor(private readonly deps: GitIgnoredFilesDeps) {
     this.disposables.add(this.watcher, this.changed, this.watcher.onDidChange(this.reset), this.watcher.onDidCreate(this.reset), this.watcher.onDidDelete(this.reset));
   }
 
@@ -89,7 +93,7 @@ export class GitIgnoredFiles implements vscode.Disposable {
         return ignored;
       } catch (error) {
         // git failed (not a repository after all, a submodule…): read the files ourselves.
-        this.log?.warn(`git could not say whether ${vscode.workspace.asRelativePath(uri)} is ignored (${error instanceof Error ? error.message : String(error)}); reading .gitignore files instead.`);
+        this.deps.log.warn(`git could not say whether ${vscode.workspace.asRelativePath(uri)} is ignored (${error instanceof Error ? error.message : String(error)}); reading .gitignore files instead.`);
       }
     }
     return this.fromGitignoreFiles(uri);
@@ -163,7 +167,7 @@ export class GitIgnoredFiles implements vscode.Disposable {
       }
       for (const entry of entries) {
         if ((await entry.was) !== ignored.has(entry.path)) {
-          this.log?.info(`git now says ${vscode.workspace.asRelativePath(entry.path)} is ${ignored.has(entry.path) ? '' : 'not '}ignored; checking open files again.`);
+          this.deps.log.info(`git now says ${vscode.workspace.asRelativePath(entry.path)} is ${ignored.has(entry.path) ? '' : 'not '}ignored; checking open files again.`);
           this.fromGit.clear();
           this.reset();
           return;

@@ -20,6 +20,14 @@ export interface KeyLogIn {
   logIn(prefilled: string, source: 'editor', origin: string): Promise<KeyMeta | undefined>;
 }
 
+export interface KeyQuickFixesDeps {
+  store: KeyStore;
+  login: KeyLogIn;
+  ignored: IgnoredKeyFiles;
+  log: Log;
+  openMissionControl: () => Thenable<void>;
+}
+
 export interface MoveResult {
   stored?: KeyMeta;
   replacedWith?: string;
@@ -29,13 +37,7 @@ export interface MoveResult {
 export class KeyQuickFixes implements vscode.CodeActionProvider {
   static readonly metadata: vscode.CodeActionProviderMetadata = { providedCodeActionKinds: [vscode.CodeActionKind.QuickFix] };
 
-  constructor(
-    private readonly store: KeyStore,
-    private readonly login: KeyLogIn,
-    private readonly ignored: IgnoredKeyFiles,
-    private readonly log: Log,
-    private readonly openMissionControl: () => Thenable<void>,
-  ) {}
+  constructor(private readonly deps: KeyQuickFixesDeps) {}
 
   register(): vscode.Disposable[] {
     return [
@@ -90,8 +92,8 @@ export class KeyQuickFixes implements vscode.CodeActionProvider {
       return {};
     }
     const where = `${vscode.workspace.asRelativePath(uri)} line ${range.start.line + 1}`;
-    const already = this.store.findByValue(finding.value);
-    const meta = already ?? (await this.login.logIn(finding.value, 'editor', where));
+    const already = this.deps.store.findByValue(finding.value);
+    const meta = already ?? (await this.deps.login.logIn(finding.value, 'editor', where));
     if (!meta) {
       // Log In said why (rejected, cancelled, unreachable); the file is left as it was.
       return {};
@@ -121,13 +123,13 @@ export class KeyQuickFixes implements vscode.CodeActionProvider {
       );
       return { stored: meta };
     }
-    this.log.info(`Replaced a hard-coded key (${meta.masked}) in ${where} with ${replacement.expression}; the key is stored as "${meta.label}".`);
+    this.deps.log.info(`Replaced a hard-coded key (${meta.masked}) in ${where} with ${replacement.expression}; the key is stored as "${meta.label}".`);
     void this.afterMove(meta, replacement.expression, uri);
     return { stored: meta, replacedWith: replacement.expression };
   }
 
   private async afterMove(meta: KeyMeta, expression: string, uri: vscode.Uri): Promise<void> {
-    const active = this.store.activeId() === meta.id;
+    const active = this.deps.store.activeId() === meta.id;
     const setActive = vscode.l10n.t('Set Active');
     const openMissionControl = vscode.l10n.t('Open Mission Control');
     const buttons = [...(active ? [] : [setActive]), openMissionControl];
@@ -138,9 +140,9 @@ export class KeyQuickFixes implements vscode.CodeActionProvider {
       ...buttons,
     );
     if (choice === setActive) {
-      await this.store.setActive(meta.id);
+      await this.deps.store.setActive(meta.id);
     } else if (choice === openMissionControl) {
-      await this.openMissionControl();
+      await this.deps.openMissionControl();
     }
   }
 
@@ -149,14 +151,14 @@ export class KeyQuickFixes implements vscode.CodeActionProvider {
     if (!target) {
       return;
     }
-    await this.ignored.add(target);
+    await this.deps.ignored.add(target);
     void vscode.window.showInformationMessage(
       vscode.l10n.t('Avala no longer warns about hard-coded keys in {0} in this workspace. "Avala: Reset Ignored Key Warnings" undoes it.', vscode.workspace.asRelativePath(target)),
     );
   }
 
   async resetIgnored(): Promise<number> {
-    const count = await this.ignored.reset();
+    const count = await this.deps.ignored.reset();
     void vscode.window.showInformationMessage(
       count
         ? count === 1

@@ -8,6 +8,14 @@ import type { Log } from '../log';
 const TOLD_STATE = 'avala.toldSettingAttempts';
 const RECHECK_DELAY_MS = 300;
 
+export interface SettingsGuardDeps {
+  /** The workspace's state: what was told is remembered per workspace. */
+  state: vscode.Memento;
+  settings: Settings;
+  store: KeyStore;
+  log: Log;
+}
+
 /**
  * Tells the user, once per workspace and value, when a workspace tries to set where keys
  * are sent (VS Code already ignores those machine-scoped values); and, when the user changes
@@ -20,13 +28,8 @@ export class SettingsGuard implements vscode.Disposable {
   /** The last check, for tests: resolves when it has run. */
   lastCheck: Promise<SettingAttempt[]> = Promise.resolve([]);
 
-  constructor(
-    private readonly state: vscode.Memento,
-    settings: Settings,
-    private readonly store: KeyStore,
-    private readonly log: Log,
-  ) {
-    this.baseUrl = settings.current.apiBaseUrl;
+  constructor(private readonly deps: SettingsGuardDeps) {
+    this.baseUrl = deps.settings.current.apiBaseUrl;
     const watcher = vscode.workspace.createFileSystemWatcher('**/.vscode/settings.json');
     const recheck = () => this.scheduleCheck();
     this.disposables.add(
@@ -35,7 +38,7 @@ export class SettingsGuard implements vscode.Disposable {
       watcher.onDidChange(recheck),
       vscode.workspace.onDidChangeWorkspaceFolders(recheck),
       vscode.workspace.onDidChangeConfiguration(recheck),
-      settings.onDidChange((current) => {
+      deps.settings.onDidChange((current) => {
         if (current.apiBaseUrl !== this.baseUrl) {
           this.baseUrl = current.apiBaseUrl;
           void this.showKeyHosts();
@@ -60,15 +63,15 @@ export class SettingsGuard implements vscode.Disposable {
   /** Reads the workspace's settings files and tells about attempts not told before. */
   async check(): Promise<SettingAttempt[]> {
     const attempts = await this.findAttempts();
-    const told = new Set(this.state.get<string[]>(TOLD_STATE) ?? []);
+    const told = new Set(this.deps.state.get<string[]>(TOLD_STATE) ?? []);
     const fresh = attempts.filter((a) => !told.has(attemptMemo(a, fingerprintOf)));
     if (fresh.length === 0) {
       return [];
     }
     // Remembered before the message is answered: told once means once, even if dismissed.
-    await this.state.update(TOLD_STATE, [...told, ...fresh.map((a) => attemptMemo(a, fingerprintOf))]);
+    await this.deps.state.update(TOLD_STATE, [...told, ...fresh.map((a) => attemptMemo(a, fingerprintOf))]);
     const message = describeAttempts(fresh);
-    this.log.warn(message);
+    this.deps.log.warn(message);
     const openWorkspaceSettings = vscode.l10n.t('Open Workspace Settings');
     const openUserSettings = vscode.l10n.t('Open User Settings');
     void vscode.window.showWarningMessage(message, openWorkspaceSettings, openUserSettings).then((choice) => {
@@ -105,13 +108,13 @@ export class SettingsGuard implements vscode.Disposable {
   }
 
   private async showKeyHosts(): Promise<void> {
-    await this.store.ready;
-    const keys = this.store.list();
+    await this.deps.store.ready;
+    const keys = this.deps.store.list();
     if (keys.length === 0) {
       return;
     }
-    const message = describeKeyHosts(keys, this.baseUrl, this.store.active()?.label);
-    this.log.info(message);
+    const message = describeKeyHosts(keys, this.baseUrl, this.deps.store.active()?.label);
+    this.deps.log.info(message);
     const choice = await vscode.window.showInformationMessage(message, vscode.l10n.t('Show Keys'));
     if (choice) {
       await vscode.commands.executeCommand('avala.keys.focus');

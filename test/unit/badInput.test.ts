@@ -91,7 +91,7 @@ describe('a keyring that fails', () => {
 
   it('a read failure while adding leaves the stored keys as they were', async () => {
     const keyring = new SharedKeyring();
-    const store = new KeyStore(keyring.window(), new MemoryMemento(), new MemoryMemento());
+    const store = new KeyStore({ secrets: keyring.window(), workspaceState: new MemoryMemento(), globalState: new MemoryMemento() });
     await store.ready;
     const { meta } = await store.add({ value: fakeKey(1), label: 'kept', environment: 'development', baseUrl: 'https://api.avala.ai/api/v1', source: 'login' });
     const before = [...keyring.data.entries()];
@@ -117,7 +117,7 @@ describe('a broken sign-up answer', () => {
       const result = await broken.signUp({ email: 'dev@acme.com', password: 'Unicode-Pa55word' });
       assert.equal(result.apiKey, key);
       const ring = new SharedKeyring();
-      const store = new KeyStore(ring.window(), new MemoryMemento(), new MemoryMemento());
+      const store = new KeyStore({ secrets: ring.window(), workspaceState: new MemoryMemento(), globalState: new MemoryMemento() });
       const { meta } = await store.add({ value: result.apiKey, label: 'dev', environment: 'development', baseUrl: broken.baseUrl, source: 'signup' });
       assert.equal(await store.getValue(meta.id), key);
       assert.equal((await store.add({ value: key, label: 'again', environment: 'development', baseUrl: broken.baseUrl, source: 'login' })).existed, true);
