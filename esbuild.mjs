@@ -1,11 +1,12 @@
 // Bundles the extension. `extension.js` is what VS Code loads at activation and must stay
 // small (under 100 KB, see `npm run bench`). Code that only runs later lives in lazy chunks:
 // each is `dist/<name>.js`, loaded by a `require('./<module>')` where it is first needed.
-// Its plugins live in scripts/build/, each saying why it exists.
+// The plugins and the check of module state live in scripts/build/, each saying why.
 import * as esbuild from 'esbuild';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { lazyChunks } from './scripts/build/lazyChunks.mjs';
+import { moduleStateProblems } from './scripts/build/moduleState.mjs';
 import { vscodeApi } from './scripts/build/vscodeApi.mjs';
 
 const production = process.argv.includes('--production');
@@ -46,8 +47,14 @@ async function buildAll() {
   const shared = new Set(Object.keys(first.metafile.inputs).map((file) => path.join(root, file)));
   // 2. The chunks, taking what extension.js holds from it.
   const used = new Set();
+  const chunks = {};
   for (const [name, file] of Object.entries(LAZY)) {
-    await esbuild.build({ ...common, entryPoints: { [name]: file }, outdir: 'dist', plugins: plugins({ entry: path.join(root, file), shared, used }) });
+    const result = await esbuild.build({ ...common, entryPoints: { [name]: file }, outdir: 'dist', metafile: true, plugins: plugins({ entry: path.join(root, file), shared, used }) });
+    chunks[name] = result.metafile;
+  }
+  const problems = moduleStateProblems({ chunks, exists: (file) => fs.existsSync(path.join(root, file)) });
+  if (problems.length > 0) {
+    throw new Error(`Module state would be copied into a lazy chunk:\n- ${problems.join('\n- ')}`);
   }
   // 3. extension.js, exporting the modules the chunks take from it.
   const modules = [...used].map((file) => path.relative(root, file)).sort();
@@ -77,5 +84,8 @@ if (watch) {
   });
   console.log('Watching src/ for changes…');
 } else {
-  await buildAll();
+  await buildAll().catch((error) => {
+    console.error(error.message);
+    process.exitCode = 1;
+  });
 }
