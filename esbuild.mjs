@@ -1,13 +1,13 @@
 // Bundles the extension. `extension.js` is what VS Code loads at activation and must stay
 // small (under 100 KB, see `npm run bench`). Code that only runs later lives in lazy chunks:
 // each is `dist/<name>.js`, loaded by a `require('./<module>')` where it is first needed.
-//
-// A module that extension.js and a chunk both use is not copied into the chunk: the chunk
-// takes it from extension.js (its `__shared` export), so there is one `AvalaApiError` class
-// for `instanceof` and one registry of secrets for redaction, whichever file threw or logged.
+// The plugins and the check of module state live in scripts/build/, each saying why.
 import * as esbuild from 'esbuild';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { lazyChunks } from './scripts/build/lazyChunks.mjs';
+import { moduleStateProblems } from './scripts/build/moduleState.mjs';
+import { vscodeApi } from './scripts/build/vscodeApi.mjs';
 
 const production = process.argv.includes('--production');
 const watch = process.argv.includes('--watch');
@@ -26,36 +26,6 @@ const LAZY = {
 };
 const lazyByPath = new Map(Object.entries(LAZY).map(([name, file]) => [path.join(root, file), name]));
 
-/**
- * `import * as vscode from 'vscode'` in a CommonJS bundle becomes `__toESM(require('vscode'))`,
- * which copies every name of the API object (200 or so, as getters) into a new object, once per
- * importing file (two dozen), when the bundle loads: requiring extension.js took about 55 ms of
- * CPU with it and 22 ms without (npm run bench). This resolves 'vscode' to a small module that
- * reads each name the code uses once; the bundle refers to those directly. Names come from
- * @types/vscode (a name it lacks fails the build); unused ones are dropped.
- */
-function vscodeApiNames() {
-  const typings = fs.readFileSync(path.join(root, 'node_modules', '@types', 'vscode', 'index.d.ts'), 'utf8');
-  return [...new Set([...typings.matchAll(/^\texport (?:class|enum|namespace|const|function|let) (\w+)/gm)].map((m) => m[1]))];
-}
-
-const vscodeApi = {
-  name: 'vscode-api',
-  setup(build) {
-    build.onResolve({ filter: /^vscode$/ }, (args) =>
-      args.namespace === 'vscode-api' ? { path: 'vscode', external: true } : { path: 'vscode', namespace: 'vscode-api' },
-    );
-    build.onLoad({ filter: /.*/, namespace: 'vscode-api' }, () => ({
-      contents: [
-        "const api = require('vscode');",
-        'const read = (name) => api[name];',
-        ...vscodeApiNames().map((name) => `export const ${name} = /* @__PURE__ */ read(${JSON.stringify(name)});`),
-      ].join('\n'),
-      loader: 'js',
-    }));
-  },
-};
-
 const common = {
   bundle: true,
   format: 'cjs',
@@ -69,53 +39,22 @@ const common = {
   absWorkingDir: root,
 };
 
-/**
- * `require('./x')` of a lazy chunk's source becomes `require('./<chunk>.js')`; a static import
- * of one is an error (it would load at activation). Inside a chunk, a module extension.js
- * already has resolves to extension.js's copy (`shared` lists those and collects the ones used).
- */
-function lazyChunks({ entry, shared, used } = {}) {
-  return {
-    name: 'lazy-chunks',
-    setup(build) {
-      build.onResolve({ filter: /^\./ }, async (args) => {
-        if (args.pluginData?.resolving || args.namespace === 'avala-shared') {
-          return args.namespace === 'avala-shared' ? { path: args.path, external: true } : undefined;
-        }
-        const resolved = await build.resolve(args.path, { kind: args.kind, resolveDir: args.resolveDir, importer: args.importer, pluginData: { resolving: true } });
-        if (resolved.errors.length > 0 || resolved.path === entry) {
-          return undefined;
-        }
-        const chunk = lazyByPath.get(resolved.path);
-        if (chunk) {
-          if (args.kind !== 'require-call') {
-            const rel = path.relative(root, resolved.path);
-            return { errors: [{ text: `${rel} is loaded lazily (dist/${chunk}.js): use \`import type\` and require() it where it is first needed` }] };
-          }
-          return { path: `./${chunk}.js`, external: true };
-        }
-        if (shared?.has(resolved.path)) {
-          used.add(resolved.path);
-          return { path: path.relative(root, resolved.path), namespace: 'avala-shared' };
-        }
-        return undefined;
-      });
-      build.onLoad({ filter: /.*/, namespace: 'avala-shared' }, (args) => ({
-        contents: `module.exports = require('./extension.js').__shared[${JSON.stringify(args.path)}];`,
-        loader: 'js',
-      }));
-    },
-  };
-}
+const plugins = (chunk) => [vscodeApi(root), lazyChunks({ root, lazyByPath, ...chunk })];
 
 async function buildAll() {
   // 1. What extension.js holds.
-  const first = await esbuild.build({ ...common, entryPoints: ['src/extension.ts'], write: false, metafile: true, sourcemap: false, plugins: [vscodeApi, lazyChunks()] });
+  const first = await esbuild.build({ ...common, entryPoints: ['src/extension.ts'], write: false, metafile: true, sourcemap: false, plugins: plugins() });
   const shared = new Set(Object.keys(first.metafile.inputs).map((file) => path.join(root, file)));
   // 2. The chunks, taking what extension.js holds from it.
   const used = new Set();
+  const chunks = {};
   for (const [name, file] of Object.entries(LAZY)) {
-    await esbuild.build({ ...common, entryPoints: { [name]: file }, outdir: 'dist', plugins: [vscodeApi, lazyChunks({ entry: path.join(root, file), shared, used })] });
+    const result = await esbuild.build({ ...common, entryPoints: { [name]: file }, outdir: 'dist', metafile: true, plugins: plugins({ entry: path.join(root, file), shared, used }) });
+    chunks[name] = result.metafile;
+  }
+  const problems = moduleStateProblems({ chunks, exists: (file) => fs.existsSync(path.join(root, file)) });
+  if (problems.length > 0) {
+    throw new Error(`Module state would be copied into a lazy chunk:\n- ${problems.join('\n- ')}`);
   }
   // 3. extension.js, exporting the modules the chunks take from it.
   const modules = [...used].map((file) => path.relative(root, file)).sort();
@@ -128,7 +67,7 @@ async function buildAll() {
     ...common,
     stdin: { contents, resolveDir: root, sourcefile: 'src/extension.entry.ts', loader: 'ts' },
     outfile: 'dist/extension.js',
-    plugins: [vscodeApi, lazyChunks()],
+    plugins: plugins(),
   });
   const sizes = ['extension', ...Object.keys(LAZY)].map((name) => `${name}.js ${(fs.statSync(path.join(root, 'dist', `${name}.js`)).size / 1024).toFixed(1)} KB`);
   console.log(`dist/: ${sizes.join(', ')}`);
@@ -145,5 +84,8 @@ if (watch) {
   });
   console.log('Watching src/ for changes…');
 } else {
-  await buildAll();
+  await buildAll().catch((error) => {
+    console.error(error.message);
+    process.exitCode = 1;
+  });
 }

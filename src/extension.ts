@@ -2,6 +2,8 @@
 import * as vscode from 'vscode';
 import { AvalaApi, closeConnections } from './core/api';
 import { Settings } from './config';
+import { systemClock } from './core/clock';
+import { setListenerErrorReporter } from './core/events';
 import { setLocalizer } from './core/l10n';
 import { KeyStore } from './core/keyStore';
 import { registerEcosystem } from './ecosystem/registerEcosystem';
@@ -12,7 +14,7 @@ import { KeysTree } from './keys/keysTree';
 import { registerKeyringUpkeep } from './keys/orphanedKeys';
 import { registerKeyCommands } from './keys/registerKeyCommands';
 import { hostOf } from './core/baseUrl';
-import { lazyInstance } from './core/lazy';
+import { Lazy } from './core/lazy';
 import { Log } from './log';
 import { registerSecurity } from './security/registerSecurity';
 import { registerValidation } from './validation/registerValidation';
@@ -21,20 +23,21 @@ import { KeyValidator } from './validation/core/keyValidator';
 export function activate(context: vscode.ExtensionContext): void {
   setLocalizer(vscode.l10n.t.bind(vscode.l10n));
   const log = new Log();
+  setListenerErrorReporter((error) => log.error('An event listener failed:', error));
   const settings = new Settings();
-  const store = new KeyStore(context.secrets, context.workspaceState, context.globalState);
-  const api = new AvalaApi(() => settings.current, log);
-  const validator = new KeyValidator(store, api, log);
-  const tree = new KeysTree(store, settings, validator);
+  const store = new KeyStore({ secrets: context.secrets, workspaceState: context.workspaceState, globalState: context.globalState });
+  const api = new AvalaApi({ settings: () => settings.current, log });
+  const validator = new KeyValidator({ store, api, log, clock: systemClock });
+  const tree = new KeysTree({ store, settings, activity: validator });
   // The sign-up, log-in and import flows load when first used, not at startup.
-  const commands = lazyInstance<KeyCommands>(() => {
+  const commands = new Lazy<KeyCommands>(() => {
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     const { KeyCommands } = require('./keys/keyCommands') as typeof import('./keys/keyCommands');
     return new KeyCommands({ store, api, settings, log, reveal: (id) => tree.reveal(id) });
   });
-  context.subscriptions.push(log, settings, store, validator, tree, ...registerKeyCommands(commands), vscode.commands.registerCommand('avala.refreshKeys', () => tree.refresh()));
+  context.subscriptions.push({ dispose: () => setListenerErrorReporter(undefined) }, log, settings, store, validator, tree, ...registerKeyCommands(commands), vscode.commands.registerCommand('avala.refreshKeys', () => tree.refresh()));
 
-  const loopbackNotice = new Ipv6LoopbackNotice(context.globalState, log);
+  const loopbackNotice = new Ipv6LoopbackNotice({ globalState: context.globalState, log });
   const services = { context, log, settings, store, api, validator, commands, loopbackNotice };
   context.subscriptions.push(...registerValidation(services), ...registerInjection(services));
   context.subscriptions.push(...registerSecurity(services));

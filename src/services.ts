@@ -2,6 +2,7 @@ import type * as vscode from 'vscode';
 import type { AvalaApi } from './core/api';
 import type { Settings } from './config';
 import type { KeyStore } from './core/keyStore';
+import type { Lazy } from './core/lazy';
 import type { Ipv6LoopbackNotice } from './inject/loopbackNotice';
 import type { KeyCommands } from './keys/keyCommands';
 import type { Log } from './log';
@@ -15,7 +16,8 @@ export interface Services {
   store: KeyStore;
   api: AvalaApi;
   validator: KeyValidator;
-  commands: KeyCommands;
+  /** Sign up, log in, import and the rest: their module loads on first `.value`. */
+  commands: Lazy<KeyCommands>;
   /** Wherever AVALA_BASE_URL is handed out: warns once about `http://[::1]`. */
   loopbackNotice: Ipv6LoopbackNotice;
 }

@@ -108,7 +108,7 @@ export async function measureValidation(rounds: number): Promise<ValidationResul
   const emulator = await startEmulator({ port: 0, rateLimitPerMinute: 1_000_000 });
   const key = emulator.createKey({ name: 'bench', scopes: ['datasets.read'] });
   const settings = apiSettings(emulator.baseUrl);
-  const api = new AvalaApi(() => settings, quietLog);
+  const api = new AvalaApi({ settings: () => settings, log: quietLog });
   const agent = new Agent({ keepAliveTimeout: 30_000, keepAliveMaxTimeout: 120_000 });
   const url = new URL(`${emulator.baseUrl}/users/me/permissions/`);
   const headers = { accept: 'application/json', 'x-avala-client': CLIENT_NAME, 'x-avala-api-key': key.key };
@@ -218,12 +218,12 @@ export async function measureTree(count: number, runs: number): Promise<TreeResu
   const index = JSON.stringify({ version: 1, keys });
   const keyring = new SharedKeyring();
   keyring.data.set(INDEX_SECRET, index);
-  const store = new KeyStore(keyring.window(), new MemoryMemento(), new MemoryMemento());
+  const store = new KeyStore({ secrets: keyring.window(), workspaceState: new MemoryMemento(), globalState: new MemoryMemento() });
   await store.ready;
   await store.setActive(keys[3].id);
   const noEvent = () => ({ dispose: () => undefined });
   const settings = { current: apiSettings('https://api.avala.ai/api/v1'), onDidChange: noEvent } as unknown as Settings;
-  const tree: KeysTree = new Tree(store, settings, { isChecking: () => false, onDidChangeActivity: noEvent });
+  const tree: KeysTree = new Tree({ store, settings, activity: { isChecking: () => false, onDidChangeActivity: noEvent } });
 
   const expanded = () => {
     let items = 0;

@@ -19,6 +19,12 @@ export function closeConnections(): Promise<void> {
   return clientModule?.closeSharedTransports() ?? Promise.resolve();
 }
 
+export interface AvalaApiDeps {
+  /** Read at each request, so a changed setting applies to the next one. */
+  settings: () => AvalaSettings;
+  log: Pick<Log, 'info' | 'warn'>;
+}
+
 /**
  * Hands out API clients with the user's current settings. A key's client is always for
  * the base URL that key was stored for, so a key never travels to another host.
@@ -27,14 +33,11 @@ export class AvalaApi {
   /** The last client handed out, and what it was made for: each check need not build one. */
   private last: { baseUrl: string; allowInsecureLoopback: boolean; timeoutMs: number; client: AvalaClient } | undefined;
 
-  constructor(
-    private readonly settings: () => AvalaSettings,
-    private readonly log: Log,
-  ) {}
+  constructor(private readonly deps: AvalaApiDeps) {}
 
   /** A client for `baseUrl` (default: the configured one). Throws `insecureUrl` for a refused URL. */
   client(baseUrl?: string): AvalaClient {
-    const { apiBaseUrl, allowInsecureLoopback, timeoutMs } = this.settings();
+    const { apiBaseUrl, allowInsecureLoopback, timeoutMs } = this.deps.settings();
     const url = baseUrl ?? apiBaseUrl;
     const last = this.last;
     if (last && last.baseUrl === url && last.allowInsecureLoopback === allowInsecureLoopback && last.timeoutMs === timeoutMs) {
@@ -49,9 +52,9 @@ export class AvalaApi {
     const status = entry.status === undefined ? 'no answer' : `HTTP ${entry.status}`;
     const line = `${entry.method} ${entry.host}${entry.path} → ${status}, ${entry.outcome} (${entry.durationMs} ms)`;
     if (entry.outcome === 'ok') {
-      this.log.info(line);
+      this.deps.log.info(line);
     } else {
-      this.log.warn(line);
+      this.deps.log.warn(line);
     }
   }
 }

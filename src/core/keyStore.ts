@@ -167,6 +167,15 @@ export interface KeyStoreOptions {
   valueReadRetries?: number;
 }
 
+/** Where the store keeps keys (vscode.ExtensionContext's secrets and mementos fit), and its timing. */
+export interface KeyStoreDeps extends KeyStoreOptions {
+  secrets: SecretBackend;
+  /** This workspace's active key and folder keys. */
+  workspaceState: StateBackend;
+  /** The active key a workspace without its own falls back to. */
+  globalState: StateBackend;
+}
+
 /** What the check at start found: entries dropped because their value was gone, values no entry lists. */
 export interface SweepResult {
   dropped: string[];
@@ -205,16 +214,19 @@ export class KeyStore implements Disposable {
   /** Set when the index itself could not be read: keys may exist that we cannot list. */
   loadError?: KeyringError;
 
-  constructor(
-    private readonly secrets: SecretBackend,
-    private readonly workspaceState: StateBackend,
-    private readonly globalState: StateBackend,
-    options: KeyStoreOptions = {},
-  ) {
-    this.settleMs = options.settleMs ?? 5000;
-    this.verifyAfterMs = options.verifyAfterMs ?? [250, 1000, 5000];
-    this.valueReadRetries = options.valueReadRetries ?? 3;
-    this.subscription = secrets.onDidChange((e) => {
+  private readonly secrets: SecretBackend;
+  private readonly workspaceState: StateBackend;
+  private readonly globalState: StateBackend;
+
+  constructor(deps: KeyStoreDeps) {
+    // Copied into fields: the backends are read in two dozen places.
+    this.secrets = deps.secrets;
+    this.workspaceState = deps.workspaceState;
+    this.globalState = deps.globalState;
+    this.settleMs = deps.settleMs ?? 5000;
+    this.verifyAfterMs = deps.verifyAfterMs ?? [250, 1000, 5000];
+    this.valueReadRetries = deps.valueReadRetries ?? 3;
+    this.subscription = this.secrets.onDidChange((e) => {
       if (e.key === INDEX_SECRET) {
         void this.serialize(() => this.reload()).catch(() => undefined);
       } else if (e.key.startsWith(VALUE_PREFIX)) {

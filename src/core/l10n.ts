@@ -4,6 +4,9 @@
 // tools) it only fills in the {0}, {1}, … placeholders. Import it as
 // `import * as l10n from './l10n'`: `npm run l10n` collects every `l10n.t('…')` message into
 // l10n/bundle.l10n.json.
+//
+// Module state: the localizer. One per extension host, so this module must stay in
+// extension.js, never be copied into a lazy chunk (checked by scripts/build/moduleState.mjs).
 
 export type Localize = (message: string, ...args: Array<string | number | boolean>) => string;
 

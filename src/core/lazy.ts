@@ -1,15 +1,16 @@
 /**
- * Stands in for an object until it is first used, then creates it and forwards to it. For
- * code that is large and never runs at startup: `create` requires its module, which esbuild
- * keeps in a chunk of its own (see LAZY in esbuild.mjs), so activation does not load it.
+ * A value created on first use. For code that is large and never runs at startup: `create`
+ * requires its module, which esbuild keeps in a chunk of its own (see LAZY in esbuild.mjs), so
+ * activation does not load it. Callers write `.value` where they need it, so what loads late
+ * shows at every use.
  */
-export function lazyInstance<T extends object>(create: () => T): T {
-  let instance: T | undefined;
-  return new Proxy({} as T, {
-    get(_, property) {
-      instance ??= create();
-      const value: unknown = Reflect.get(instance, property, instance);
-      return typeof value === 'function' ? value.bind(instance) : value;
-    },
-  });
+export class Lazy<T> {
+  private created: { value: T } | undefined;
+
+  constructor(private readonly create: () => T) {}
+
+  get value(): T {
+    this.created ??= { value: this.create() };
+    return this.created.value;
+  }
 }

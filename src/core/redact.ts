@@ -1,5 +1,8 @@
 // The one redaction function. Every log line, error message, notification and tooltip
 // that could carry text from the network or the user passes through `redact`.
+//
+// Module state: the registry of secrets. One per extension host, so this module must stay in
+// extension.js, never be copied into a lazy chunk (checked by scripts/build/moduleState.mjs).
 
 const MASK = '[REDACTED]';
 

@@ -3,6 +3,7 @@ import type { KeyMeta, KeyStore, StateBackend } from '../core/keyStore';
 import { DEFAULT_BASE_URL, hostOf } from '../core/baseUrl';
 import { keyIdOf, type KeyArg } from '../core/keyArg';
 import { pickKey } from '../keys/keyPicker';
+import { disposeAll } from '../core/disposables';
 import {
   chooseMcpKey,
   isFullAccess,
@@ -182,8 +183,7 @@ export class AvalaMcpServerProvider implements vscode.McpServerDefinitionProvide
   }
 
   dispose(): void {
-    this.subscriptions.forEach((s) => s.dispose());
-    this.changed.dispose();
+    disposeAll([...this.subscriptions, this.changed]);
   }
 
   private version(): string {

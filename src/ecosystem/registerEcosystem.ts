@@ -10,8 +10,8 @@ export const WALKTHROUGH_ID = 'avala.avala-vscode#avala.gettingStarted';
 /** Where VS Code already puts accounts, agents' tools and onboarding: Avala keys show up there too. */
 export function registerEcosystem(services: Services): vscode.Disposable[] {
   const { context, store, log, commands, loopbackNotice } = services;
-  const logIn = () => commands.logIn();
-  const openMissionControl = () => commands.openMissionControl();
+  const logIn = () => commands.value.logIn();
+  const openMissionControl = () => commands.value.openMissionControl();
   const mcp = registerMcpServer({
     store,
     log,

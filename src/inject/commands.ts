@@ -2,6 +2,7 @@ import * as vscode from 'vscode';
 import { unsafeKeyVariableUses } from './core/debugPlan';
 import { keyIdOf, type KeyArg } from '../core/keyArg';
 import type { KeyMeta, KeyStore } from '../core/keyStore';
+import type { Lazy } from '../core/lazy';
 import type { Log } from '../log';
 import type { KeyAccessGate } from './keyAccess';
 import { keyRows, pickKey, type KeyItem } from '../keys/keyPicker';
@@ -12,7 +13,8 @@ export interface InjectionCommandDeps {
   store: KeyStore;
   log: Log;
   terminals: TerminalKeyInjector;
-  access: KeyAccessGate;
+  /** Loaded when a task first needs a key (a chunk of its own). */
+  access: Lazy<KeyAccessGate>;
 }
 
 /**
@@ -139,7 +141,7 @@ export class InjectionCommands {
    */
   private async valueFor(meta: KeyMeta, command: string, config: unknown): Promise<string | undefined> {
     const fromLaunch = typeof config === 'object' && config !== null && !Array.isArray(config);
-    if (!fromLaunch && !(await this.deps.access.mayUse(meta, 'task', this.deps.store.activeId()))) {
+    if (!fromLaunch && !(await this.deps.access.value.mayUse(meta, 'task', this.deps.store.activeId()))) {
       return undefined;
     }
     try {

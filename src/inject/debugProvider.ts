@@ -3,10 +3,21 @@ import type { Settings } from '../config';
 import { decideDebugInjection, mergeKeyEnvironment, unknownKeyMessage, type LaunchConfig } from './core/debugPlan';
 import { ENV, keyEnvironment } from '../core/environment';
 import { KeyValueMissingError, type KeyMeta, type KeyStore } from '../core/keyStore';
+import type { Lazy } from '../core/lazy';
 import type { Log } from '../log';
 import type { KeyAccessGate } from './keyAccess';
 import { pickKey } from '../keys/keyPicker';
 import { folderKeyOf, resolveKey } from './keys';
+
+export interface DebugKeyProviderDeps {
+  store: KeyStore;
+  settings: Settings;
+  log: Log;
+  /** Loaded when a launch first needs a key it must ask for (a chunk of its own). */
+  access: Lazy<KeyAccessGate>;
+  /** Told each base URL handed to a debug session (see loopbackNotice.ts). */
+  noticeBaseUrl?: (baseUrl: string) => void;
+}
 
 /**
  * Fills `env` with the key for every debug type, after VS Code substituted variables (so
@@ -14,14 +25,7 @@ import { folderKeyOf, resolveKey } from './keys';
  * calls this twice per launch; the merge leaves values it already added alone.
  */
 export class DebugKeyProvider implements vscode.DebugConfigurationProvider {
-  constructor(
-    private readonly store: KeyStore,
-    private readonly settings: Settings,
-    private readonly log: Log,
-    private readonly access: KeyAccessGate,
-    /** Told each base URL handed to a debug session (see loopbackNotice.ts). */
-    private readonly noticeBaseUrl: (baseUrl: string) => void = () => undefined,
-  ) {}
+  constructor(private readonly deps: DebugKeyProviderDeps) {}
 
   register(): vscode.Disposable {
     return vscode.debug.registerDebugConfigurationProvider('*', this);
@@ -29,30 +33,30 @@ export class DebugKeyProvider implements vscode.DebugConfigurationProvider {
 
   async resolveDebugConfigurationWithSubstitutedVariables(folder: vscode.WorkspaceFolder | undefined, config: vscode.DebugConfiguration): Promise<vscode.DebugConfiguration | undefined | null> {
     const launch = config as LaunchConfig;
-    const decision = decideDebugInjection(launch, { trusted: vscode.workspace.isTrusted, injectByDefault: this.settings.current.debugInjectKey });
+    const decision = decideDebugInjection(launch, { trusted: vscode.workspace.isTrusted, injectByDefault: this.deps.settings.current.debugInjectKey });
     if (decision.action === 'leave') {
-      (decision.quiet ? this.log.debug : this.log.info).call(this.log, `Debug: ${decision.reason}`);
+      (decision.quiet ? this.deps.log.debug : this.deps.log.info).call(this.deps.log, `Debug: ${decision.reason}`);
       return config;
     }
     if (decision.action === 'refuse') {
       return this.refuse(decision.message);
     }
-    await this.store.ready;
-    const meta = decision.label ? this.store.findByLabel(decision.label) : this.store.active(folderKeyOf(folder));
+    await this.deps.store.ready;
+    const meta = decision.label ? this.deps.store.findByLabel(decision.label) : this.deps.store.active(folderKeyOf(folder));
     if (!meta) {
       if (decision.label) {
         return this.refuseUnknown(folder, config, decision.label);
       }
-      this.log.debug(`Debug: "${config.name}" launched without a key: no active Avala key.`);
+      this.deps.log.debug(`Debug: "${config.name}" launched without a key: no active Avala key.`);
       return config;
     }
-    if (decision.label && !(await this.access.mayUse(meta, 'launch', this.store.activeId(folderKeyOf(folder))))) {
-      this.log.info(`Debug: "${config.name}" was not launched: the workspace may not use the key "${meta.label}".`);
+    if (decision.label && !(await this.deps.access.value.mayUse(meta, 'launch', this.deps.store.activeId(folderKeyOf(folder))))) {
+      this.deps.log.info(`Debug: "${config.name}" was not launched: the workspace may not use the key "${meta.label}".`);
       return undefined;
     }
     let key;
     try {
-      key = await resolveKey(this.store, meta);
+      key = await resolveKey(this.deps.store, meta);
     } catch (error) {
       if (error instanceof KeyValueMissingError) {
         return this.refuse(vscode.l10n.t('{0} Then relaunch "{1}".', error.message, config.name));
@@ -64,14 +68,14 @@ export class DebugKeyProvider implements vscode.DebugConfigurationProvider {
       if (decision.label) {
         return this.refuse(vscode.l10n.t('"{0}" asks for the Avala key "{1}", but {2}. Remove that variable or the "avalaKey", then launch again.', config.name, meta.label, merge.conflict));
       }
-      this.log.info(`Debug: "${config.name}" gets no Avala key because ${merge.conflict}.`);
+      this.deps.log.info(`Debug: "${config.name}" gets no Avala key because ${merge.conflict}.`);
       return config;
     }
     if (merge.added.includes(ENV.baseUrl)) {
-      this.noticeBaseUrl(key.baseUrl);
+      this.deps.noticeBaseUrl?.(key.baseUrl);
     }
     if (merge.added.length > 0) {
-      this.log.info(`Debug: "${config.name}" (${config.type}) gets ${describe(meta)}: ${merge.added.join(', ')}${merge.kept.length ? `; kept your ${merge.kept.join(', ')}` : ''}.`);
+      this.deps.log.info(`Debug: "${config.name}" (${config.type}) gets ${describe(meta)}: ${merge.added.join(', ')}${merge.kept.length ? `; kept your ${merge.kept.join(', ')}` : ''}.`);
     }
     return merge.config as vscode.DebugConfiguration;
   }
@@ -79,16 +83,16 @@ export class DebugKeyProvider implements vscode.DebugConfigurationProvider {
   /** No key has that label: say so without naming other keys, and offer to choose one for this launch. */
   private refuseUnknown(folder: vscode.WorkspaceFolder | undefined, config: vscode.DebugConfiguration, label: string): undefined {
     const message = unknownKeyMessage(label, config.name);
-    this.log.warn(`Debug launch stopped: ${message}`);
+    this.deps.log.warn(`Debug launch stopped: ${message}`);
     const choose = vscode.l10n.t('Choose a Key…');
     const open = vscode.l10n.t('Open launch.json');
     void vscode.window.showErrorMessage(message, choose, open).then(async (choice) => {
       if (choice === open) {
         await vscode.commands.executeCommand('workbench.action.debug.configure');
       } else if (choice === choose) {
-        const picked = await pickKey(this.store, { title: vscode.l10n.t('Avala: key for "{0}"', String(config.name ?? '')), placeHolder: vscode.l10n.t('Which key should this launch get?'), current: this.store.activeId() });
+        const picked = await pickKey(this.deps.store, { title: vscode.l10n.t('Avala: key for "{0}"', String(config.name ?? '')), placeHolder: vscode.l10n.t('Which key should this launch get?'), current: this.deps.store.activeId() });
         if (picked) {
-          this.access.allowOnce(picked.id);
+          this.deps.access.value.allowOnce(picked.id);
           await vscode.debug.startDebugging(folder, { ...config, avalaKey: picked.label });
         }
       }
@@ -97,7 +101,7 @@ export class DebugKeyProvider implements vscode.DebugConfigurationProvider {
   }
 
   private refuse(message: string): undefined {
-    this.log.warn(`Debug launch stopped: ${message}`);
+    this.deps.log.warn(`Debug launch stopped: ${message}`);
     void vscode.window.showErrorMessage(message, vscode.l10n.t('Open launch.json')).then((choice) => {
       if (choice) {
         void vscode.commands.executeCommand('workbench.action.debug.configure');

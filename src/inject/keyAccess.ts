@@ -1,7 +1,14 @@
 import * as vscode from 'vscode';
 import { keyAccessQuestion, keyAccessRefusedMessage, WorkspaceKeyAccess, type KeyUse } from './core/workspaceKeyAccess';
-import type { KeyMeta, KeyStore } from '../core/keyStore';
+import type { KeyMeta, KeyStore, StateBackend } from '../core/keyStore';
 import type { Log } from '../log';
+
+export interface KeyAccessGateDeps {
+  /** Where this workspace's answers are remembered. */
+  workspaceState: StateBackend;
+  store: KeyStore;
+  log: Log;
+}
 
 /**
  * Asks before a repository's launch configuration or task takes a key (see core/workspaceKeyAccess),
@@ -12,12 +19,8 @@ export class KeyAccessGate {
   /** Keys the user chose in a picker for the next launch only: choosing is the answer. */
   private readonly chosenOnce = new Set<string>();
 
-  constructor(
-    context: vscode.ExtensionContext,
-    private readonly store: KeyStore,
-    private readonly log: Log,
-  ) {
-    this.access = new WorkspaceKeyAccess(context.workspaceState);
+  constructor(private readonly deps: KeyAccessGateDeps) {
+    this.access = new WorkspaceKeyAccess(deps.workspaceState);
   }
 
   allowOnce(keyId: string): void {
@@ -35,7 +38,7 @@ export class KeyAccessGate {
     }
     if (decision === 'refused') {
       const message = keyAccessRefusedMessage(use, meta.label);
-      this.log.info(`Workspace access: ${use} refused the key "${meta.label}" (remembered answer).`);
+      this.deps.log.info(`Workspace access: ${use} refused the key "${meta.label}" (remembered answer).`);
       const manage = vscode.l10n.t('Manage Access');
       void vscode.window.showErrorMessage(message, manage).then((choice) => (choice ? this.manage() : undefined));
       return false;
@@ -52,24 +55,24 @@ export class KeyAccessGate {
       deny,
     );
     if (choice === undefined) {
-      this.log.info(`Workspace access: the question for the key "${meta.label}" was dismissed; nothing handed out, nothing remembered.`);
+      this.deps.log.info(`Workspace access: the question for the key "${meta.label}" was dismissed; nothing handed out, nothing remembered.`);
       return false;
     }
     await this.access.remember(meta.id, choice === allow ? 'allow' : 'deny');
-    this.log.info(`Workspace access: ${choice === allow ? 'allowed' : 'refused'} the key "${meta.label}" for this workspace's ${use === 'launch' ? 'launch configurations' : 'tasks'}.`);
+    this.deps.log.info(`Workspace access: ${choice === allow ? 'allowed' : 'refused'} the key "${meta.label}" for this workspace's ${use === 'launch' ? 'launch configurations' : 'tasks'}.`);
     return choice === allow;
   }
 
   /** Lists this workspace's answers; the one picked is forgotten, so the next use asks again. */
   async manage(): Promise<void> {
-    await this.store.ready;
+    await this.deps.store.ready;
     const entries = Object.entries(this.access.all());
     if (entries.length === 0) {
       void vscode.window.showInformationMessage(vscode.l10n.t('This workspace has not asked for any Avala key yet.'));
       return;
     }
     const items = entries.map(([id, answer]) => ({
-      label: this.store.get(id)?.label ?? vscode.l10n.t('(removed key)'),
+      label: this.deps.store.get(id)?.label ?? vscode.l10n.t('(removed key)'),
       description: answer === 'allow' ? vscode.l10n.t('allowed') : vscode.l10n.t('not allowed'),
       id,
     }));
@@ -81,7 +84,7 @@ export class KeyAccessGate {
       return;
     }
     await this.access.forget(picked.id);
-    this.log.info(`Workspace access: forgot the answer for "${picked.label}".`);
+    this.deps.log.info(`Workspace access: forgot the answer for "${picked.label}".`);
     void vscode.window.showInformationMessage(vscode.l10n.t("Forgotten: this workspace asks again before it uses '{0}'.", picked.label));
   }
 }

@@ -2,7 +2,7 @@ import * as vscode from 'vscode';
 import type { Services } from '../services';
 import { InjectionCommands } from './commands';
 import { DebugKeyProvider } from './debugProvider';
-import { lazyInstance } from '../core/lazy';
+import { Lazy } from '../core/lazy';
 import type { KeyAccessGate } from './keyAccess';
 import { TerminalKeyInjector } from './terminalInjector';
 
@@ -10,14 +10,14 @@ import { TerminalKeyInjector } from './terminalInjector';
 export function registerInjection(services: Services): vscode.Disposable[] {
   const { context, store, settings, log, loopbackNotice } = services;
   const noticeBaseUrl = (baseUrl: string) => void loopbackNotice.check(baseUrl);
-  const terminals = new TerminalKeyInjector(context, store, settings, log, noticeBaseUrl);
+  const terminals = new TerminalKeyInjector({ collection: context.environmentVariableCollection, store, settings, log, noticeBaseUrl });
   // Loaded when a launch or task first needs a key it must ask for (a chunk of its own).
-  const access = lazyInstance<KeyAccessGate>(() => {
+  const access = new Lazy<KeyAccessGate>(() => {
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     const { KeyAccessGate } = require('./keyAccess') as typeof import('./keyAccess');
-    return new KeyAccessGate(context, store, log);
+    return new KeyAccessGate({ workspaceState: context.workspaceState, store, log });
   });
-  const debug = new DebugKeyProvider(store, settings, log, access, noticeBaseUrl);
+  const debug = new DebugKeyProvider({ store, settings, log, access, noticeBaseUrl });
   const commands = new InjectionCommands({ store, log, terminals, access });
-  return [terminals, debug.register(), ...commands.register(), vscode.commands.registerCommand('avala.manageWorkspaceKeyAccess', () => access.manage())];
+  return [terminals, debug.register(), ...commands.register(), vscode.commands.registerCommand('avala.manageWorkspaceKeyAccess', () => access.value.manage())];
 }

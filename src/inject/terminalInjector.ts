@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
 import type { Settings } from '../config';
+import { DisposableStore } from '../core/disposables';
 import { ENV, keyEnvironment } from '../core/environment';
 import { KeyValueMissingError, type KeyMeta, type KeyStore } from '../core/keyStore';
 import { describeKey, diffEnvironment, hasChanges, INJECTED_NAMES, planDigest, planTerminalEnvironment, StaleTerminals, type ResolvedKey, type ScopePlan, type TerminalPlan } from './core/terminalPlan';
@@ -9,14 +10,23 @@ import { folderKeyOf, resolveKey } from './keys';
 /** How long a chosen-key terminal may take to start its process before the collection is restored. */
 const PROCESS_START_TIMEOUT_MS = 15_000;
 
+export interface TerminalKeyInjectorDeps {
+  /** The extension's terminal environment (context.environmentVariableCollection). */
+  collection: vscode.GlobalEnvironmentVariableCollection;
+  store: KeyStore;
+  settings: Settings;
+  log: Log;
+  /** Told each base URL handed to terminals (see loopbackNotice.ts). */
+  noticeBaseUrl?: (baseUrl: string) => void;
+}
+
 /**
  * Keeps the extension's terminal environment variable collection equal to the active
  * key(s). Renders the key store; never calls the API. `persistent = false`, so VS Code
  * never writes the key to workspace storage: the collection is rebuilt on activation.
  */
 export class TerminalKeyInjector implements vscode.Disposable {
-  private readonly collection: vscode.GlobalEnvironmentVariableCollection;
-  private readonly disposables: vscode.Disposable[] = [];
+  private readonly disposables = new DisposableStore();
   private readonly stale = new StaleTerminals<vscode.Terminal>();
   /** Terminals this extension opened for a chosen key: never offered a relaunch. */
   private readonly dedicated = new WeakSet<vscode.Terminal>();
@@ -30,24 +40,16 @@ export class TerminalKeyInjector implements vscode.Disposable {
   /** Resolves after the first rendering. */
   readonly ready: Promise<void>;
 
-  constructor(
-    context: vscode.ExtensionContext,
-    private readonly store: KeyStore,
-    private readonly settings: Settings,
-    private readonly log: Log,
-    /** Told each base URL handed to terminals (see loopbackNotice.ts). */
-    private readonly noticeBaseUrl: (baseUrl: string) => void = () => undefined,
-  ) {
-    this.collection = context.environmentVariableCollection;
-    this.collection.persistent = false;
+  constructor(private readonly deps: TerminalKeyInjectorDeps) {
+    deps.collection.persistent = false;
     for (const terminal of vscode.window.terminals) {
       this.track(terminal);
     }
-    this.disposables.push(
+    this.disposables.add(
       vscode.window.onDidOpenTerminal((t) => this.track(t)),
       vscode.window.onDidCloseTerminal((t) => this.stale.closed(t)),
-      store.onDidChange(() => void this.update()),
-      settings.onDidChange(() => void this.update()),
+      deps.store.onDidChange(() => void this.update()),
+      deps.settings.onDidChange(() => void this.update()),
       vscode.workspace.onDidGrantWorkspaceTrust(() => void this.update()),
       vscode.workspace.onDidChangeWorkspaceFolders(() => void this.update()),
     );
@@ -71,10 +73,10 @@ export class TerminalKeyInjector implements vscode.Disposable {
   openTerminal(key: ResolvedKey, options: vscode.TerminalOptions): Promise<vscode.Terminal> {
     return this.enqueue(async () => {
       const scope: ScopePlan = { env: keyEnvironment(key.value, key.baseUrl), description: describeKey(key) };
-      this.write(this.collection, scope, true);
+      this.write(this.deps.collection, scope, true);
       for (const folder of vscode.workspace.workspaceFolders ?? []) {
         if (this.scopedFolders.has(folderKeyOf(folder)!)) {
-          this.write(this.collection.getScoped({ workspaceFolder: folder }), scope, true);
+          this.write(this.deps.collection.getScoped({ workspaceFolder: folder }), scope, true);
         }
       }
       const terminal = vscode.window.createTerminal({ ...options, env: { ...options.env, ...scope.env } });
@@ -89,14 +91,12 @@ export class TerminalKeyInjector implements vscode.Disposable {
   }
 
   dispose(): void {
-    for (const d of this.disposables) {
-      d.dispose();
-    }
+    this.disposables.dispose();
   }
 
   private enqueue<T>(task: () => Promise<T>): Promise<T> {
     const run = this.queue.then(task, task);
-    this.queue = run.catch((error: Error) => this.log.error(`Could not update the terminal environment: ${error.message}`));
+    this.queue = run.catch((error: Error) => this.deps.log.error(`Could not update the terminal environment: ${error.message}`));
     return run;
   }
 
@@ -110,14 +110,14 @@ export class TerminalKeyInjector implements vscode.Disposable {
 
   /** Writes the plan; `restoring` after a chosen-key terminal: not a change the user made. */
   private async render(restoring: boolean): Promise<void> {
-    await this.store.ready;
+    await this.deps.store.ready;
     const plan = await this.plan();
-    this.write(this.collection, plan.workspace, restoring);
+    this.write(this.deps.collection, plan.workspace, restoring);
     for (const folder of vscode.workspace.workspaceFolders ?? []) {
       const uri = folderKeyOf(folder)!;
       const scope = plan.folders.get(uri);
       if (scope || this.scopedFolders.has(uri)) {
-        this.write(this.collection.getScoped({ workspaceFolder: folder }), scope ?? { env: {}, description: '' }, restoring);
+        this.write(this.deps.collection.getScoped({ workspaceFolder: folder }), scope ?? { env: {}, description: '' }, restoring);
       }
       if (scope) {
         this.scopedFolders.add(uri);
@@ -126,7 +126,7 @@ export class TerminalKeyInjector implements vscode.Disposable {
       }
     }
     if (plan.summary !== this.lastSummary) {
-      this.log.info(`New terminals get ${plan.summary}.`);
+      this.deps.log.info(`New terminals get ${plan.summary}.`);
       this.lastSummary = plan.summary;
     }
     const digest = planDigest(plan);
@@ -139,15 +139,15 @@ export class TerminalKeyInjector implements vscode.Disposable {
   }
 
   private async plan(): Promise<TerminalPlan> {
-    const current = this.settings.current;
+    const current = this.deps.settings.current;
     const blocked = !vscode.workspace.isTrusted ? vscode.l10n.t('Restricted Mode') : !current.terminalInjectKey ? vscode.l10n.t('{0} is off', 'avala.terminal.injectKey') : undefined;
     if (blocked) {
       return planTerminalEnvironment({ blocked, folders: [], configuredBaseUrl: current.apiBaseUrl });
     }
     // Which key each place uses is read at one instant, before any await: reading it
     // between secret reads could mix the keys from before and after a switch.
-    const workspaceMeta = this.store.active();
-    const folderMetas = (vscode.workspace.workspaceFolders ?? []).map((folder) => ({ uri: folderKeyOf(folder)!, meta: this.store.active(folderKeyOf(folder)) }));
+    const workspaceMeta = this.deps.store.active();
+    const folderMetas = (vscode.workspace.workspaceFolders ?? []).map((folder) => ({ uri: folderKeyOf(folder)!, meta: this.deps.store.active(folderKeyOf(folder)) }));
     const values = new Map<string, Promise<ResolvedKey | undefined>>();
     const read = (meta: KeyMeta | undefined): Promise<ResolvedKey | undefined> => {
       if (!meta) {
@@ -155,10 +155,10 @@ export class TerminalKeyInjector implements vscode.Disposable {
       }
       let value = values.get(meta.id);
       if (!value) {
-        value = resolveKey(this.store, meta).catch((error: Error) => {
+        value = resolveKey(this.deps.store, meta).catch((error: Error) => {
           // A value another window removed leaves terminals without the key; only a keyring failure is logged.
           if (!(error instanceof KeyValueMissingError)) {
-            this.log.error(`The key "${meta.label}" could not be read for terminals: ${error.message}`);
+            this.deps.log.error(`The key "${meta.label}" could not be read for terminals: ${error.message}`);
           }
           return undefined;
         });
@@ -185,14 +185,14 @@ export class TerminalKeyInjector implements vscode.Disposable {
     }
     const baseUrl = scope.env[ENV.baseUrl];
     if (baseUrl) {
-      this.noticeBaseUrl(baseUrl);
+      this.deps.noticeBaseUrl?.(baseUrl);
     }
     const description = Object.keys(scope.env).length > 0 ? scope.description : undefined;
     if (collection.description !== description) {
       collection.description = description;
     }
     if (hasChanges(changes) && !quiet) {
-      this.log.info(`Terminal environment: ${[...changes.set.map(([n]) => `set ${n}`), ...changes.remove.map((n) => `removed ${n}`)].join(', ')} (${scope.description}).`);
+      this.deps.log.info(`Terminal environment: ${[...changes.set.map(([n]) => `set ${n}`), ...changes.remove.map((n) => `removed ${n}`)].join(', ')} (${scope.description}).`);
     }
   }
 
@@ -227,6 +227,6 @@ export class TerminalKeyInjector implements vscode.Disposable {
       await vscode.commands.executeCommand('workbench.action.terminal.relaunch');
       this.stale.refreshed(terminal);
     }
-    this.log.info(`Relaunched ${terminals.length} terminal(s) with the new Avala environment.`);
+    this.deps.log.info(`Relaunched ${terminals.length} terminal(s) with the new Avala environment.`);
   }
 }

@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
 import type { Settings } from '../config';
+import { DisposableStore } from '../core/disposables';
 import { detailRows, needsRotation, shownState, type DetailRow, type RowIcon } from './core/keyRows';
 import { describeState, type KeyState } from '../core/keyState';
 import { escapeMarkdown } from '../core/markdown';
@@ -9,6 +10,12 @@ import type { KeyMeta, KeyStore } from '../core/keyStore';
 export interface CheckActivity {
   isChecking(id: string): boolean;
   readonly onDidChangeActivity: vscode.Event<unknown>;
+}
+
+export interface KeysTreeDeps {
+  store: KeyStore;
+  settings: Settings;
+  activity: CheckActivity;
 }
 
 type Node = { type: 'key'; keyId: string } | { type: 'detail'; keyId: string; row: DetailRow; index: number };
@@ -39,35 +46,31 @@ export class KeysTree implements vscode.TreeDataProvider<Node>, vscode.Disposabl
   private readonly changed = new vscode.EventEmitter<Node | undefined>();
   readonly onDidChangeTreeData = this.changed.event;
   private readonly view: vscode.TreeView<Node>;
-  private readonly disposables: vscode.Disposable[] = [];
+  private readonly disposables = new DisposableStore();
   private readonly keyNodes = new Map<string, Node>();
 
-  constructor(
-    private readonly store: KeyStore,
-    private readonly settings: Settings,
-    private readonly activity: CheckActivity,
-  ) {
+  constructor(private readonly deps: KeysTreeDeps) {
     this.view = vscode.window.createTreeView('avala.keys', { treeDataProvider: this, showCollapseAll: true });
-    this.disposables.push(
+    this.disposables.add(
       this.view,
       this.changed,
-      store.onDidChange(() => this.refresh()),
-      activity.onDidChangeActivity(() => this.refresh()),
-      settings.onDidChange(() => this.refresh()),
+      deps.store.onDidChange(() => this.refresh()),
+      deps.activity.onDidChangeActivity(() => this.refresh()),
+      deps.settings.onDidChange(() => this.refresh()),
       vscode.workspace.onDidGrantWorkspaceTrust(() => this.refresh()),
     );
-    void store.ready.then(() => this.refresh());
+    void deps.store.ready.then(() => this.refresh());
   }
 
   refresh(): void {
     this.updateMessage();
-    void vscode.commands.executeCommand('setContext', 'avala.hasKeys', this.store.list().length > 0);
-    void vscode.commands.executeCommand('setContext', 'avala.hasActiveKey', !!this.store.activeId());
+    void vscode.commands.executeCommand('setContext', 'avala.hasKeys', this.deps.store.list().length > 0);
+    void vscode.commands.executeCommand('setContext', 'avala.hasActiveKey', !!this.deps.store.activeId());
     this.changed.fire(undefined);
   }
 
   async reveal(id: string): Promise<void> {
-    await this.store.ready;
+    await this.deps.store.ready;
     const node = this.keyNode(id);
     await vscode.commands.executeCommand('avala.keys.focus');
     await this.view.reveal(node, { select: true, focus: true, expand: true });
@@ -75,16 +78,16 @@ export class KeysTree implements vscode.TreeDataProvider<Node>, vscode.Disposabl
 
   getChildren(node?: Node): Node[] {
     if (!node) {
-      return this.store.list().map((k) => this.keyNode(k.id));
+      return this.deps.store.list().map((k) => this.keyNode(k.id));
     }
     if (node.type !== 'key') {
       return [];
     }
-    const meta = this.store.get(node.keyId);
+    const meta = this.deps.store.get(node.keyId);
     if (!meta) {
       return [];
     }
-    return detailRows(meta, this.settings.current.keyRotationDays, this.activity.isChecking(meta.id)).map((row, index) => ({ type: 'detail', keyId: meta.id, row, index }));
+    return detailRows(meta, this.deps.settings.current.keyRotationDays, this.deps.activity.isChecking(meta.id)).map((row, index) => ({ type: 'detail', keyId: meta.id, row, index }));
   }
 
   getParent(node: Node): Node | undefined {
@@ -92,7 +95,7 @@ export class KeysTree implements vscode.TreeDataProvider<Node>, vscode.Disposabl
   }
 
   getTreeItem(node: Node): vscode.TreeItem {
-    const meta = this.store.get(node.keyId);
+    const meta = this.deps.store.get(node.keyId);
     if (!meta) {
       return new vscode.TreeItem(vscode.l10n.t('(removed)'));
     }
@@ -100,9 +103,7 @@ export class KeysTree implements vscode.TreeDataProvider<Node>, vscode.Disposabl
   }
 
   dispose(): void {
-    for (const d of this.disposables) {
-      d.dispose();
-    }
+    this.disposables.dispose();
   }
 
   private keyNode(id: string): Node {
@@ -115,8 +116,8 @@ export class KeysTree implements vscode.TreeDataProvider<Node>, vscode.Disposabl
   }
 
   private keyItem(meta: KeyMeta): vscode.TreeItem {
-    const active = this.store.activeId() === meta.id;
-    const checking = this.activity.isChecking(meta.id);
+    const active = this.deps.store.activeId() === meta.id;
+    const checking = this.deps.activity.isChecking(meta.id);
     const state = shownState(meta);
     const item = new vscode.TreeItem(meta.label, vscode.TreeItemCollapsibleState.Collapsed);
     item.id = `key:${meta.id}`;
@@ -129,7 +130,7 @@ export class KeysTree implements vscode.TreeDataProvider<Node>, vscode.Disposabl
     tooltip.appendMarkdown(`${active ? vscode.l10n.t('{0} — active', heading) : heading}\n\n`);
     tooltip.appendMarkdown(`$(key) \`${meta.masked}\` · ${escapeMarkdown(meta.environment)}\n\n`);
     tooltip.appendMarkdown(`${vscode.l10n.t('State: {0}', checking ? vscode.l10n.t('checking…') : describeState(state))}${meta.lastCheck?.detail ? ` — ${escapeMarkdown(meta.lastCheck.detail)}` : ''}\n\n`);
-    if (needsRotation(meta, this.settings.current.keyRotationDays)) {
+    if (needsRotation(meta, this.deps.settings.current.keyRotationDays)) {
       tooltip.appendMarkdown(`$(sync) ${vscode.l10n.t('Rotate keys regularly: this key is older than your rotation policy.')}\n\n`);
     }
     item.tooltip = tooltip;
@@ -149,14 +150,14 @@ export class KeysTree implements vscode.TreeDataProvider<Node>, vscode.Disposabl
 
   private updateMessage(): void {
     const problems: string[] = [];
-    if (this.store.loadError) {
-      problems.push(this.store.loadError.message);
+    if (this.deps.store.loadError) {
+      problems.push(this.deps.store.loadError.message);
     }
-    const baseUrlProblem = this.settings.current.apiBaseUrlProblem;
+    const baseUrlProblem = this.deps.settings.current.apiBaseUrlProblem;
     if (baseUrlProblem) {
       problems.push(vscode.l10n.t('avala.apiBaseUrl is not used: {0}', baseUrlProblem));
     }
-    if (!vscode.workspace.isTrusted && this.store.list().length > 0) {
+    if (!vscode.workspace.isTrusted && this.deps.store.list().length > 0) {
       problems.push(vscode.l10n.t('Restricted Mode: keys are not put into terminals, debug sessions or tasks until you trust this workspace.'));
     }
     this.view.message = problems.length ? problems.join(' ') : undefined;

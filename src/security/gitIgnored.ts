@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import { DisposableStore } from '../core/disposables';
 import { GitignoreMatcher, type IgnoreFile } from './core/gitignoreRules';
 import type { Log } from '../log';
 
@@ -18,6 +19,10 @@ interface GitApi {
 interface GitExtension {
   readonly enabled: boolean;
   getAPI(version: 1): GitApi;
+}
+
+export interface GitIgnoredFilesDeps {
+  log: Pick<Log, 'info' | 'warn'>;
 }
 
 const GIT_ACTIVATION_TIMEOUT_MS = 3000;
@@ -48,12 +53,12 @@ export class GitIgnoredFiles implements vscode.Disposable {
   /** Answers that came from git, by the repository that gave them. */
   private readonly fromGit = new Map<string, GitRepository>();
   private recheckTimer: ReturnType<typeof setTimeout> | undefined;
-  private readonly disposables: vscode.Disposable[] = [];
+  private readonly disposables = new DisposableStore();
   /** Whether an answer gave up waiting for git, and a reset follows once git is active. */
   private waitingForGit = false;
 
-  constructor(private readonly log?: Pick<Log, 'info' | 'warn'>) {
-    this.disposables.push(this.watcher, this.changed, this.watcher.onDidChange(this.reset), this.watcher.onDidCreate(this.reset), this.watcher.onDidDelete(this.reset));
+  constructor(private readonly deps: GitIgnoredFilesDeps) {
+    this.disposables.add(this.watcher, this.changed, this.watcher.onDidChange(this.reset), this.watcher.onDidCreate(this.reset), this.watcher.onDidDelete(this.reset));
   }
 
   isIgnored(uri: vscode.Uri): Promise<boolean> {
@@ -76,9 +81,7 @@ export class GitIgnoredFiles implements vscode.Disposable {
 
   dispose(): void {
     clearTimeout(this.recheckTimer);
-    for (const d of this.disposables) {
-      d.dispose();
-    }
+    this.disposables.dispose();
   }
 
   private async ask(uri: vscode.Uri): Promise<boolean> {
@@ -90,7 +93,7 @@ export class GitIgnoredFiles implements vscode.Disposable {
         return ignored;
       } catch (error) {
         // git failed (not a repository after all, a submodule…): read the files ourselves.
-        this.log?.warn(`git could not say whether ${vscode.workspace.asRelativePath(uri)} is ignored (${error instanceof Error ? error.message : String(error)}); reading .gitignore files instead.`);
+        this.deps.log.warn(`git could not say whether ${vscode.workspace.asRelativePath(uri)} is ignored (${error instanceof Error ? error.message : String(error)}); reading .gitignore files instead.`);
       }
     }
     return this.fromGitignoreFiles(uri);
@@ -109,9 +112,9 @@ export class GitIgnoredFiles implements vscode.Disposable {
         const api = exports?.enabled ? exports.getAPI(1) : undefined;
         if (api) {
           // A repository git finds later (git init, a slow scan) may change earlier answers.
-          const watch = (repository: GitRepository) => this.disposables.push(repository.state.onDidChange(() => this.recheckSoon()));
+          const watch = (repository: GitRepository) => this.disposables.add(repository.state.onDidChange(() => this.recheckSoon()));
           api.repositories.forEach(watch);
-          this.disposables.push(
+          this.disposables.add(
             api.onDidOpenRepository((repository) => {
               watch(repository);
               this.reset();
@@ -164,7 +167,7 @@ export class GitIgnoredFiles implements vscode.Disposable {
       }
       for (const entry of entries) {
         if ((await entry.was) !== ignored.has(entry.path)) {
-          this.log?.info(`git now says ${vscode.workspace.asRelativePath(entry.path)} is ${ignored.has(entry.path) ? '' : 'not '}ignored; checking open files again.`);
+          this.deps.log.info(`git now says ${vscode.workspace.asRelativePath(entry.path)} is ${ignored.has(entry.path) ? '' : 'not '}ignored; checking open files again.`);
           this.fromGit.clear();
           this.reset();
           return;

@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import { DisposableStore } from '../core/disposables';
 import { isEnvFile } from './core/envIdiom';
 import type { KeyStore } from '../core/keyStore';
 import { describeFinding, scanForKeys, type KeyFinding } from './core/secretScan';
@@ -17,6 +18,14 @@ export interface DetectionSettings {
   enabled(): boolean;
 }
 
+export interface HardcodedKeyDiagnosticsDeps {
+  store: KeyStore;
+  gitIgnored: GitIgnoredFiles;
+  ignored: IgnoredKeyFiles;
+  settings: DetectionSettings;
+  log: Log;
+}
+
 /**
  * Warns about Avala keys written into open documents. Renders the scanner's findings; stores
  * nothing and never puts a key into a message (only its masked form).
@@ -25,26 +34,20 @@ export class HardcodedKeyDiagnostics implements vscode.Disposable {
   private readonly collection = vscode.languages.createDiagnosticCollection('avala');
   private readonly timers = new Map<string, ReturnType<typeof setTimeout>>();
   private readonly skippedLogged = new Set<string>();
-  private readonly disposables: vscode.Disposable[] = [];
+  private readonly disposables = new DisposableStore();
 
-  constructor(
-    private readonly store: KeyStore,
-    private readonly gitIgnored: GitIgnoredFiles,
-    private readonly ignored: IgnoredKeyFiles,
-    private readonly settings: DetectionSettings,
-    private readonly log: Log,
-  ) {
-    this.disposables.push(
+  constructor(private readonly deps: HardcodedKeyDiagnosticsDeps) {
+    this.disposables.add(
       this.collection,
       vscode.workspace.onDidOpenTextDocument((d) => this.schedule(d, 0)),
       vscode.workspace.onDidChangeTextDocument((e) => (e.contentChanges.length ? this.schedule(e.document, DEBOUNCE_MS) : undefined)),
       vscode.workspace.onDidCloseTextDocument((d) => this.clear(d.uri)),
       // Which stored key a finding is, which files are ignored: both change the messages.
-      store.onDidChange(() => this.rescanAll()),
-      ignored.onDidChange(() => this.rescanAll()),
-      gitIgnored.onDidChange(() => this.rescanAll()),
+      deps.store.onDidChange(() => this.rescanAll()),
+      deps.ignored.onDidChange(() => this.rescanAll()),
+      deps.gitIgnored.onDidChange(() => this.rescanAll()),
     );
-    void store.ready.then(() => this.rescanAll());
+    void deps.store.ready.then(() => this.rescanAll());
   }
 
   rescanAll(): void {
@@ -63,9 +66,7 @@ export class HardcodedKeyDiagnostics implements vscode.Disposable {
       clearTimeout(timer);
     }
     this.timers.clear();
-    for (const d of this.disposables) {
-      d.dispose();
-    }
+    this.disposables.dispose();
   }
 
   private schedule(document: vscode.TextDocument, delayMs: number): void {
@@ -78,7 +79,7 @@ export class HardcodedKeyDiagnostics implements vscode.Disposable {
       key,
       setTimeout(() => {
         this.timers.delete(key);
-        void this.scan(document).catch((error) => this.log.warn(`Hard-coded key check of ${this.name(document)} failed:`, error));
+        void this.scan(document).catch((error) => this.deps.log.warn(`Hard-coded key check of ${this.name(document)} failed:`, error));
       }, delayMs),
     );
   }
@@ -88,14 +89,14 @@ export class HardcodedKeyDiagnostics implements vscode.Disposable {
     clearTimeout(this.timers.get(key));
     this.timers.delete(key);
     this.collection.delete(uri);
-    this.gitIgnored.forget(uri);
+    this.deps.gitIgnored.forget(uri);
   }
 
   private async scan(document: vscode.TextDocument): Promise<void> {
     if (document.isClosed) {
       return;
     }
-    if (!this.settings.enabled() || this.ignored.has(document.uri)) {
+    if (!this.deps.settings.enabled() || this.deps.ignored.has(document.uri)) {
       this.collection.delete(document.uri);
       return;
     }
@@ -105,7 +106,7 @@ export class HardcodedKeyDiagnostics implements vscode.Disposable {
       this.collection.delete(document.uri);
       if (!this.skippedLogged.has(document.uri.toString())) {
         this.skippedLogged.add(document.uri.toString());
-        this.log.debug(`Hard-coded key check skipped ${this.name(document)}: ${skipped === 'binary' ? 'binary content' : 'too large'}.`);
+        this.deps.log.debug(`Hard-coded key check skipped ${this.name(document)}: ${skipped === 'binary' ? 'binary content' : 'too large'}.`);
       }
       return;
     }
@@ -114,19 +115,19 @@ export class HardcodedKeyDiagnostics implements vscode.Disposable {
       return;
     }
     const envFile = isEnvFile(document.fileName);
-    const lesserEvil = envFile || (await this.gitIgnored.isIgnored(document.uri));
+    const lesserEvil = envFile || (await this.deps.gitIgnored.isIgnored(document.uri));
     if (document.isClosed || document.version !== version) {
       // Edited meanwhile: the scan already scheduled for the new text decides.
       return;
     }
     const diagnostics = findings.map((finding) => this.diagnostic(document, finding, lesserEvil ? (envFile ? 'env' : 'ignored') : undefined));
     this.collection.set(document.uri, diagnostics);
-    this.log.debug(`Hard-coded key check: ${findings.length} key(s) in ${this.name(document)}.`);
+    this.deps.log.debug(`Hard-coded key check: ${findings.length} key(s) in ${this.name(document)}.`);
   }
 
   private diagnostic(document: vscode.TextDocument, finding: KeyFinding, lesserEvil: 'env' | 'ignored' | undefined): vscode.Diagnostic {
     const range = new vscode.Range(document.positionAt(finding.start), document.positionAt(finding.end));
-    const diagnostic = new vscode.Diagnostic(range, describeFinding(finding, this.store.findByValue(finding.value)?.label, lesserEvil), lesserEvil ? vscode.DiagnosticSeverity.Information : vscode.DiagnosticSeverity.Warning);
+    const diagnostic = new vscode.Diagnostic(range, describeFinding(finding, this.deps.store.findByValue(finding.value)?.label, lesserEvil), lesserEvil ? vscode.DiagnosticSeverity.Information : vscode.DiagnosticSeverity.Warning);
     diagnostic.source = DIAGNOSTIC_SOURCE;
     diagnostic.code = DIAGNOSTIC_CODE;
     return diagnostic;

@@ -6,15 +6,26 @@ import type { Log } from '../log';
 import { DIAGNOSTIC_CODE, DIAGNOSTIC_SOURCE } from './keyDiagnostics';
 import type { IgnoredKeyFiles } from './ignoredKeyFiles';
 
-export const MOVE_TITLE = vscode.l10n.t('Store in Avala secret storage and use the environment variable');
-export const STORE_ONLY_TITLE = vscode.l10n.t('Store in Avala secret storage (then remove the key from this file)');
-export const IGNORE_TITLE = vscode.l10n.t('Ignore hard-coded Avala keys in this file');
-export const RESTRICTED_TITLE = vscode.l10n.t('Store in Avala secret storage… (needs a trusted workspace)');
-export const RESTRICTED_REASON = vscode.l10n.t('Restricted Mode: Avala does not edit files until you trust this workspace.');
+// Functions, not constants: looked up when shown, after activation has set the user's language.
+const WORDS = {
+  moveTitle: () => vscode.l10n.t('Store in Avala secret storage and use the environment variable'),
+  storeOnlyTitle: () => vscode.l10n.t('Store in Avala secret storage (then remove the key from this file)'),
+  ignoreTitle: () => vscode.l10n.t('Ignore hard-coded Avala keys in this file'),
+  restrictedTitle: () => vscode.l10n.t('Store in Avala secret storage… (needs a trusted workspace)'),
+  restrictedReason: () => vscode.l10n.t('Restricted Mode: Avala does not edit files until you trust this workspace.'),
+};
 
 /** What moving a key needs from Log In: check it with the API, ask a label and environment, store it. */
 export interface KeyLogIn {
   logIn(prefilled: string, source: 'editor', origin: string): Promise<KeyMeta | undefined>;
+}
+
+export interface KeyQuickFixesDeps {
+  store: KeyStore;
+  login: KeyLogIn;
+  ignored: IgnoredKeyFiles;
+  log: Log;
+  openMissionControl: () => Thenable<void>;
 }
 
 export interface MoveResult {
@@ -26,13 +37,7 @@ export interface MoveResult {
 export class KeyQuickFixes implements vscode.CodeActionProvider {
   static readonly metadata: vscode.CodeActionProviderMetadata = { providedCodeActionKinds: [vscode.CodeActionKind.QuickFix] };
 
-  constructor(
-    private readonly store: KeyStore,
-    private readonly login: KeyLogIn,
-    private readonly ignored: IgnoredKeyFiles,
-    private readonly log: Log,
-    private readonly openMissionControl: () => Thenable<void>,
-  ) {}
+  constructor(private readonly deps: KeyQuickFixesDeps) {}
 
   register(): vscode.Disposable[] {
     return [
@@ -53,16 +58,16 @@ export class KeyQuickFixes implements vscode.CodeActionProvider {
       // In Restricted Mode the action only explains: VS Code hides disabled quick fixes, so a
       // disabled one would say nothing. The command itself refuses to edit there.
       const trusted = vscode.workspace.isTrusted;
-      const move = new vscode.CodeAction(!trusted ? RESTRICTED_TITLE : canReplace ? MOVE_TITLE : STORE_ONLY_TITLE, vscode.CodeActionKind.QuickFix);
+      const move = new vscode.CodeAction(!trusted ? WORDS.restrictedTitle() : canReplace ? WORDS.moveTitle() : WORDS.storeOnlyTitle(), vscode.CodeActionKind.QuickFix);
       move.diagnostics = [diagnostic];
       move.isPreferred = trusted && canReplace;
       move.command = { command: 'avala.moveKeyToSecretStorage', title: move.title, arguments: [document.uri, diagnostic.range] };
       actions.push(move);
     }
     if (ours.length > 0) {
-      const ignore = new vscode.CodeAction(IGNORE_TITLE, vscode.CodeActionKind.QuickFix);
+      const ignore = new vscode.CodeAction(WORDS.ignoreTitle(), vscode.CodeActionKind.QuickFix);
       ignore.diagnostics = ours;
-      ignore.command = { command: 'avala.ignoreKeysInFile', title: IGNORE_TITLE, arguments: [document.uri] };
+      ignore.command = { command: 'avala.ignoreKeysInFile', title: ignore.title, arguments: [document.uri] };
       actions.push(ignore);
     }
     return actions;
@@ -74,7 +79,7 @@ export class KeyQuickFixes implements vscode.CodeActionProvider {
    */
   async moveKey(uri: vscode.Uri, range: vscode.Range): Promise<MoveResult> {
     if (!vscode.workspace.isTrusted) {
-      void vscode.window.showWarningMessage(`${RESTRICTED_REASON} ${vscode.l10n.t('Trust it, then run the quick fix again.')}`, vscode.l10n.t('Manage Workspace Trust')).then((a) =>
+      void vscode.window.showWarningMessage(`${WORDS.restrictedReason()} ${vscode.l10n.t('Trust it, then run the quick fix again.')}`, vscode.l10n.t('Manage Workspace Trust')).then((a) =>
         a ? vscode.commands.executeCommand('workbench.trust.manage') : undefined,
       );
       return {};
@@ -87,8 +92,8 @@ export class KeyQuickFixes implements vscode.CodeActionProvider {
       return {};
     }
     const where = `${vscode.workspace.asRelativePath(uri)} line ${range.start.line + 1}`;
-    const already = this.store.findByValue(finding.value);
-    const meta = already ?? (await this.login.logIn(finding.value, 'editor', where));
+    const already = this.deps.store.findByValue(finding.value);
+    const meta = already ?? (await this.deps.login.logIn(finding.value, 'editor', where));
     if (!meta) {
       // Log In said why (rejected, cancelled, unreachable); the file is left as it was.
       return {};
@@ -118,13 +123,13 @@ export class KeyQuickFixes implements vscode.CodeActionProvider {
       );
       return { stored: meta };
     }
-    this.log.info(`Replaced a hard-coded key (${meta.masked}) in ${where} with ${replacement.expression}; the key is stored as "${meta.label}".`);
+    this.deps.log.info(`Replaced a hard-coded key (${meta.masked}) in ${where} with ${replacement.expression}; the key is stored as "${meta.label}".`);
     void this.afterMove(meta, replacement.expression, uri);
     return { stored: meta, replacedWith: replacement.expression };
   }
 
   private async afterMove(meta: KeyMeta, expression: string, uri: vscode.Uri): Promise<void> {
-    const active = this.store.activeId() === meta.id;
+    const active = this.deps.store.activeId() === meta.id;
     const setActive = vscode.l10n.t('Set Active');
     const openMissionControl = vscode.l10n.t('Open Mission Control');
     const buttons = [...(active ? [] : [setActive]), openMissionControl];
@@ -135,9 +140,9 @@ export class KeyQuickFixes implements vscode.CodeActionProvider {
       ...buttons,
     );
     if (choice === setActive) {
-      await this.store.setActive(meta.id);
+      await this.deps.store.setActive(meta.id);
     } else if (choice === openMissionControl) {
-      await this.openMissionControl();
+      await this.deps.openMissionControl();
     }
   }
 
@@ -146,14 +151,14 @@ export class KeyQuickFixes implements vscode.CodeActionProvider {
     if (!target) {
       return;
     }
-    await this.ignored.add(target);
+    await this.deps.ignored.add(target);
     void vscode.window.showInformationMessage(
       vscode.l10n.t('Avala no longer warns about hard-coded keys in {0} in this workspace. "Avala: Reset Ignored Key Warnings" undoes it.', vscode.workspace.asRelativePath(target)),
     );
   }
 
   async resetIgnored(): Promise<number> {
-    const count = await this.ignored.reset();
+    const count = await this.deps.ignored.reset();
     void vscode.window.showInformationMessage(
       count
         ? count === 1

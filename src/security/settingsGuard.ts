@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
 import type { Settings } from '../config';
+import { DisposableStore } from '../core/disposables';
 import { fingerprintOf, type KeyStore } from '../core/keyStore';
 import { attemptMemo, describeAttempts, describeKeyHosts, findSettingAttempts, type SettingAttempt } from './core/workspaceSettings';
 import type { Log } from '../log';
@@ -7,34 +8,37 @@ import type { Log } from '../log';
 const TOLD_STATE = 'avala.toldSettingAttempts';
 const RECHECK_DELAY_MS = 300;
 
+export interface SettingsGuardDeps {
+  /** The workspace's state: what was told is remembered per workspace. */
+  state: vscode.Memento;
+  settings: Settings;
+  store: KeyStore;
+  log: Log;
+}
+
 /**
  * Tells the user, once per workspace and value, when a workspace tries to set where keys
  * are sent (VS Code already ignores those machine-scoped values); and, when the user changes
  * the base URL, which stored keys belong to which host.
  */
 export class SettingsGuard implements vscode.Disposable {
-  private readonly disposables: vscode.Disposable[] = [];
+  private readonly disposables = new DisposableStore();
   private timer?: ReturnType<typeof setTimeout>;
   private baseUrl: string;
   /** The last check, for tests: resolves when it has run. */
   lastCheck: Promise<SettingAttempt[]> = Promise.resolve([]);
 
-  constructor(
-    private readonly state: vscode.Memento,
-    settings: Settings,
-    private readonly store: KeyStore,
-    private readonly log: Log,
-  ) {
-    this.baseUrl = settings.current.apiBaseUrl;
+  constructor(private readonly deps: SettingsGuardDeps) {
+    this.baseUrl = deps.settings.current.apiBaseUrl;
     const watcher = vscode.workspace.createFileSystemWatcher('**/.vscode/settings.json');
     const recheck = () => this.scheduleCheck();
-    this.disposables.push(
+    this.disposables.add(
       watcher,
       watcher.onDidCreate(recheck),
       watcher.onDidChange(recheck),
       vscode.workspace.onDidChangeWorkspaceFolders(recheck),
       vscode.workspace.onDidChangeConfiguration(recheck),
-      settings.onDidChange((current) => {
+      deps.settings.onDidChange((current) => {
         if (current.apiBaseUrl !== this.baseUrl) {
           this.baseUrl = current.apiBaseUrl;
           void this.showKeyHosts();
@@ -46,9 +50,7 @@ export class SettingsGuard implements vscode.Disposable {
 
   dispose(): void {
     clearTimeout(this.timer);
-    for (const d of this.disposables) {
-      d.dispose();
-    }
+    this.disposables.dispose();
   }
 
   private scheduleCheck(): void {
@@ -61,15 +63,15 @@ export class SettingsGuard implements vscode.Disposable {
   /** Reads the workspace's settings files and tells about attempts not told before. */
   async check(): Promise<SettingAttempt[]> {
     const attempts = await this.findAttempts();
-    const told = new Set(this.state.get<string[]>(TOLD_STATE) ?? []);
+    const told = new Set(this.deps.state.get<string[]>(TOLD_STATE) ?? []);
     const fresh = attempts.filter((a) => !told.has(attemptMemo(a, fingerprintOf)));
     if (fresh.length === 0) {
       return [];
     }
     // Remembered before the message is answered: told once means once, even if dismissed.
-    await this.state.update(TOLD_STATE, [...told, ...fresh.map((a) => attemptMemo(a, fingerprintOf))]);
+    await this.deps.state.update(TOLD_STATE, [...told, ...fresh.map((a) => attemptMemo(a, fingerprintOf))]);
     const message = describeAttempts(fresh);
-    this.log.warn(message);
+    this.deps.log.warn(message);
     const openWorkspaceSettings = vscode.l10n.t('Open Workspace Settings');
     const openUserSettings = vscode.l10n.t('Open User Settings');
     void vscode.window.showWarningMessage(message, openWorkspaceSettings, openUserSettings).then((choice) => {
@@ -106,13 +108,13 @@ export class SettingsGuard implements vscode.Disposable {
   }
 
   private async showKeyHosts(): Promise<void> {
-    await this.store.ready;
-    const keys = this.store.list();
+    await this.deps.store.ready;
+    const keys = this.deps.store.list();
     if (keys.length === 0) {
       return;
     }
-    const message = describeKeyHosts(keys, this.baseUrl, this.store.active()?.label);
-    this.log.info(message);
+    const message = describeKeyHosts(keys, this.baseUrl, this.deps.store.active()?.label);
+    this.deps.log.info(message);
     const choice = await vscode.window.showInformationMessage(message, vscode.l10n.t('Show Keys'));
     if (choice) {
       await vscode.commands.executeCommand('avala.keys.focus');

@@ -1,30 +1,41 @@
 import * as vscode from 'vscode';
 import { transitionNotice, type Notice, type StatusAction, type StatusActionId } from './core/keyStatus';
 import { isDefinitive, isKeyFailure, type KeyState } from '../core/keyState';
+import type { KeyStore } from '../core/keyStore';
+import type { Lazy } from '../core/lazy';
+import type { KeyCommands } from '../keys/keyCommands';
+import type { Log } from '../log';
 import type { Services } from '../services';
 import type { KeyStatusBar } from './statusBar';
 
+export interface KeyActionsDeps {
+  store: KeyStore;
+  /** Log in, switch, Mission Control: their module loads on first use. */
+  commands: Lazy<KeyCommands>;
+  log: Log;
+}
+
 /** Runs what the status bar's picker and the validator's notifications offer. */
 export class KeyActions {
-  constructor(private readonly services: Services) {}
+  constructor(private readonly deps: KeyActionsDeps) {}
 
   async run(id: StatusActionId, keyId: string | undefined): Promise<void> {
-    const { store, commands, log } = this.services;
+    const { store, commands, log } = this.deps;
     switch (id) {
       case 'validate':
         await vscode.commands.executeCommand('avala.validateKey', keyId);
         return;
       case 'switch':
-        await commands.switchKey();
+        await commands.value.switchKey();
         return;
       case 'login':
-        await commands.logIn();
+        await commands.value.logIn();
         return;
       case 'replace':
         await this.replace(keyId);
         return;
       case 'missionControl': {
-        await commands.openMissionControl();
+        await commands.value.openMissionControl();
         const meta = keyId ? store.get(keyId) : undefined;
         if (meta?.lastCheck && isKeyFailure(meta.lastCheck.state)) {
           // The second half of the fix: the new key has to come back into VS Code.
@@ -46,9 +57,9 @@ export class KeyActions {
 
   /** Log In; when a different key was stored, the broken one it replaces is removed. */
   async replace(oldId: string | undefined): Promise<void> {
-    const { store, commands, log } = this.services;
+    const { store, commands, log } = this.deps;
     const old = oldId ? store.get(oldId) : undefined;
-    const meta = await commands.logIn();
+    const meta = await commands.value.logIn();
     if (!meta || !old || meta.id === old.id || !store.get(old.id)) {
       return;
     }
@@ -69,13 +80,13 @@ export class KeyActions {
 
   /** The status bar's click: a picker of what fits the active key's state. */
   async pick(statusBar: KeyStatusBar): Promise<void> {
-    await this.services.store.ready;
+    await this.deps.store.ready;
     statusBar.render();
     const view = statusBar.view;
     if (!view) {
       return;
     }
-    const keyId = this.services.store.activeId();
+    const keyId = this.deps.store.activeId();
     const picked = await vscode.window.showQuickPick<StatusAction & vscode.QuickPickItem>(view.actions, { title: view.title, placeHolder: vscode.l10n.t('What do you want to do?') });
     if (picked) {
       await this.run(picked.id, keyId);
@@ -88,8 +99,7 @@ export class KeyActions {
  * something about a key is remembered, so an outage in between neither notifies nor resets it.
  * "Validate Active Key" reports its own result, so its checks only update the memory.
  */
-export function notifyTransitions(services: Services, actions: KeyActions): vscode.Disposable {
-  const { store, validator } = services;
+export function notifyTransitions({ store, validator, log }: Pick<Services, 'store' | 'validator' | 'log'>, actions: KeyActions): vscode.Disposable {
   const lastKnown = new Map<string, KeyState>();
   return validator.onDidCheck((e) => {
     const meta = store.get(e.id);
@@ -104,7 +114,7 @@ export function notifyTransitions(services: Services, actions: KeyActions): vsco
     }
     const notice = transitionNotice(meta, known, e.to);
     if (notice) {
-      services.log.info(`Notified: "${meta.label}" went from valid to ${e.to.state}.`);
+      log.info(`Notified: "${meta.label}" went from valid to ${e.to.state}.`);
       void actions.show(notice, e.id);
     }
   });

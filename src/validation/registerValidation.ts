@@ -9,10 +9,10 @@ import { KeyStatusBar } from './statusBar';
 
 /** The status bar, the validation commands, the check schedule and the failure notifications. */
 export function registerValidation(services: Services): vscode.Disposable[] {
-  const { store, validator, settings, log } = services;
-  const statusBar = new KeyStatusBar(store, validator);
-  const actions = new KeyActions(services);
-  const scheduler = new CheckScheduler(store, validator, () => settings.current, systemClock, log);
+  const { store, validator, settings, log, commands } = services;
+  const statusBar = new KeyStatusBar({ store, validator });
+  const actions = new KeyActions({ store, commands, log });
+  const scheduler = new CheckScheduler({ keys: store, validator, settings: () => settings.current, clock: systemClock, log });
 
   /** "Avala: Validate Active Key" (and the tree's Validate): forced past backoff, never past Retry-After. */
   const validate = async (arg?: KeyArg) => {
@@ -20,7 +20,7 @@ export function registerValidation(services: Services): vscode.Disposable[] {
     const id = keyIdOf(arg) ?? store.activeId();
     const meta = id ? store.get(id) : undefined;
     if (!id || !meta) {
-      void vscode.window.showInformationMessage(vscode.l10n.t('There is no active Avala key to validate.'), vscode.l10n.t('Log In with API Key')).then((a) => (a ? services.commands.logIn() : undefined));
+      void vscode.window.showInformationMessage(vscode.l10n.t('There is no active Avala key to validate.'), vscode.l10n.t('Log In with API Key')).then((a) => (a ? commands.value.logIn() : undefined));
       return undefined;
     }
     const outcome = await vscode.window.withProgress(

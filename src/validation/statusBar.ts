@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import { DisposableStore } from '../core/disposables';
 import { statusView, STATUS_ACTIONS_COMMAND, type StatusView } from './core/keyStatus';
 import type { KeyStore } from '../core/keyStore';
 import type { KeyValidator } from './core/keyValidator';
@@ -6,30 +7,32 @@ import type { KeyValidator } from './core/keyValidator';
 // Relative times in the tooltip ("checked 3 minutes ago") are re-rendered this often; no API call.
 const TOOLTIP_REFRESH_MS = 60_000;
 
+export interface KeyStatusBarDeps {
+  store: KeyStore;
+  validator: KeyValidator;
+}
+
 /** The status bar item for the active key. Renders the store and the validator; never calls the API. */
 export class KeyStatusBar implements vscode.Disposable {
   private readonly item = vscode.window.createStatusBarItem('avala.status', vscode.StatusBarAlignment.Left, 100);
-  private readonly disposables: vscode.Disposable[] = [];
+  private readonly disposables = new DisposableStore();
   private loaded = false;
   private current: StatusView | undefined;
 
-  constructor(
-    private readonly store: KeyStore,
-    private readonly validator: KeyValidator,
-  ) {
+  constructor(private readonly deps: KeyStatusBarDeps) {
     this.item.name = vscode.l10n.t('Avala Key');
     this.item.text = vscode.l10n.t('$(key) Avala');
     this.item.tooltip = vscode.l10n.t('Loading Avala keys…');
     this.item.command = STATUS_ACTIONS_COMMAND;
     this.item.show();
     const timer = setInterval(() => this.render(), TOOLTIP_REFRESH_MS);
-    this.disposables.push(
+    this.disposables.add(
       this.item,
-      store.onDidChange(() => this.render()),
-      validator.onDidChangeActivity(() => this.render()),
+      deps.store.onDidChange(() => this.render()),
+      deps.validator.onDidChangeActivity(() => this.render()),
       { dispose: () => clearInterval(timer) },
     );
-    void store.ready.then(() => {
+    void deps.store.ready.then(() => {
       this.loaded = true;
       this.render();
     });
@@ -44,13 +47,13 @@ export class KeyStatusBar implements vscode.Disposable {
     if (!this.loaded) {
       return;
     }
-    const key = this.store.active();
+    const key = this.deps.store.active();
     const view = statusView({
       key,
-      checking: key ? this.validator.isChecking(key.id) : false,
-      keyCount: this.store.list().length,
+      checking: key ? this.deps.validator.isChecking(key.id) : false,
+      keyCount: this.deps.store.list().length,
       now: Date.now(),
-      keyringProblem: this.store.loadError?.message,
+      keyringProblem: this.deps.store.loadError?.message,
     });
     this.current = view;
     this.item.text = view.text;
@@ -63,8 +66,6 @@ export class KeyStatusBar implements vscode.Disposable {
   }
 
   dispose(): void {
-    for (const d of this.disposables) {
-      d.dispose();
-    }
+    this.disposables.dispose();
   }
 }

@@ -14,7 +14,7 @@ describe('KeyStore on VS Code SecretStorage', function () {
 
   function open(): KeyStore {
     const context = runnerContext();
-    const store = new KeyStore(context.secrets, context.workspaceState, context.globalState);
+    const store = new KeyStore({ secrets: context.secrets, workspaceState: context.workspaceState, globalState: context.globalState });
     stores.push(store);
     return store;
   }
@@ -89,7 +89,7 @@ describe('KeyStore on VS Code SecretStorage', function () {
     await context.secrets.store('avala.key.kintegrationorphan', key(800));
     try {
       const context2 = runnerContext();
-      const store = new KeyStore(context2.secrets, context2.workspaceState, context2.globalState, { settleMs: 200 });
+      const store = new KeyStore({ secrets: context2.secrets, workspaceState: context2.workspaceState, globalState: context2.globalState, settleMs: 200 });
       stores.push(store);
       const swept = await store.swept;
       assert.ok(swept.unlisted, 'this host lists secret names');

@@ -186,7 +186,7 @@ describe("a production key, given to the published server through VS Code's MCP 
   before(async () => {
     await activatedAvala();
     await useStandIn(['--production']);
-    store = new KeyStore(new SharedKeyring().window(), new MemoryMemento(), new MemoryMemento());
+    store = new KeyStore({ secrets: new SharedKeyring().window(), workspaceState: new MemoryMemento(), globalState: new MemoryMemento() });
     await store.add({ value, label: 'prod-agent', environment: 'production', baseUrl: DEFAULT_BASE_URL, source: 'login', scopes: ['datasets.read'] });
     provider = new AvalaMcpServerProvider({
       store,
@@ -236,7 +236,7 @@ describe('the MCP server provider in this VS Code, with a store of its own', () 
 
   beforeEach(async () => {
     logged.length = 0;
-    store = new KeyStore(new SharedKeyring().window(), new MemoryMemento(), new MemoryMemento());
+    store = new KeyStore({ secrets: new SharedKeyring().window(), workspaceState: new MemoryMemento(), globalState: new MemoryMemento() });
     ({ meta } = await store.add({ value: 'avk_provider_test_value_1234', label: 'agent', environment: 'staging', baseUrl: 'https://staging.avala.ai/api/v1', source: 'login', scopes: ['datasets.read'] }));
     deps = {
       store,

@@ -44,15 +44,15 @@ export const silentLog = { info: () => undefined, warn: () => undefined, debug: 
 
 export class ValidationRig {
   readonly clock = new VirtualClock();
-  readonly store = new KeyStore(new SharedKeyring().window(), new MemoryMemento(), new MemoryMemento());
+  readonly store = new KeyStore({ secrets: new SharedKeyring().window(), workspaceState: new MemoryMemento(), globalState: new MemoryMemento() });
   readonly validator: KeyValidator;
   readonly scheduler: CheckScheduler;
   readonly settings: ScheduleSettings = { intervalMinutes: 15, staleAfterMinutes: 30 };
   readonly checks: CheckEvent[] = [];
 
   constructor(readonly api: PermissionsApi) {
-    this.validator = new KeyValidator(this.store, api, silentLog, this.clock);
-    this.scheduler = new CheckScheduler(this.store, this.validator, () => this.settings, this.clock);
+    this.validator = new KeyValidator({ store: this.store, api, log: silentLog, clock: this.clock });
+    this.scheduler = new CheckScheduler({ keys: this.store, validator: this.validator, settings: () => this.settings, clock: this.clock });
     this.validator.onDidCheck((e) => this.checks.push(e));
   }
 

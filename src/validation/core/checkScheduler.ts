@@ -1,6 +1,7 @@
 // When the active key is checked. No vscode import: the window's focus and the settings
 // arrive as calls, and time comes from a Clock, so hours of schedule run in a unit test.
 import type { Clock, TimerHandle } from '../../core/clock';
+import { disposeAll } from '../../core/disposables';
 import type { Disposable, Event } from '../../core/events';
 import type { KeyMeta } from '../../core/keyStore';
 import { nextScheduledCheck, startupFreshMinutes, SWITCH_FRESH_MINUTES, wantsCheck, type ScheduledCheck } from './validationPolicy';
@@ -24,6 +25,15 @@ export interface ScheduleSettings {
   staleAfterMinutes: number;
 }
 
+export interface CheckSchedulerDeps {
+  keys: ScheduledKeys;
+  validator: ScheduledValidator;
+  /** Read at each decision, so a changed interval applies to the next one. */
+  settings: () => ScheduleSettings;
+  clock: Clock;
+  log?: { debug(message: string): void };
+}
+
 /**
  * Turns startup, key switches, focus, the interval and settings changes into checks of the
  * active key. One timer at a time, re-armed from the key's latest result; the validator
@@ -37,17 +47,11 @@ export class CheckScheduler implements Disposable {
   private disposed = false;
   private readonly subscriptions: Disposable[];
 
-  constructor(
-    private readonly keys: ScheduledKeys,
-    private readonly validator: ScheduledValidator,
-    private readonly settings: () => ScheduleSettings,
-    private readonly clock: Clock,
-    private readonly log: { debug(message: string): void } = { debug: () => undefined },
-  ) {
+  constructor(private readonly deps: CheckSchedulerDeps) {
     this.subscriptions = [
-      keys.onDidChange(() => this.keysChanged()),
-      validator.onDidCheck((e) => {
-        if (e.id === this.keys.activeId()) {
+      deps.keys.onDidChange(() => this.keysChanged()),
+      deps.validator.onDidCheck((e) => {
+        if (e.id === this.deps.keys.activeId()) {
           this.arm();
         }
       }),
@@ -62,10 +66,10 @@ export class CheckScheduler implements Disposable {
   /** Call once the key store is loaded. Never awaited by activation. */
   start(): Promise<CheckOutcome | undefined> {
     this.started = true;
-    const id = this.keys.activeId();
+    const id = this.deps.keys.activeId();
     this.lastActiveId = id;
-    const s = this.settings();
-    if (id && wantsCheck(this.keys.get(id)?.lastCheck, startupFreshMinutes(s.intervalMinutes, s.staleAfterMinutes), this.clock.now())) {
+    const s = this.deps.settings();
+    if (id && wantsCheck(this.deps.keys.get(id)?.lastCheck, startupFreshMinutes(s.intervalMinutes, s.staleAfterMinutes), this.deps.clock.now())) {
       return this.check(id, 'startup');
     }
     this.arm();
@@ -74,8 +78,8 @@ export class CheckScheduler implements Disposable {
 
   /** The window regained focus: check again when the last result is older than the stale limit. */
   focusGained(): Promise<CheckOutcome | undefined> {
-    const id = this.started ? this.keys.activeId() : undefined;
-    if (id && wantsCheck(this.keys.get(id)?.lastCheck, this.settings().staleAfterMinutes, this.clock.now())) {
+    const id = this.started ? this.deps.keys.activeId() : undefined;
+    if (id && wantsCheck(this.deps.keys.get(id)?.lastCheck, this.deps.settings().staleAfterMinutes, this.deps.clock.now())) {
       return this.check(id, 'focus');
     }
     return Promise.resolve(undefined);
@@ -89,19 +93,17 @@ export class CheckScheduler implements Disposable {
   dispose(): void {
     this.disposed = true;
     this.clear();
-    for (const s of this.subscriptions) {
-      s.dispose();
-    }
+    disposeAll(this.subscriptions);
   }
 
   private keysChanged(): void {
     if (!this.started) {
       return;
     }
-    const id = this.keys.activeId();
+    const id = this.deps.keys.activeId();
     if (id !== this.lastActiveId) {
       this.lastActiveId = id;
-      if (id && wantsCheck(this.keys.get(id)?.lastCheck, SWITCH_FRESH_MINUTES, this.clock.now())) {
+      if (id && wantsCheck(this.deps.keys.get(id)?.lastCheck, SWITCH_FRESH_MINUTES, this.deps.clock.now())) {
         void this.check(id, 'switch');
         return;
       }
@@ -113,7 +115,7 @@ export class CheckScheduler implements Disposable {
   private async check(id: string, trigger: CheckTrigger): Promise<CheckOutcome | undefined> {
     this.clear();
     try {
-      return await this.validator.validate(id, trigger);
+      return await this.deps.validator.validate(id, trigger);
     } finally {
       // A sent check re-arms through onDidCheck too; a skipped one only here.
       this.arm();
@@ -123,39 +125,39 @@ export class CheckScheduler implements Disposable {
   private arm(): void {
     const before = this.scheduled;
     this.clear();
-    const id = this.keys.activeId();
+    const id = this.deps.keys.activeId();
     if (this.disposed || !this.started || !id) {
       return;
     }
-    const now = this.clock.now();
+    const now = this.deps.clock.now();
     const next = nextScheduledCheck({
-      check: this.keys.get(id)?.lastCheck,
-      intervalMinutes: this.settings().intervalMinutes,
-      earliest: this.validator.earliestNextCheck(id),
-      failures: this.validator.consecutiveFailures(id),
+      check: this.deps.keys.get(id)?.lastCheck,
+      intervalMinutes: this.deps.settings().intervalMinutes,
+      earliest: this.deps.validator.earliestNextCheck(id),
+      failures: this.deps.validator.consecutiveFailures(id),
       now,
     });
     if (!next) {
       return;
     }
     this.scheduled = { ...next, id };
-    this.timer = this.clock.setTimeout(() => {
+    this.timer = this.deps.clock.setTimeout(() => {
       this.timer = undefined;
       this.scheduled = undefined;
-      if (this.keys.activeId() === id) {
+      if (this.deps.keys.activeId() === id) {
         void this.check(id, next.trigger);
       } else {
         this.arm();
       }
     }, next.at - now);
     if (before?.id !== id || before.at !== next.at || before.trigger !== next.trigger) {
-      this.log.debug(`Next check of the active key (${next.trigger}) at ${new Date(next.at).toISOString()}.`);
+      this.deps.log?.debug(`Next check of the active key (${next.trigger}) at ${new Date(next.at).toISOString()}.`);
     }
   }
 
   private clear(): void {
     if (this.timer !== undefined) {
-      this.clock.clearTimeout(this.timer);
+      this.deps.clock.clearTimeout(this.timer);
       this.timer = undefined;
     }
     this.scheduled = undefined;

@@ -1,6 +1,6 @@
 // No vscode import: the validator is tested in plain Node against the emulator, with a
 // simulated clock, to count the requests it sends under throttling and outages.
-import { systemClock, type Clock } from '../../core/clock';
+import type { Clock } from '../../core/clock';
 import type { KeyPermissions } from '../../core/client';
 import { AvalaApiError } from '../../core/errors';
 import { Emitter, type Disposable, type Event } from '../../core/events';
@@ -43,6 +43,14 @@ export interface ValidationLog {
   debug(message: string): void;
 }
 
+export interface KeyValidatorDeps {
+  store: ValidationStore;
+  api: PermissionsApi;
+  log: ValidationLog;
+  /** Time for backoff and Retry-After (systemClock; a simulated one in tests). */
+  clock: Clock;
+}
+
 interface KeyRuntime {
   inFlight?: Promise<CheckOutcome>;
   consecutiveFailures: number;
@@ -63,12 +71,7 @@ export class KeyValidator implements Disposable {
   /** Fires after every sent check with the previous and new result. */
   readonly onDidCheck: Event<CheckEvent> = this.checks.event;
 
-  constructor(
-    private readonly store: ValidationStore,
-    private readonly api: PermissionsApi,
-    private readonly log: ValidationLog,
-    private readonly clock: Clock = systemClock,
-  ) {}
+  constructor(private readonly deps: KeyValidatorDeps) {}
 
   isChecking(id: string): boolean {
     return !!this.runtime.get(id)?.inFlight;
@@ -76,7 +79,7 @@ export class KeyValidator implements Disposable {
 
   /** When the next check of this key may be sent (ms epoch); 0 when now. */
   earliestNextCheck(id: string): number {
-    const meta = this.store.get(id);
+    const meta = this.deps.store.get(id);
     const rt = this.runtime.get(id);
     return notBefore(meta?.lastCheck, rt?.consecutiveFailures ?? 0, rt?.lastAttemptMs);
   }
@@ -91,7 +94,7 @@ export class KeyValidator implements Disposable {
    * Concurrent calls for the same key share one request.
    */
   validate(id: string, trigger: CheckTrigger, force = false): Promise<CheckOutcome | undefined> {
-    const meta = this.store.get(id);
+    const meta = this.deps.store.get(id);
     if (!meta) {
       return Promise.resolve(undefined);
     }
@@ -100,10 +103,10 @@ export class KeyValidator implements Disposable {
     if (rt.inFlight) {
       return rt.inFlight;
     }
-    const now = this.clock.now();
+    const now = this.deps.clock.now();
     const earliest = force ? notBefore(meta.lastCheck, 0, undefined) : this.earliestNextCheck(id);
     if (earliest > now && meta.lastCheck) {
-      this.log.debug(`Check of "${meta.label}" (${trigger}) not sent: the next is allowed at ${new Date(earliest).toISOString()}.`);
+      this.deps.log.debug(`Check of "${meta.label}" (${trigger}) not sent: the next is allowed at ${new Date(earliest).toISOString()}.`);
       return Promise.resolve({ check: meta.lastCheck, sent: false });
     }
     rt.inFlight = this.run(id, trigger, rt).finally(() => {
@@ -115,15 +118,15 @@ export class KeyValidator implements Disposable {
   }
 
   private async run(id: string, trigger: CheckTrigger, rt: KeyRuntime): Promise<CheckOutcome> {
-    const meta = this.store.get(id);
+    const meta = this.deps.store.get(id);
     const previous = meta?.lastCheck;
-    rt.lastAttemptMs = this.clock.now();
-    const at = () => new Date(this.clock.now()).toISOString();
+    rt.lastAttemptMs = this.deps.clock.now();
+    const at = () => new Date(this.deps.clock.now()).toISOString();
     let check: KeyCheck;
     let scopes: string[] | undefined = meta?.scopes;
     try {
-      const { value, baseUrl } = await this.store.readKey(id);
-      const permissions = await this.api.client(baseUrl).getPermissions(value);
+      const { value, baseUrl } = await this.deps.store.readKey(id);
+      const permissions = await this.deps.api.client(baseUrl).getPermissions(value);
       scopes = permissions.scopes ?? scopes;
       check = { state: 'valid', at: at() };
       rt.consecutiveFailures = 0;
@@ -132,7 +135,7 @@ export class KeyValidator implements Disposable {
         const state = stateFromReason(error.reason);
         check = { state, at: at(), detail: error.detail ?? error.message };
         if (state === 'throttled') {
-          check.retryAt = new Date(this.clock.now() + (error.retryAfterSeconds ?? 60) * 1000).toISOString();
+          check.retryAt = new Date(this.deps.clock.now() + (error.retryAfterSeconds ?? 60) * 1000).toISOString();
         }
         rt.consecutiveFailures = state === 'unreachable' ? rt.consecutiveFailures + 1 : 0;
       } else if (error instanceof KeyringError || error instanceof KeyValueMissingError) {
@@ -147,18 +150,18 @@ export class KeyValidator implements Disposable {
     const label = meta?.label ?? id;
     const line = `Checked "${label}" (${trigger}): ${check.state}${check.detail ? ` — ${check.detail}` : ''}.`;
     if (check.state === 'valid') {
-      this.log.info(line);
+      this.deps.log.info(line);
     } else {
-      this.log.warn(rt.consecutiveFailures > 0 ? `${line} Network failures in a row: ${rt.consecutiveFailures}.` : line);
+      this.deps.log.warn(rt.consecutiveFailures > 0 ? `${line} Network failures in a row: ${rt.consecutiveFailures}.` : line);
     }
     if (isKeyFailure(check.state)) {
       rt.consecutiveFailures = 0;
     }
     try {
       // A network failure keeps the last known good scopes; it says nothing about the key.
-      await this.store.update(id, { lastCheck: check, scopes, storedUnchecked: check.state === 'valid' ? undefined : meta?.storedUnchecked });
+      await this.deps.store.update(id, { lastCheck: check, scopes, storedUnchecked: check.state === 'valid' ? undefined : meta?.storedUnchecked });
     } catch (error) {
-      this.log.warn(`The result of checking "${label}" could not be saved: ${redactedMessage(error)}`);
+      this.deps.log.warn(`The result of checking "${label}" could not be saved: ${redactedMessage(error)}`);
     }
     this.checks.fire({ id, trigger, from: previous, to: check });
     return { check, sent: true };

@@ -382,7 +382,7 @@ describe('a broken sign-up answer', () => {
       const result = await broken.signUp({ email: 'dev@acme.com', password: 'Unicode-Pa55word' });
       assert.equal(result.apiKey, key);
       const ring = new SharedKeyring();
-      const store = new KeyStore(ring.window(), new MemoryMemento(), new MemoryMemento());
+      const store = new KeyStore({ secrets: ring.window(), workspaceState: new MemoryMemento(), globalState: new MemoryMemento() });
       const { meta } = await store.add({ value: result.apiKey, label: 'dev', environment: 'development', baseUrl: broken.baseUrl, source: 'signup' });
       assert.equal(await store.getValue(meta.id), key);
       assert.equal((await store.add({ value: key, label: 'again', environment: 'development', baseUrl: broken.baseUrl, source: 'login' })).existed, true);

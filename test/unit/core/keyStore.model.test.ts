@@ -54,7 +54,7 @@ async function runSchedule(seed: number): Promise<string[]> {
   const pick = <T>(items: T[]): T | undefined => (items.length ? items[Math.floor(random() * items.length)] : undefined);
   const ring = new SharedKeyring(4, { random, eventDelayMs: 12, loseEvents: 0.15 });
   const global = new MemoryMemento();
-  const windows = Array.from({ length: 2 + Math.floor(random() * 3) }, () => new KeyStore(ring.window(), new MemoryMemento(), global, { verifyAfterMs: [20, 60] }));
+  const windows = Array.from({ length: 2 + Math.floor(random() * 3) }, () => new KeyStore({ secrets: ring.window(), workspaceState: new MemoryMemento(), globalState: global, verifyAfterMs: [20, 60] }));
   await Promise.all(windows.map((w) => w.ready));
 
   let clock = 0;

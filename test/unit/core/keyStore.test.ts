@@ -14,7 +14,7 @@ describe('KeyStore', () => {
     const ring = new SharedKeyring();
     const ws = new MemoryMemento();
     const global = new MemoryMemento();
-    const store = new KeyStore(ring.window(), ws, global);
+    const store = new KeyStore({ secrets: ring.window(), workspaceState: ws, globalState: global });
     const { meta } = await store.add(newKey(1));
     assert.equal(await store.getValue(meta.id), fakeKey(1));
     assert.ok(!ring.data.get(INDEX_SECRET)!.includes(fakeKey(1)), 'index holds no key value');
@@ -26,17 +26,17 @@ describe('KeyStore', () => {
   it('makes the first key active and falls back to the global default in a new workspace', async () => {
     const ring = new SharedKeyring();
     const global = new MemoryMemento();
-    const a = new KeyStore(ring.window(), new MemoryMemento(), global);
+    const a = new KeyStore({ secrets: ring.window(), workspaceState: new MemoryMemento(), globalState: global });
     const { meta } = await a.add(newKey(1));
     assert.equal(a.activeId(), meta.id);
-    const b = new KeyStore(ring.window(), new MemoryMemento(), global);
+    const b = new KeyStore({ secrets: ring.window(), workspaceState: new MemoryMemento(), globalState: global });
     await b.ready;
     assert.equal(b.activeId(), meta.id, 'a new workspace uses the global default');
   });
 
   it('keeps one active key per workspace and a folder may have its own', async () => {
     const ring = new SharedKeyring();
-    const store = new KeyStore(ring.window(), new MemoryMemento(), new MemoryMemento());
+    const store = new KeyStore({ secrets: ring.window(), workspaceState: new MemoryMemento(), globalState: new MemoryMemento() });
     const one = (await store.add(newKey(1))).meta;
     const two = (await store.add(newKey(2))).meta;
     await store.setActive(two.id, 'file:///folder-b');
@@ -46,7 +46,7 @@ describe('KeyStore', () => {
   });
 
   it('stores the same key twice only once and reports the existing entry', async () => {
-    const store = new KeyStore(new SharedKeyring().window(), new MemoryMemento(), new MemoryMemento());
+    const store = new KeyStore({ secrets: new SharedKeyring().window(), workspaceState: new MemoryMemento(), globalState: new MemoryMemento() });
     const first = await store.add(newKey(7, 'ci'));
     const second = await store.add(newKey(7, 'again'));
     assert.equal(second.existed, true);
@@ -55,7 +55,7 @@ describe('KeyStore', () => {
   });
 
   it('gives clashing labels a number instead of hiding a key', async () => {
-    const store = new KeyStore(new SharedKeyring().window(), new MemoryMemento(), new MemoryMemento());
+    const store = new KeyStore({ secrets: new SharedKeyring().window(), workspaceState: new MemoryMemento(), globalState: new MemoryMemento() });
     await store.add(newKey(1, 'ci'));
     const { meta } = await store.add(newKey(2, 'ci'));
     assert.equal(meta.label, 'ci (2)');
@@ -63,7 +63,7 @@ describe('KeyStore', () => {
 
   it('loses no key when many adds run concurrently in one window', async () => {
     const ring = new SharedKeyring(3);
-    const store = new KeyStore(ring.window(), new MemoryMemento(), new MemoryMemento());
+    const store = new KeyStore({ secrets: ring.window(), workspaceState: new MemoryMemento(), globalState: new MemoryMemento() });
     await Promise.all(Array.from({ length: 25 }, (_, i) => store.add(newKey(i + 1))));
     assert.equal(store.list().length, 25);
   });
@@ -71,8 +71,8 @@ describe('KeyStore', () => {
   it('loses neither key when two windows add at the same time', async () => {
     const ring = new SharedKeyring(5);
     const global = new MemoryMemento();
-    const a = new KeyStore(ring.window(), new MemoryMemento(), global);
-    const b = new KeyStore(ring.window(), new MemoryMemento(), global);
+    const a = new KeyStore({ secrets: ring.window(), workspaceState: new MemoryMemento(), globalState: global });
+    const b = new KeyStore({ secrets: ring.window(), workspaceState: new MemoryMemento(), globalState: global });
     await Promise.all([a.ready, b.ready]);
     // Several rounds so the interleaving that drops a write actually happens.
     for (let round = 0; round < 5; round++) {
@@ -87,8 +87,8 @@ describe('KeyStore', () => {
 
   it('shows a key added in another window without reload', async () => {
     const ring = new SharedKeyring();
-    const a = new KeyStore(ring.window(), new MemoryMemento(), new MemoryMemento());
-    const b = new KeyStore(ring.window(), new MemoryMemento(), new MemoryMemento());
+    const a = new KeyStore({ secrets: ring.window(), workspaceState: new MemoryMemento(), globalState: new MemoryMemento() });
+    const b = new KeyStore({ secrets: ring.window(), workspaceState: new MemoryMemento(), globalState: new MemoryMemento() });
     await b.ready;
     let changes = 0;
     b.onDidChange(() => changes++);
@@ -99,8 +99,8 @@ describe('KeyStore', () => {
 
   it('does not bring back a key that another window removed', async () => {
     const ring = new SharedKeyring(2);
-    const a = new KeyStore(ring.window(), new MemoryMemento(), new MemoryMemento());
-    const b = new KeyStore(ring.window(), new MemoryMemento(), new MemoryMemento());
+    const a = new KeyStore({ secrets: ring.window(), workspaceState: new MemoryMemento(), globalState: new MemoryMemento() });
+    const b = new KeyStore({ secrets: ring.window(), workspaceState: new MemoryMemento(), globalState: new MemoryMemento() });
     const { meta } = await a.add(newKey(4));
     await waitFor(() => b.get(meta.id) !== undefined, { description: 'store b to see the key store a added', timeoutMs: 3000, intervalMs: 10 });
     await b.remove(meta.id);
@@ -112,7 +112,7 @@ describe('KeyStore', () => {
 
   it('removing a key forgets its value and clears it as the active key', async () => {
     const ring = new SharedKeyring();
-    const store = new KeyStore(ring.window(), new MemoryMemento(), new MemoryMemento());
+    const store = new KeyStore({ secrets: ring.window(), workspaceState: new MemoryMemento(), globalState: new MemoryMemento() });
     const { meta } = await store.add(newKey(5));
     assert.equal(await store.remove(meta.id), true);
     assert.equal(store.activeId(), undefined);
@@ -121,7 +121,7 @@ describe('KeyStore', () => {
 
   it('tells why when the keyring cannot be written, and stores nothing', async () => {
     const ring = new SharedKeyring();
-    const store = new KeyStore(ring.window(), new MemoryMemento(), new MemoryMemento());
+    const store = new KeyStore({ secrets: ring.window(), workspaceState: new MemoryMemento(), globalState: new MemoryMemento() });
     await store.ready;
     ring.failWrites = true;
     await assert.rejects(store.add(newKey(6)), (error: unknown) => error instanceof KeyringError && /keyring/i.test(error.message) && !error.message.includes(fakeKey(6)));
@@ -130,7 +130,7 @@ describe('KeyStore', () => {
 
   it('refuses to keep a key the keyring does not give back intact', async () => {
     const ring = new SharedKeyring();
-    const store = new KeyStore(ring.window(), new MemoryMemento(), new MemoryMemento());
+    const store = new KeyStore({ secrets: ring.window(), workspaceState: new MemoryMemento(), globalState: new MemoryMemento() });
     await store.ready;
     ring.corruptReads = true;
     await assert.rejects(store.add(newKey(8)), (error: unknown) => error instanceof KeyringError && error.operation === 'verify');
@@ -141,10 +141,10 @@ describe('KeyStore', () => {
 
   it('reports an unreadable keyring instead of showing an empty list as if there were no keys', async () => {
     const ring = new SharedKeyring();
-    const first = new KeyStore(ring.window(), new MemoryMemento(), new MemoryMemento());
+    const first = new KeyStore({ secrets: ring.window(), workspaceState: new MemoryMemento(), globalState: new MemoryMemento() });
     await first.add(newKey(9));
     ring.failReads = true;
-    const second = new KeyStore(ring.window(), new MemoryMemento(), new MemoryMemento());
+    const second = new KeyStore({ secrets: ring.window(), workspaceState: new MemoryMemento(), globalState: new MemoryMemento() });
     await second.ready;
     assert.ok(second.loadError instanceof KeyringError);
     ring.failReads = false;
@@ -153,7 +153,7 @@ describe('KeyStore', () => {
 
   it('a failed operation leaves stored keys unchanged', async () => {
     const ring = new SharedKeyring();
-    const store = new KeyStore(ring.window(), new MemoryMemento(), new MemoryMemento());
+    const store = new KeyStore({ secrets: ring.window(), workspaceState: new MemoryMemento(), globalState: new MemoryMemento() });
     const { meta } = await store.add(newKey(10, 'keep me'));
     const before = ring.data.get(INDEX_SECRET);
     ring.failWrites = true;
@@ -166,8 +166,8 @@ describe('KeyStore', () => {
 
   it('a stale write from another window brings back neither a removed key nor drops a patch', async () => {
     const ring = new SharedKeyring();
-    const a = new KeyStore(ring.window(), new MemoryMemento(), new MemoryMemento(), { verifyAfterMs: [20] });
-    const b = new KeyStore(ring.window(), new MemoryMemento(), new MemoryMemento(), { verifyAfterMs: [20] });
+    const a = new KeyStore({ secrets: ring.window(), workspaceState: new MemoryMemento(), globalState: new MemoryMemento(), verifyAfterMs: [20] });
+    const b = new KeyStore({ secrets: ring.window(), workspaceState: new MemoryMemento(), globalState: new MemoryMemento(), verifyAfterMs: [20] });
     const x = (await a.add(newKey(21, 'x'))).meta;
     const y = (await a.add(newKey(22, 'y'))).meta;
     await waitFor(() => b.get(x.id) !== undefined && b.get(y.id) !== undefined, { description: 'store b to see x and y', timeoutMs: 3000, intervalMs: 10 });
@@ -187,7 +187,7 @@ describe('KeyStore', () => {
 
   it('a value read that fails while repairing a dropped entry is retried, not taken as deletion', async () => {
     const ring = new SharedKeyring();
-    const a = new KeyStore(ring.window(), new MemoryMemento(), new MemoryMemento(), { verifyAfterMs: [20] });
+    const a = new KeyStore({ secrets: ring.window(), workspaceState: new MemoryMemento(), globalState: new MemoryMemento(), verifyAfterMs: [20] });
     await a.ready;
     const before = ring.data.get(INDEX_SECRET) ?? JSON.stringify({ version: 1, keys: [] });
     const { meta } = await a.add(newKey(23, 'kept'));
@@ -201,7 +201,7 @@ describe('KeyStore', () => {
 
   it('reports a key value that no entry lists, and can give it an entry again or delete it', async () => {
     const ring = new SharedKeyring();
-    const store = new KeyStore(ring.window(), new MemoryMemento(), new MemoryMemento(), { settleMs: 30 });
+    const store = new KeyStore({ secrets: ring.window(), workspaceState: new MemoryMemento(), globalState: new MemoryMemento(), settleMs: 30 });
     await store.ready;
     let changes = 0;
     store.onDidChange(() => changes++);
@@ -220,7 +220,7 @@ describe('KeyStore', () => {
 
   it('stores the trimmed key, so a key with a line break around it is the same key as without', async () => {
     const ring = new SharedKeyring();
-    const store = new KeyStore(ring.window(), new MemoryMemento(), new MemoryMemento());
+    const store = new KeyStore({ secrets: ring.window(), workspaceState: new MemoryMemento(), globalState: new MemoryMemento() });
     const { meta } = await store.add({ ...newKey(26), value: `\n${fakeKey(26)}\r\n` });
     assert.equal(ring.data.get(`avala.key.${meta.id}`), fakeKey(26));
     const again = await store.add(newKey(26, 'clean'));
@@ -233,7 +233,7 @@ describe('KeyStore', () => {
   it('a window that starts after a stale write drops the entry whose value was removed, and reports the value no entry lists', async () => {
     // What code-server leaves: each window writes the index it last saw, so the last writer wins.
     const ring = new SharedKeyring();
-    const a = new KeyStore(ring.window(), new MemoryMemento(), new MemoryMemento());
+    const a = new KeyStore({ secrets: ring.window(), workspaceState: new MemoryMemento(), globalState: new MemoryMemento() });
     const removed = (await a.add(newKey(31, 'removed elsewhere'))).meta;
     const kept = (await a.add(newKey(32, 'kept'))).meta;
     const stale = ring.data.get(INDEX_SECRET)!;
@@ -241,7 +241,7 @@ describe('KeyStore', () => {
     a.dispose();
     ring.data.delete(`avala.key.${removed.id}`);
     ring.data.set(INDEX_SECRET, stale);
-    const b = new KeyStore(ring.window(), new MemoryMemento(), new MemoryMemento(), { settleMs: 30 });
+    const b = new KeyStore({ secrets: ring.window(), workspaceState: new MemoryMemento(), globalState: new MemoryMemento(), settleMs: 30 });
     await waitFor(() => b.get(removed.id) === undefined && b.orphanIds().includes(lost.id), { description: 'store b to drop the removed key and report the lost value', timeoutMs: 3000, intervalMs: 10 });
     assert.deepEqual(b.list().map((k) => k.label), ['kept']);
     assert.ok(!parseIndex(ring.data.get(INDEX_SECRET)).some((k) => k.id === removed.id), 'the dangling entry left the index');
@@ -264,7 +264,7 @@ describe('a keyring that fails', () => {
 
   it('a read failure while adding leaves the stored keys as they were', async () => {
     const keyring = new SharedKeyring();
-    const store = new KeyStore(keyring.window(), new MemoryMemento(), new MemoryMemento());
+    const store = new KeyStore({ secrets: keyring.window(), workspaceState: new MemoryMemento(), globalState: new MemoryMemento() });
     await store.ready;
     const { meta } = await store.add({ value: fakeKey(1), label: 'kept', environment: 'development', baseUrl: 'https://api.avala.ai/api/v1', source: 'login' });
     const before = [...keyring.data.entries()];
@@ -281,7 +281,7 @@ const staging = 'https://staging.avala.ai/api/v1';
 describe('reading a key to hand it out (KeyStore.readKey)', () => {
   async function storeWithKey() {
     const ring = new SharedKeyring();
-    const store = new KeyStore(ring.window(), new MemoryMemento(), new MemoryMemento(), { verifyAfterMs: [] });
+    const store = new KeyStore({ secrets: ring.window(), workspaceState: new MemoryMemento(), globalState: new MemoryMemento(), verifyAfterMs: [] });
     const { meta } = await store.add({ value: fakeKey(1), label: 'ci', environment: 'ci', baseUrl: staging, source: 'login' });
     return { ring, store, meta };
   }
