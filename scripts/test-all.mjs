@@ -1,5 +1,5 @@
 // npm test — lint, unit, integration and e2e (a failure does not stop the rest), then one line:
-// "N passed, N failed". Lint (the compile's type check plus ESLint) counts as one test; ESLint
+// "N passed, N failed". Lint (the compile's type check, ESLint and Prettier's check) counts as one test; it
 // runs beside the unit and integration suites, whose output it would otherwise interleave, so
 // its output is held back until they finish. e2e runs alone: it is timing-sensitive. Each suite's runner writes its
 // counts to the file named by AVALA_TEST_COUNTS_FILE (see test/harness/countReporter.ts).
@@ -15,7 +15,7 @@ const minutes = (n) => n * 60_000;
 let interrupted = false;
 
 const suites = [
-  { name: 'lint', command: ['npx', 'eslint', '.'], timeoutMs: minutes(5), countsFromExitCode: true, background: true },
+  { name: 'lint', command: ['sh', '-c', 'npx eslint . && npx prettier --check .'], timeoutMs: minutes(5), countsFromExitCode: true, background: true },
   // Not `npm run test:unit`, which compiles again: the compile above is shared.
   { name: 'unit', command: ['npx', 'mocha', '--config', path.join('test', 'unit', '.mocharc.json'), '--reporter', reporter], timeoutMs: minutes(5) },
   { name: 'integration', command: ['node', path.join('out', 'scripts', 'test-integration.js')], timeoutMs: minutes(15), needsCodeServer: true },
