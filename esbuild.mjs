@@ -43,13 +43,26 @@ const plugins = (chunk) => [vscodeApi(root), lazyChunks({ root, lazyByPath, ...c
 
 async function buildAll() {
   // 1. What extension.js holds.
-  const first = await esbuild.build({ ...common, entryPoints: ['src/extension.ts'], write: false, metafile: true, sourcemap: false, plugins: plugins() });
+  const first = await esbuild.build({
+    ...common,
+    entryPoints: ['src/extension.ts'],
+    write: false,
+    metafile: true,
+    sourcemap: false,
+    plugins: plugins(),
+  });
   const shared = new Set(Object.keys(first.metafile.inputs).map((file) => path.join(root, file)));
   // 2. The chunks, taking what extension.js holds from it.
   const used = new Set();
   const chunks = {};
   for (const [name, file] of Object.entries(LAZY)) {
-    const result = await esbuild.build({ ...common, entryPoints: { [name]: file }, outdir: 'dist', metafile: true, plugins: plugins({ entry: path.join(root, file), shared, used }) });
+    const result = await esbuild.build({
+      ...common,
+      entryPoints: { [name]: file },
+      outdir: 'dist',
+      metafile: true,
+      plugins: plugins({ entry: path.join(root, file), shared, used }),
+    });
     chunks[name] = result.metafile;
   }
   const problems = moduleStateProblems({ chunks, exists: (file) => fs.existsSync(path.join(root, file)) });
@@ -69,7 +82,9 @@ async function buildAll() {
     outfile: 'dist/extension.js',
     plugins: plugins(),
   });
-  const sizes = ['extension', ...Object.keys(LAZY)].map((name) => `${name}.js ${(fs.statSync(path.join(root, 'dist', `${name}.js`)).size / 1024).toFixed(1)} KB`);
+  const sizes = ['extension', ...Object.keys(LAZY)].map(
+    (name) => `${name}.js ${(fs.statSync(path.join(root, 'dist', `${name}.js`)).size / 1024).toFixed(1)} KB`,
+  );
   console.log(`dist/: ${sizes.join(', ')}`);
 }
 

@@ -7,7 +7,16 @@ export default tseslint.config(
   ...tseslint.configs.recommended,
   {
     files: ['**/*.mjs', '**/*.js'],
-    languageOptions: { globals: { process: 'readonly', console: 'readonly', URL: 'readonly', setTimeout: 'readonly', clearTimeout: 'readonly', Buffer: 'readonly' } },
+    languageOptions: {
+      globals: {
+        process: 'readonly',
+        console: 'readonly',
+        URL: 'readonly',
+        setTimeout: 'readonly',
+        clearTimeout: 'readonly',
+        Buffer: 'readonly',
+      },
+    },
   },
   {
     rules: {
@@ -28,7 +37,14 @@ export default tseslint.config(
     rules: {
       'no-restricted-imports': [
         'error',
-        { paths: [{ name: 'vscode', message: 'A core/ module stays free of VS Code: put what needs the vscode API in the adapter beside this folder.' }] },
+        {
+          paths: [
+            {
+              name: 'vscode',
+              message: 'A core/ module stays free of VS Code: put what needs the vscode API in the adapter beside this folder.',
+            },
+          ],
+        },
       ],
     },
   },

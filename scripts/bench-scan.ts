@@ -36,7 +36,10 @@ export const documents: [string, string][] = [
           : `    const value${i} = compute(input, { retries: ${i % 7}, label: "row ${i}" }); // ordinary code\n`,
     ),
   ],
-  ['one minified line', fill((i) => `function f${i}(a,b){return a.map(x=>x*b).filter(Boolean)}var k${i}="${i % 1000 === 0 ? hex() : 'abc'}";`)],
+  [
+    'one minified line',
+    fill((i) => `function f${i}(a,b){return a.map(x=>x*b).filter(Boolean)}var k${i}="${i % 1000 === 0 ? hex() : 'abc'}";`),
+  ],
   ['5 MB of hex, no line breaks', fill(() => randomBytes(4096).toString('hex'))],
   ['5 MB of 39-hex runs', fill(() => `${'a'.repeat(39)}=`)],
 ];

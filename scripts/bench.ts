@@ -50,12 +50,24 @@ async function main(): Promise<void> {
   const idleSeconds = option('idle', 60);
   const started = Date.now();
   const log = (line: string) => console.log(`${line}`);
-  const context = `${new Date().toISOString()} · ${gitHead()} · load average ${os.loadavg().map((l) => l.toFixed(1)).join(' ')} on ${os.cpus().length} cores · Node ${process.version}`;
+  const context = `${new Date().toISOString()} · ${gitHead()} · load average ${os
+    .loadavg()
+    .map((l) => l.toFixed(1))
+    .join(' ')} on ${os.cpus().length} cores · Node ${process.version}`;
   log(`Benchmark (${context})`);
 
   const vsix = await packageExtension();
   const install = await ensureCodeServer();
-  const builtinMain = path.join(path.dirname(path.dirname(install.codeServer)), 'code-server', 'lib', 'vscode', 'extensions', 'github-authentication', 'dist', 'extension.js');
+  const builtinMain = path.join(
+    path.dirname(path.dirname(install.codeServer)),
+    'code-server',
+    'lib',
+    'vscode',
+    'extensions',
+    'github-authentication',
+    'dist',
+    'extension.js',
+  );
   const ourMain = path.join(repoRoot, 'dist', 'extension.js');
 
   // Plain-Node rows first, while no code-server competes for the two cores.
@@ -184,7 +196,10 @@ async function main(): Promise<void> {
   });
 
   const header = '| # | Measure | Avala (median) | Spread | Anchor (same run) | Ratio | Budget | Met |\n|---|---|---|---|---|---|---|---|';
-  const table = [header, ...rows.map((r) => `| ${r.id} | ${r.measure} | ${r.ours} | ${r.spread} | ${r.anchor} | ${r.ratio} | ${r.budget} | ${mark(r.met)} |`)].join('\n');
+  const table = [
+    header,
+    ...rows.map((r) => `| ${r.id} | ${r.measure} | ${r.ours} | ${r.spread} | ${r.anchor} | ${r.ratio} | ${r.budget} | ${mark(r.met)} |`),
+  ].join('\n');
   const problems = [...real.problems, ...(load.error ? [`activation probe: ${load.error.split('\n')[0]}`] : [])];
   const text = [
     `Benchmark: ${context}; took ${formatDuration(Date.now() - started)}`,
@@ -199,7 +214,10 @@ async function main(): Promise<void> {
   const outDir = path.join(repoRoot, '.bench');
   fs.mkdirSync(outDir, { recursive: true });
   fs.writeFileSync(path.join(outDir, 'table.md'), `${text}\n`);
-  fs.writeFileSync(path.join(outDir, 'results.json'), `${JSON.stringify({ context, load, builtinLoad, validation, tree, scan, idleSim, real }, null, 2)}\n`);
+  fs.writeFileSync(
+    path.join(outDir, 'results.json'),
+    `${JSON.stringify({ context, load, builtinLoad, validation, tree, scan, idleSim, real }, null, 2)}\n`,
+  );
   console.log(`Wrote .bench/table.md and .bench/results.json (${formatDuration(Date.now() - started)}).`);
 }
 

@@ -11,7 +11,17 @@ import * as fs from 'node:fs';
 import * as net from 'node:net';
 import * as path from 'node:path';
 import { startEmulator, type RunningEmulator } from '../test/emulator/emulator';
-import { cacheDir, describeError, formatDuration, onShutdown, packageExtension, repoRoot, sampleWorkspace, startVSCode, testSettings } from '../test/harness';
+import {
+  cacheDir,
+  describeError,
+  formatDuration,
+  onShutdown,
+  packageExtension,
+  repoRoot,
+  sampleWorkspace,
+  startVSCode,
+  testSettings,
+} from '../test/harness';
 
 const demoDir = path.join(cacheDir, 'demo');
 
@@ -63,7 +73,12 @@ async function main(): Promise<void> {
   const emulator = await startEmulator({ port: options.emulatorPort, quiet: !options.verbose });
   onShutdown(() => emulator.close());
   // The demo's terminals start the person's own shell, profile and all (tests use a bare one).
-  const settings = { ...testSettings(), 'terminal.integrated.profiles.linux': undefined, 'avala.apiBaseUrl': emulator.baseUrl, 'avala.allowInsecureLoopback': true };
+  const settings = {
+    ...testSettings(),
+    'terminal.integrated.profiles.linux': undefined,
+    'avala.apiBaseUrl': emulator.baseUrl,
+    'avala.allowInsecureLoopback': true,
+  };
 
   if (options.desktop) {
     await runDesktop(emulator, folder, settings);
@@ -109,9 +124,13 @@ async function runDesktop(emulator: RunningEmulator, folder: string, settings: R
   console.log(`VS Code: desktop window on ${folder} (closing the window stops the emulator)`);
   console.log(`Avala API emulator: ${emulatorLine(emulator)}`);
   // --wait keeps `code` running until the window closes, so the emulator lives as long as it.
-  const code = spawn('code', ['--wait', '--new-window', `--user-data-dir=${userDataDir}`, `--extensionDevelopmentPath=${repoRoot}`, folder], {
-    stdio: 'inherit',
-  });
+  const code = spawn(
+    'code',
+    ['--wait', '--new-window', `--user-data-dir=${userDataDir}`, `--extensionDevelopmentPath=${repoRoot}`, folder],
+    {
+      stdio: 'inherit',
+    },
+  );
   await new Promise<void>((resolve) => code.once('exit', () => resolve()));
   await emulator.close();
 }
@@ -137,7 +156,9 @@ function onPath(command: string): boolean {
 function requireFreePort(port: number, flag: string): Promise<void> {
   return new Promise((resolve, reject) => {
     const probe = net.createServer();
-    probe.once('error', () => reject(new Error(`port ${port} on 127.0.0.1 is in use (an earlier npm start still running?); choose another with ${flag} N`)));
+    probe.once('error', () =>
+      reject(new Error(`port ${port} on 127.0.0.1 is in use (an earlier npm start still running?); choose another with ${flag} N`)),
+    );
     probe.listen(port, '127.0.0.1', () => probe.close(() => resolve()));
   });
 }

@@ -15,10 +15,25 @@ const minutes = (n) => n * 60_000;
 let interrupted = false;
 
 const suites = [
-  { name: 'lint', command: ['sh', '-c', 'npx eslint . && npx prettier --check .'], timeoutMs: minutes(5), countsFromExitCode: true, background: true },
+  {
+    name: 'lint',
+    command: ['sh', '-c', 'npx eslint . && npx prettier --check .'],
+    timeoutMs: minutes(5),
+    countsFromExitCode: true,
+    background: true,
+  },
   // Not `npm run test:unit`, which compiles again: the compile above is shared.
-  { name: 'unit', command: ['npx', 'mocha', '--config', path.join('test', 'unit', '.mocharc.json'), '--reporter', reporter], timeoutMs: minutes(5) },
-  { name: 'integration', command: ['node', path.join('out', 'scripts', 'test-integration.js')], timeoutMs: minutes(15), needsCodeServer: true },
+  {
+    name: 'unit',
+    command: ['npx', 'mocha', '--config', path.join('test', 'unit', '.mocharc.json'), '--reporter', reporter],
+    timeoutMs: minutes(5),
+  },
+  {
+    name: 'integration',
+    command: ['node', path.join('out', 'scripts', 'test-integration.js')],
+    timeoutMs: minutes(15),
+    needsCodeServer: true,
+  },
   {
     name: 'e2e',
     command: ['npx', 'mocha', '--config', path.join('test', 'e2e', '.mocharc.json'), '--reporter', reporter],
@@ -33,7 +48,12 @@ const suites = [
  */
 function run(command, env, timeoutMs, output) {
   return new Promise((resolve) => {
-    const child = spawn(command[0], command.slice(1), { cwd: root, env, stdio: output ? ['ignore', 'pipe', 'pipe'] : 'inherit', detached: true });
+    const child = spawn(command[0], command.slice(1), {
+      cwd: root,
+      env,
+      stdio: output ? ['ignore', 'pipe', 'pipe'] : 'inherit',
+      detached: true,
+    });
     if (output) {
       child.stdout.on('data', (chunk) => output.push(chunk));
       child.stderr.on('data', (chunk) => output.push(chunk));

@@ -6,15 +6,30 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { downloadAndUnzipVSCode, runTests } from '@vscode/test-electron';
 import { startEmulator } from '../test/emulator/emulator';
-import { cacheDir, describeError, repoRoot, sampleWorkspace, testSettings, trackTempDir, withTimeout, writeUserSettings } from '../test/harness';
+import {
+  cacheDir,
+  describeError,
+  repoRoot,
+  sampleWorkspace,
+  testSettings,
+  trackTempDir,
+  withTimeout,
+  writeUserSettings,
+} from '../test/harness';
 import { writeCounts } from '../test/harness/report';
 
 async function main(): Promise<number> {
   let vscodeExecutablePath: string;
   try {
-    vscodeExecutablePath = await withTimeout(downloadAndUnzipVSCode({ cachePath: cacheDir, reporter: { report: () => undefined, error: () => undefined } }), 10 * 60_000, 'the VS Code download');
+    vscodeExecutablePath = await withTimeout(
+      downloadAndUnzipVSCode({ cachePath: cacheDir, reporter: { report: () => undefined, error: () => undefined } }),
+      10 * 60_000,
+      'the VS Code download',
+    );
   } catch (error) {
-    console.log(`cannot download VS Code (offline?): ${firstLine(error)}; use npm run test:integration, which runs the same tests in code-server`);
+    console.log(
+      `cannot download VS Code (offline?): ${firstLine(error)}; use npm run test:integration, which runs the same tests in code-server`,
+    );
     return 1;
   }
 

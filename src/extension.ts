@@ -35,7 +35,16 @@ export function activate(context: vscode.ExtensionContext): void {
     const { KeyCommands } = require('./keys/keyCommands') as typeof import('./keys/keyCommands');
     return new KeyCommands({ store, api, settings, log, reveal: (id) => tree.reveal(id) });
   });
-  context.subscriptions.push({ dispose: () => setListenerErrorReporter(undefined) }, log, settings, store, validator, tree, ...registerKeyCommands(commands), vscode.commands.registerCommand('avala.refreshKeys', () => tree.refresh()));
+  context.subscriptions.push(
+    { dispose: () => setListenerErrorReporter(undefined) },
+    log,
+    settings,
+    store,
+    validator,
+    tree,
+    ...registerKeyCommands(commands),
+    vscode.commands.registerCommand('avala.refreshKeys', () => tree.refresh()),
+  );
 
   const loopbackNotice = new Ipv6LoopbackNotice({ globalState: context.globalState, log });
   const services = { context, log, settings, store, api, validator, commands, loopbackNotice };

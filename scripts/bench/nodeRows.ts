@@ -184,7 +184,13 @@ export interface TreeResult {
 }
 
 function sampleKeys(count: number, now: number): KeyMeta[] {
-  const scopes = [['datasets.read'], ['datasets.read', 'exports.create'], [], ['datasets.read', 'datasets.write', 'exports.create'], undefined];
+  const scopes = [
+    ['datasets.read'],
+    ['datasets.read', 'exports.create'],
+    [],
+    ['datasets.read', 'datasets.write', 'exports.create'],
+    undefined,
+  ];
   const states = ['valid', 'valid', 'valid', 'unreachable', 'expired', 'invalid'] as const;
   return Array.from({ length: count }, (_, i) => {
     const id = `k${i.toString(36).padStart(6, '0')}`;
@@ -199,7 +205,14 @@ function sampleKeys(count: number, now: number): KeyMeta[] {
       fingerprint: (i * 2654435761).toString(16).padStart(16, '0').slice(0, 16),
       source: (['login', 'signup', 'import', 'editor'] as const)[i % 4],
       scopes: scopes[i % scopes.length],
-      lastCheck: i % 7 === 0 ? undefined : { state, at: new Date(now - (i % 90) * 60_000).toISOString(), detail: state === 'valid' ? undefined : 'The Avala API said no.' },
+      lastCheck:
+        i % 7 === 0
+          ? undefined
+          : {
+              state,
+              at: new Date(now - (i % 90) * 60_000).toISOString(),
+              detail: state === 'valid' ? undefined : 'The Avala API said no.',
+            },
     };
   });
 }
@@ -257,7 +270,14 @@ export async function measureTree(count: number, runs: number): Promise<TreeResu
   }
   tree.dispose();
   store.dispose();
-  return { keys: store.list().length, items, expanded: summarize(full), expandedCpu: summarize(fullCpu), collapsed: summarize(top), parseIndex: summarize(parse) };
+  return {
+    keys: store.list().length,
+    items,
+    expanded: summarize(full),
+    expandedCpu: summarize(fullCpu),
+    collapsed: summarize(top),
+    parseIndex: summarize(parse),
+  };
 }
 
 // ---- Row 5: secret scan ----------------------------------------------------------------
@@ -299,7 +319,14 @@ export function measureScan(runs: number): ScanResultRow {
       worst = { name, median };
     }
   }
-  return { bytes: Buffer.byteLength(text), findings, source: summarize(source), sourceCpu: summarize(sourceCpu), plainRegex: summarize(anchor), worst };
+  return {
+    bytes: Buffer.byteLength(text),
+    findings,
+    source: summarize(source),
+    sourceCpu: summarize(sourceCpu),
+    plainRegex: summarize(anchor),
+    worst,
+  };
 }
 
 // ---- Row 6: requests in a 10-minute idle window ---------------------------------------
@@ -330,7 +357,8 @@ export async function simulateIdle(): Promise<IdleResult> {
       const ids: string[] = [];
       for (let n = 1; n <= scenario.keys; n++) {
         const key = emulator.createKey({ name: `idle-${n}`, scopes: ['datasets.read'] });
-        const lastCheck = scenario.lastCheckMinutesAgo === undefined ? undefined : { state: 'valid' as const, minutesAgo: scenario.lastCheckMinutesAgo };
+        const lastCheck =
+          scenario.lastCheckMinutesAgo === undefined ? undefined : { state: 'valid' as const, minutesAgo: scenario.lastCheckMinutesAgo };
         ids.push((await rig.addKey(n, { baseUrl: emulator.baseUrl, value: key.key, lastCheck })).id);
       }
       await rig.store.setActive(ids[0]);

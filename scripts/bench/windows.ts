@@ -116,13 +116,22 @@ async function runningExtensions(page: Page): Promise<{ ours?: number; builtin?:
     { description: 'Running Extensions to show both activation times', timeoutMs: 60_000, intervalMs: 250 },
   ).catch(read);
   await page.keyboard.press('Escape');
-  await page.locator('.runtime-extensions-editor').waitFor({ state: 'hidden', timeout: 5_000 }).catch(async () => {
-    await runCommand(page, 'View: Close Editor');
-  });
+  await page
+    .locator('.runtime-extensions-editor')
+    .waitFor({ state: 'hidden', timeout: 5_000 })
+    .catch(async () => {
+      await runCommand(page, 'View: Close Editor');
+    });
   return times;
 }
 
-export async function measureWindows(options: { vsix: string; emulator: RunningEmulator; windows: number; idleSeconds: number; log: (line: string) => void }): Promise<WindowsResult> {
+export async function measureWindows(options: {
+  vsix: string;
+  emulator: RunningEmulator;
+  windows: number;
+  idleSeconds: number;
+  log: (line: string) => void;
+}): Promise<WindowsResult> {
   const { emulator, log } = options;
   const problems: string[] = [];
   const folder = fs.mkdtempSync(path.join(os.tmpdir(), 'avala-bench-'));
@@ -138,7 +147,14 @@ export async function measureWindows(options: { vsix: string; emulator: RunningE
       settings: { 'avala.apiBaseUrl': emulator.baseUrl, 'avala.allowInsecureLoopback': true },
     });
     const install = await ensureCodeServer();
-    const builtinDir = path.join(path.dirname(path.dirname(install.codeServer)), 'code-server', 'lib', 'vscode', 'extensions', 'github-authentication');
+    const builtinDir = path.join(
+      path.dirname(path.dirname(install.codeServer)),
+      'code-server',
+      'lib',
+      'vscode',
+      'extensions',
+      'github-authentication',
+    );
     const ourDir = fs.readdirSync(vscode.extensionsDir).find((name) => name.startsWith(`${extensionId}-`));
     const installedBytes = ourDir ? folderBytes(path.join(vscode.extensionsDir, ourDir)) : NaN;
     const builtinInstalledBytes = fs.existsSync(builtinDir) ? folderBytes(builtinDir) : NaN;
@@ -167,7 +183,9 @@ export async function measureWindows(options: { vsix: string; emulator: RunningE
       });
       const times = await runningExtensions(page);
       if (times.ours === undefined || times.builtin === undefined) {
-        problems.push(`window ${window}: Running Extensions showed no activation time within 60 s (${times.shown}); the window is left out of row 1`);
+        problems.push(
+          `window ${window}: Running Extensions showed no activation time within 60 s (${times.shown}); the window is left out of row 1`,
+        );
       }
       for (const file of newLogs()) {
         const failed = /Activating extension (\S+) failed/.exec(fs.readFileSync(file, 'utf8'));
@@ -181,17 +199,24 @@ export async function measureWindows(options: { vsix: string; emulator: RunningE
       const checkDue = window > 1;
       const ours = () => emulator.requests.filter((r) => r.seq > seqBefore && r.keyId === key.id);
       if (checkDue) {
-        await waitFor(() => ours().some((r) => r.status === 200), { description: `window ${window}'s startup check`, timeoutMs: 30_000, intervalMs: 100 }).catch(() =>
-          problems.push(`window ${window}: no startup check reached the emulator within 30 s`),
-        );
+        await waitFor(() => ours().some((r) => r.status === 200), {
+          description: `window ${window}'s startup check`,
+          timeoutMs: 30_000,
+          intervalMs: 100,
+        }).catch(() => problems.push(`window ${window}: no startup check reached the emulator within 30 s`));
       }
       const hosts = newLogs().map((file) => {
         const lines = parseLog(file);
-        return { start: lines[0]?.time ?? 0, startupFinished: lines.find((l) => l.text.includes("activationEvent: 'onStartupFinished'"))?.time };
+        return {
+          start: lines[0]?.time ?? 0,
+          startupFinished: lines.find((l) => l.text.includes("activationEvent: 'onStartupFinished'"))?.time,
+        };
       });
       const sent = emulator.requests.filter((r) => r.seq > seqBefore);
       const firstFinished = Math.min(...hosts.map((h) => h.startupFinished ?? Infinity));
-      const early = sent.filter((r) => hosts.some((h) => r.time >= h.start && (h.startupFinished === undefined || r.time < h.startupFinished)));
+      const early = sent.filter((r) =>
+        hosts.some((h) => r.time >= h.start && (h.startupFinished === undefined || r.time < h.startupFinished)),
+      );
       samples.push({
         window,
         oursMs: times.ours,
@@ -208,7 +233,10 @@ export async function measureWindows(options: { vsix: string; emulator: RunningE
 
       if (window === 1) {
         await logIn(page, key.key);
-        await waitFor(() => emulator.requests.some((r) => r.keyId === key.id && r.status === 200), { description: 'the log-in check', timeoutMs: 30_000 });
+        await waitFor(() => emulator.requests.some((r) => r.keyId === key.id && r.status === 200), {
+          description: 'the log-in check',
+          timeoutMs: 30_000,
+        });
         await statusBarItem(page, new RegExp(KEY_LABEL)).waitFor({ timeout: UI_TIMEOUT_MS });
       }
       if (window < options.windows) {
@@ -220,7 +248,11 @@ export async function measureWindows(options: { vsix: string; emulator: RunningE
         await statusBarItem(page, /cannot reach Avala/).waitFor({ timeout: UI_TIMEOUT_MS });
         // The result reaches the browser's copy of secret storage (localStorage in code-server)
         // a moment after the status bar shows it; reloading before that would lose it.
-        await waitFor(async () => (await sealed()) !== sealedBefore, { description: 'the check result to reach secret storage', timeoutMs: UI_TIMEOUT_MS, intervalMs: 100 });
+        await waitFor(async () => (await sealed()) !== sealedBefore, {
+          description: 'the check result to reach secret storage',
+          timeoutMs: UI_TIMEOUT_MS,
+          intervalMs: 100,
+        });
       }
     }
 

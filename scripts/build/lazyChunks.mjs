@@ -19,7 +19,12 @@ export function lazyChunks({ root, lazyByPath, entry, shared, used }) {
         if (args.pluginData?.resolving || args.namespace === 'avala-shared') {
           return args.namespace === 'avala-shared' ? { path: args.path, external: true } : undefined;
         }
-        const resolved = await build.resolve(args.path, { kind: args.kind, resolveDir: args.resolveDir, importer: args.importer, pluginData: { resolving: true } });
+        const resolved = await build.resolve(args.path, {
+          kind: args.kind,
+          resolveDir: args.resolveDir,
+          importer: args.importer,
+          pluginData: { resolving: true },
+        });
         if (resolved.errors.length > 0 || resolved.path === entry) {
           return undefined;
         }
@@ -27,7 +32,11 @@ export function lazyChunks({ root, lazyByPath, entry, shared, used }) {
         if (chunk) {
           if (args.kind !== 'require-call') {
             const rel = path.relative(root, resolved.path);
-            return { errors: [{ text: `${rel} is loaded lazily (dist/${chunk}.js): use \`import type\` and require() it where it is first needed` }] };
+            return {
+              errors: [
+                { text: `${rel} is loaded lazily (dist/${chunk}.js): use \`import type\` and require() it where it is first needed` },
+              ],
+            };
           }
           return { path: `./${chunk}.js`, external: true };
         }

@@ -43,7 +43,12 @@ export class AvalaApi {
     if (last && last.baseUrl === url && last.allowInsecureLoopback === allowInsecureLoopback && last.timeoutMs === timeoutMs) {
       return last.client;
     }
-    const client = new (loadClient().AvalaClient)({ baseUrl: url, allowInsecureLoopback, timeoutMs, onRequest: (entry) => this.logRequest(entry) });
+    const client = new (loadClient().AvalaClient)({
+      baseUrl: url,
+      allowInsecureLoopback,
+      timeoutMs,
+      onRequest: (entry) => this.logRequest(entry),
+    });
     this.last = { baseUrl: url, allowInsecureLoopback, timeoutMs, client };
     return client;
   }

@@ -34,7 +34,10 @@ export function normalizeBaseUrl(raw: string, allowInsecureLoopback = false): st
       throw new AvalaApiError('insecureUrl', l10n.t('Refusing plain HTTP to {0}: the Avala API base URL must use HTTPS.', url.host));
     }
     if (!allowInsecureLoopback) {
-      throw new AvalaApiError('insecureUrl', l10n.t('Refusing plain HTTP to {0}: allow insecure loopback URLs to use a local emulator.', url.host));
+      throw new AvalaApiError(
+        'insecureUrl',
+        l10n.t('Refusing plain HTTP to {0}: allow insecure loopback URLs to use a local emulator.', url.host),
+      );
     }
   } else if (url.protocol !== 'https:') {
     throw new AvalaApiError('insecureUrl', l10n.t('The Avala API base URL must use HTTPS, not {0}.', url.protocol.replace(':', '')));

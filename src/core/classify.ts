@@ -72,9 +72,13 @@ export function parseJsonBody(response: RawResponse): unknown {
     return JSON.parse(response.body);
   } catch {
     const contentType = header(response.headers, 'content-type') ?? l10n.t('unknown content type');
-    throw new AvalaApiError('malformedResponse', l10n.t('The Avala API answered HTTP {0} with a body that is not JSON ({1}).', response.status, contentType), {
-      status: response.status,
-    });
+    throw new AvalaApiError(
+      'malformedResponse',
+      l10n.t('The Avala API answered HTTP {0} with a body that is not JSON ({1}).', response.status, contentType),
+      {
+        status: response.status,
+      },
+    );
   }
 }
 
@@ -106,11 +110,15 @@ export function classifyResponse(response: RawResponse, now = Date.now()): Avala
   const rateLimit = readRateLimit(headers);
 
   if (status >= 300 && status < 400) {
-    return new AvalaApiError('redirect', l10n.t('The Avala API answered with a redirect (HTTP {0}); it was not followed so your key is never sent to another host.', status), {
-      status,
-      location: header(headers, 'location'),
-      rateLimit,
-    });
+    return new AvalaApiError(
+      'redirect',
+      l10n.t('The Avala API answered with a redirect (HTTP {0}); it was not followed so your key is never sent to another host.', status),
+      {
+        status,
+        location: header(headers, 'location'),
+        rateLimit,
+      },
+    );
   }
 
   let body: unknown;
@@ -123,7 +131,11 @@ export function classifyResponse(response: RawResponse, now = Date.now()): Avala
     }
     if (status === 429) {
       const wait = retryAfterSeconds(headers, undefined, now);
-      return new AvalaApiError('rateLimited', l10n.t('Too many requests to the Avala API; try again in {0} seconds.', wait), { status, retryAfterSeconds: wait, rateLimit });
+      return new AvalaApiError('rateLimited', l10n.t('Too many requests to the Avala API; try again in {0} seconds.', wait), {
+        status,
+        retryAfterSeconds: wait,
+        rateLimit,
+      });
     }
     return error as AvalaApiError;
   }
@@ -135,7 +147,13 @@ export function classifyResponse(response: RawResponse, now = Date.now()): Avala
     case 400:
     case 422: {
       const fieldErrors = fieldErrorsOf(record?.detail) ?? (detail === undefined ? fieldErrorsOf(record) : undefined);
-      const message = detail ?? (fieldErrors ? Object.entries(fieldErrors).map(([f, m]) => `${f}: ${m.join(' ')}`).join('; ') : l10n.t('The Avala API rejected the request (HTTP {0}).', status));
+      const message =
+        detail ??
+        (fieldErrors
+          ? Object.entries(fieldErrors)
+              .map(([f, m]) => `${f}: ${m.join(' ')}`)
+              .join('; ')
+          : l10n.t('The Avala API rejected the request (HTTP {0}).', status));
       return new AvalaApiError('validation', message, { status, detail, fieldErrors, rateLimit });
     }
     case 401: {
@@ -166,8 +184,18 @@ export function classifyResponse(response: RawResponse, now = Date.now()): Avala
     }
     default:
       if (status >= 500) {
-        return new AvalaApiError('server', detail ? l10n.t('The Avala API had a server error (HTTP {0}): {1}', status, detail) : l10n.t('The Avala API had a server error (HTTP {0}).', status), { status, detail, rateLimit });
+        return new AvalaApiError(
+          'server',
+          detail
+            ? l10n.t('The Avala API had a server error (HTTP {0}): {1}', status, detail)
+            : l10n.t('The Avala API had a server error (HTTP {0}).', status),
+          { status, detail, rateLimit },
+        );
       }
-      return new AvalaApiError('malformedResponse', detail ?? l10n.t('The Avala API answered with unexpected HTTP {0}.', status), { status, detail, rateLimit });
+      return new AvalaApiError('malformedResponse', detail ?? l10n.t('The Avala API answered with unexpected HTTP {0}.', status), {
+        status,
+        detail,
+        rateLimit,
+      });
   }
 }

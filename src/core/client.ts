@@ -111,7 +111,11 @@ export class AvalaClient {
   }
 
   /** The one request path every call takes: headers, timeouts, size cap, classification, logging. */
-  async request<T = unknown>(method: TransportRequest['method'], path: string, opts: { key?: string; body?: unknown; query?: Record<string, string> } = {}): Promise<ApiResponse<T>> {
+  async request<T = unknown>(
+    method: TransportRequest['method'],
+    path: string,
+    opts: { key?: string; body?: unknown; query?: Record<string, string> } = {},
+  ): Promise<ApiResponse<T>> {
     const started = Date.now();
     const relative = path.startsWith('/') ? path : `/${path}`;
     const url = opts.query ? this.urlWithQuery(relative, opts.query) : this.urlOf(relative);
@@ -137,7 +141,10 @@ export class AvalaClient {
       const transport = this.options.transport ?? sharedTransport(this.timeoutMs);
       raw = await transport.send({ method, url, headers, body, timeoutMs: this.timeoutMs, maxBytes: this.maxBytes });
     } catch (error) {
-      const typed = error instanceof AvalaApiError ? error : new AvalaApiError('network', l10n.t('The Avala API at {0} could not be reached.', url.host), { cause: error });
+      const typed =
+        error instanceof AvalaApiError
+          ? error
+          : new AvalaApiError('network', l10n.t('The Avala API at {0} could not be reached.', url.host), { cause: error });
       log(typed.reason, typed.status);
       throw typed;
     }
@@ -191,7 +198,9 @@ export class AvalaClient {
     const user = isRecord(data) && isRecord(data.user) ? data.user : undefined;
     const shape = isRecord(data) && typeof data.api_key === 'string' ? checkKeyShape(data.api_key) : undefined;
     if (!user || !shape?.ok) {
-      throw new AvalaApiError('malformedResponse', l10n.t('The Avala API accepted the sign-up but its answer had no usable API key.'), { status: response.status });
+      throw new AvalaApiError('malformedResponse', l10n.t('The Avala API accepted the sign-up but its answer had no usable API key.'), {
+        status: response.status,
+      });
     }
     // The key as checked: a line break around it from a broken server must not reach a terminal.
     const apiKey = shape.key;
@@ -216,10 +225,18 @@ export class AvalaClient {
       const response = await this.request('GET', '/users/me/permissions/', { key });
       const data = response.data;
       if (!isRecord(data) || !Array.isArray(data.scopes) || !data.scopes.every((s) => typeof s === 'string')) {
-        throw new AvalaApiError('malformedResponse', l10n.t('The Avala API answered the permissions check without a list of scopes.'), { status: response.status });
+        throw new AvalaApiError('malformedResponse', l10n.t('The Avala API answered the permissions check without a list of scopes.'), {
+          status: response.status,
+        });
       }
       const scopes = data.scopes as string[];
-      return { scopes, fullAccess: scopes.length === 0, type: typeof data.type === 'string' ? data.type : undefined, source: 'permissions', rateLimit: response.rateLimit };
+      return {
+        scopes,
+        fullAccess: scopes.length === 0,
+        type: typeof data.type === 'string' ? data.type : undefined,
+        source: 'permissions',
+        rateLimit: response.rateLimit,
+      };
     } catch (error) {
       if (!(error instanceof AvalaApiError) || error.status !== 404) {
         throw error;
@@ -227,7 +244,9 @@ export class AvalaClient {
     }
     const response = await this.request('GET', '/organizations/', { key, query: { limit: '1' } });
     if (!isRecord(response.data) || !Array.isArray(response.data.results)) {
-      throw new AvalaApiError('malformedResponse', l10n.t('The Avala API answered the organizations check without a page of results.'), { status: response.status });
+      throw new AvalaApiError('malformedResponse', l10n.t('The Avala API answered the organizations check without a page of results.'), {
+        status: response.status,
+      });
     }
     return { scopes: undefined, fullAccess: undefined, source: 'organizations', rateLimit: response.rateLimit };
   }

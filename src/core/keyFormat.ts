@@ -26,7 +26,12 @@ export function checkKeyShape(raw: string): KeyShape {
     return { ok: false, message: l10n.t('The API key contains a control character. Paste only the key.') };
   }
   if (INVISIBLE.test(key)) {
-    return { ok: false, message: l10n.t('The API key contains an invisible (zero-width) character, often picked up when copying from a web page or chat. Copy it again from Mission Control.') };
+    return {
+      ok: false,
+      message: l10n.t(
+        'The API key contains an invisible (zero-width) character, often picked up when copying from a web page or chat. Copy it again from Mission Control.',
+      ),
+    };
   }
   if (!/^[\x21-\x7E]+$/.test(key)) {
     return { ok: false, message: l10n.t('The API key contains characters that are not plain ASCII. Copy it again from Mission Control.') };

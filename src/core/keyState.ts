@@ -2,15 +2,7 @@ import type { ApiErrorReason } from './errors';
 import * as l10n from './l10n';
 
 /** What the extension knows about a key, from its last check. */
-export type KeyState =
-  | 'unchecked'
-  | 'valid'
-  | 'invalid'
-  | 'expired'
-  | 'missing'
-  | 'forbidden'
-  | 'throttled'
-  | 'unreachable';
+export type KeyState = 'unchecked' | 'valid' | 'invalid' | 'expired' | 'missing' | 'forbidden' | 'throttled' | 'unreachable';
 
 export interface KeyCheck {
   state: KeyState;

@@ -65,7 +65,10 @@ export interface NewKey {
  * the keyring's own error text, so it is redacted like the API's errors.
  */
 export class KeyringError extends Error {
-  constructor(message: string, readonly operation: 'read' | 'write' | 'verify') {
+  constructor(
+    message: string,
+    readonly operation: 'read' | 'write' | 'verify',
+  ) {
     super(redact(message));
     this.name = 'KeyringError';
   }
@@ -96,7 +99,9 @@ const DEFAULT_STATE = 'avala.defaultKeyId';
 
 // A function, not a constant: the words are looked up in the user's language when shown.
 export function keyringHelp(): string {
-  return l10n.t('VS Code could not use the operating system keyring. On Linux, install and unlock a Secret Service provider (gnome-keyring or KWallet), or set "password-store" in VS Code\'s argv.json (Preferences: Configure Runtime Arguments), then reload the window.');
+  return l10n.t(
+    'VS Code could not use the operating system keyring. On Linux, install and unlock a Secret Service provider (gnome-keyring or KWallet), or set "password-store" in VS Code\'s argv.json (Preferences: Configure Runtime Arguments), then reload the window.',
+  );
 }
 
 export function fingerprintOf(value: string): string {
@@ -128,12 +133,24 @@ export function parseIndexDocument(text: string | undefined): IndexDocument {
   }
   try {
     const parsed = JSON.parse(text) as { keys?: unknown; removed?: unknown };
-    const removed = Array.isArray(parsed.removed) ? parsed.removed.filter((t): t is Tombstone => !!t && typeof t === 'object' && typeof (t as Tombstone).id === 'string' && typeof (t as Tombstone).at === 'number') : [];
+    const removed = Array.isArray(parsed.removed)
+      ? parsed.removed.filter(
+          (t): t is Tombstone =>
+            !!t && typeof t === 'object' && typeof (t as Tombstone).id === 'string' && typeof (t as Tombstone).at === 'number',
+        )
+      : [];
     if (!Array.isArray(parsed.keys)) {
       return { keys: [], removed };
     }
     const gone = new Set(removed.map((t) => t.id));
-    const keys = parsed.keys.filter((k): k is KeyMeta => !!k && typeof k === 'object' && typeof (k as KeyMeta).id === 'string' && typeof (k as KeyMeta).label === 'string' && !gone.has((k as KeyMeta).id));
+    const keys = parsed.keys.filter(
+      (k): k is KeyMeta =>
+        !!k &&
+        typeof k === 'object' &&
+        typeof (k as KeyMeta).id === 'string' &&
+        typeof (k as KeyMeta).label === 'string' &&
+        !gone.has((k as KeyMeta).id),
+    );
     return { keys, removed };
   } catch {
     return empty;
@@ -275,7 +292,10 @@ export class KeyStore implements Disposable {
     try {
       return await this.secrets.get(VALUE_PREFIX + id);
     } catch (error) {
-      throw new KeyringError(l10n.t('The key could not be read from secret storage ({0}). {1}', String((error as Error).message), keyringHelp()), 'read');
+      throw new KeyringError(
+        l10n.t('The key could not be read from secret storage ({0}). {1}', String((error as Error).message), keyringHelp()),
+        'read',
+      );
     }
   }
 
@@ -339,7 +359,9 @@ export class KeyStore implements Disposable {
       const fields = PATCH_FIELDS.filter((f) => f in own);
       const stamp = this.stamp();
       const previous = this.intents.get(id);
-      const intent: Intent = previous ? { ...previous, patch: { ...previous.patch }, stamps: { ...previous.stamps } } : { patch: {}, stamps: {}, lastUnsettled: Date.now() };
+      const intent: Intent = previous
+        ? { ...previous, patch: { ...previous.patch }, stamps: { ...previous.stamps } }
+        : { patch: {}, stamps: {}, lastUnsettled: Date.now() };
       for (const field of fields) {
         (intent.patch as Record<string, unknown>)[field] = own[field];
         intent.stamps[field] = stamp;
@@ -369,7 +391,10 @@ export class KeyStore implements Disposable {
       // Value first: a window repairing a lost write only re-adds ids whose value still exists.
       await this.secrets.delete(VALUE_PREFIX + id);
       await this.commit(id, { removedAt: this.stamp(), patch: {}, stamps: {}, lastUnsettled: Date.now() });
-      for (const [state, key] of [[this.workspaceState, ACTIVE_STATE], [this.globalState, DEFAULT_STATE]] as const) {
+      for (const [state, key] of [
+        [this.workspaceState, ACTIVE_STATE],
+        [this.globalState, DEFAULT_STATE],
+      ] as const) {
         if (state.get<string>(key) === id) {
           await state.update(key, undefined);
         }
@@ -537,7 +562,14 @@ export class KeyStore implements Disposable {
     try {
       await this.secrets.store(VALUE_PREFIX + id, value);
     } catch (error) {
-      throw new KeyringError(l10n.t('The key could not be saved in secret storage ({0}). Nothing was stored. {1}', String((error as Error).message), keyringHelp()), 'write');
+      throw new KeyringError(
+        l10n.t(
+          'The key could not be saved in secret storage ({0}). Nothing was stored. {1}',
+          String((error as Error).message),
+          keyringHelp(),
+        ),
+        'write',
+      );
     }
     let readBack: string | undefined;
     try {
@@ -548,7 +580,10 @@ export class KeyStore implements Disposable {
     }
     if (readBack !== value) {
       await Promise.resolve(this.secrets.delete(VALUE_PREFIX + id)).catch(() => this.reportOrphan(id));
-      throw new KeyringError(l10n.t('Secret storage accepted the key but did not give it back. Nothing was stored. {0}', keyringHelp()), 'verify');
+      throw new KeyringError(
+        l10n.t('Secret storage accepted the key but did not give it back. Nothing was stored. {0}', keyringHelp()),
+        'verify',
+      );
     }
   }
 
@@ -556,7 +591,10 @@ export class KeyStore implements Disposable {
     try {
       await this.secrets.store(INDEX_SECRET, serializeIndex(doc));
     } catch (error) {
-      throw new KeyringError(l10n.t('The list of keys could not be saved in secret storage ({0}). {1}', String((error as Error).message), keyringHelp()), 'write');
+      throw new KeyringError(
+        l10n.t('The list of keys could not be saved in secret storage ({0}). {1}', String((error as Error).message), keyringHelp()),
+        'write',
+      );
     }
   }
 
@@ -565,7 +603,10 @@ export class KeyStore implements Disposable {
     try {
       text = await this.secrets.get(INDEX_SECRET);
     } catch (error) {
-      throw new KeyringError(l10n.t('The list of Avala keys could not be read from secret storage ({0}). {1}', String((error as Error).message), keyringHelp()), 'read');
+      throw new KeyringError(
+        l10n.t('The list of Avala keys could not be read from secret storage ({0}). {1}', String((error as Error).message), keyringHelp()),
+        'read',
+      );
     }
     return parseIndexDocument(text);
   }

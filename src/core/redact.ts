@@ -41,7 +41,10 @@ export function redact(text: string): string {
       out = out.split(secret).join(MASK);
     }
   }
-  return out.replace(HEADER, (_m, name: string) => `${name}${MASK}`).replace(AVK, MASK).replace(HEX40, MASK);
+  return out
+    .replace(HEADER, (_m, name: string) => `${name}${MASK}`)
+    .replace(AVK, MASK)
+    .replace(HEX40, MASK);
 }
 
 /** An error's message (or anything thrown, as text), redacted, to show to the user. */

@@ -31,7 +31,10 @@ export class AvalaAuthenticationProvider implements vscode.AuthenticationProvide
     this.subscription = deps.store.onDidChange(() => this.publishChanges());
   }
 
-  async getSessions(scopes: readonly string[] | undefined, options?: vscode.AuthenticationProviderSessionOptions): Promise<vscode.AuthenticationSession[]> {
+  async getSessions(
+    scopes: readonly string[] | undefined,
+    options?: vscode.AuthenticationProviderSessionOptions,
+  ): Promise<vscode.AuthenticationSession[]> {
     const { store } = this.deps;
     await store.ready;
     const keys = keysForSessionRequest(store.list(), scopes, { accountId: options?.account?.id, activeId: store.activeId() });
@@ -65,7 +68,9 @@ export class AvalaAuthenticationProvider implements vscode.AuthenticationProvide
         meta.label,
         scopes.join(', '),
       );
-      void vscode.window.showWarningMessage(message, vscode.l10n.t('Open Mission Control')).then((a) => (a ? this.deps.openMissionControl() : undefined));
+      void vscode.window
+        .showWarningMessage(message, vscode.l10n.t('Open Mission Control'))
+        .then((a) => (a ? this.deps.openMissionControl() : undefined));
       throw new Error(message);
     }
     const { value } = await this.deps.store.readKey(meta.id);
@@ -84,7 +89,10 @@ export class AvalaAuthenticationProvider implements vscode.AuthenticationProvide
     const revoke = vscode.l10n.t('Revoke in Mission Control');
     void vscode.window
       .showInformationMessage(
-        vscode.l10n.t('Removed "{0}" from VS Code. The key is not revoked: it keeps working for anyone who has a copy until you revoke it in Mission Control.', meta.label),
+        vscode.l10n.t(
+          'Removed "{0}" from VS Code. The key is not revoked: it keeps working for anyone who has a copy until you revoke it in Mission Control.',
+          meta.label,
+        ),
         revoke,
       )
       .then((a) => (a === revoke ? this.deps.openMissionControl() : undefined));
@@ -115,6 +123,8 @@ function toSession(shape: SessionShape, accessToken: string): vscode.Authenticat
 export function registerAuthenticationProvider(deps: AuthProviderDeps): vscode.Disposable[] {
   const provider = new AvalaAuthenticationProvider(deps);
   // Multiple accounts: each key is one, and VS Code lets the user pick which a consumer gets.
-  const registration = vscode.authentication.registerAuthenticationProvider(AUTH_PROVIDER_ID, AUTH_PROVIDER_LABEL, provider, { supportsMultipleAccounts: true });
+  const registration = vscode.authentication.registerAuthenticationProvider(AUTH_PROVIDER_ID, AUTH_PROVIDER_LABEL, provider, {
+    supportsMultipleAccounts: true,
+  });
   return [provider, registration];
 }

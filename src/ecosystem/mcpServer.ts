@@ -99,7 +99,10 @@ export class AvalaMcpServerProvider implements vscode.McpServerDefinitionProvide
       log.warn('Did not start the Avala MCP server: this workspace is in Restricted Mode, where Avala gives no key to any process.');
       const manage = vscode.l10n.t('Manage Workspace Trust');
       void vscode.window
-        .showWarningMessage(vscode.l10n.t('Avala gives no key to the MCP server in Restricted Mode. Trust this workspace to start the Avala MCP server.'), manage)
+        .showWarningMessage(
+          vscode.l10n.t('Avala gives no key to the MCP server in Restricted Mode. Trust this workspace to start the Avala MCP server.'),
+          manage,
+        )
         .then((a) => (a === manage ? vscode.commands.executeCommand('workbench.trust.manage') : undefined));
       return undefined;
     }
@@ -133,7 +136,13 @@ export class AvalaMcpServerProvider implements vscode.McpServerDefinitionProvide
       return undefined;
     }
     const [command, ...args] = settings.command;
-    const resolved = new vscode.McpStdioServerDefinition(server.label, command, args, { ...server.env, ...start.environment(value) }, server.version);
+    const resolved = new vscode.McpStdioServerDefinition(
+      server.label,
+      command,
+      args,
+      { ...server.env, ...start.environment(value) },
+      server.version,
+    );
     resolved.cwd = server.cwd;
     if (settings.readsBaseUrl) {
       this.deps.noticeBaseUrl?.(key.baseUrl);
@@ -150,7 +159,9 @@ export class AvalaMcpServerProvider implements vscode.McpServerDefinitionProvide
     if (plan.kind !== 'wrongApi') {
       return false;
     }
-    this.deps.log.warn(`Did not start the Avala MCP server: "${key.label}" is a key for ${plan.keyHost}, and the server sends its key to ${plan.serverHost}.`);
+    this.deps.log.warn(
+      `Did not start the Avala MCP server: "${key.label}" is a key for ${plan.keyHost}, and the server sends its key to ${plan.serverHost}.`,
+    );
     this.offerFittingKey(key, plan.keyHost, plan.serverHost);
     return true;
   }
@@ -164,7 +175,10 @@ export class AvalaMcpServerProvider implements vscode.McpServerDefinitionProvide
     const plan = key ? planMcpStart(this.deps.settings(), key) : undefined;
     if (key && plan?.kind === 'wrongApi') {
       // From a key's context menu: say why that key cannot go to the server, offer the ones that can.
-      key = await this.pickKey(vscode.l10n.t('Avala: Choose Key for MCP Server'), wrongApiMessage(key.label, plan.keyHost, plan.serverHost));
+      key = await this.pickKey(
+        vscode.l10n.t('Avala: Choose Key for MCP Server'),
+        wrongApiMessage(key.label, plan.keyHost, plan.serverHost),
+      );
     }
     if (!key) {
       return undefined;
@@ -211,7 +225,9 @@ export class AvalaMcpServerProvider implements vscode.McpServerDefinitionProvide
       )
       .then(async (answer) => {
         if (answer === choose && (await this.chooseKey())) {
-          await Promise.resolve(vscode.commands.executeCommand('workbench.mcp.startServer', `${this.deps.extensionId}/${MCP_SERVER_LABEL}`)).catch(() => undefined);
+          await Promise.resolve(
+            vscode.commands.executeCommand('workbench.mcp.startServer', `${this.deps.extensionId}/${MCP_SERVER_LABEL}`),
+          ).catch(() => undefined);
         } else if (answer === settings) {
           await vscode.commands.executeCommand('workbench.action.openSettings', 'avala.mcp');
         }
@@ -226,7 +242,12 @@ export class AvalaMcpServerProvider implements vscode.McpServerDefinitionProvide
     const logIn = vscode.l10n.t('Log In with API Key');
     const choice = await vscode.window.showWarningMessage(
       vscode.l10n.t('The Avala MCP server needs an API key, and none is stored in VS Code yet.'),
-      { modal: true, detail: vscode.l10n.t('Log in with a key scoped to what your agents need; it stays in secret storage and is handed to the server when it starts.') },
+      {
+        modal: true,
+        detail: vscode.l10n.t(
+          'Log in with a key scoped to what your agents need; it stays in secret storage and is handed to the server when it starts.',
+        ),
+      },
       logIn,
     );
     return choice === logIn ? this.deps.logIn() : undefined;
@@ -320,8 +341,12 @@ function describeScopes(key: KeyMeta): string {
  * Registers the provider where the running VS Code has the MCP API; elsewhere logs that
  * MCP is unavailable and leaves everything else working.
  */
-export function registerMcpServer(deps: McpDeps, host: McpHost = vscode.lm): { disposables: vscode.Disposable[]; provider?: AvalaMcpServerProvider } {
-  const available = typeof host?.registerMcpServerDefinitionProvider === 'function' && typeof vscode.McpStdioServerDefinition === 'function';
+export function registerMcpServer(
+  deps: McpDeps,
+  host: McpHost = vscode.lm,
+): { disposables: vscode.Disposable[]; provider?: AvalaMcpServerProvider } {
+  const available =
+    typeof host?.registerMcpServerDefinitionProvider === 'function' && typeof vscode.McpStdioServerDefinition === 'function';
   if (!available || !host?.registerMcpServerDefinitionProvider) {
     deps.log.info('MCP is unavailable in this VS Code, so the Avala MCP server is not offered to agents. Everything else works as usual.');
     return { disposables: [] };
@@ -335,6 +360,12 @@ export function registerMcpCommands(provider: AvalaMcpServerProvider | undefined
   void vscode.commands.executeCommand('setContext', 'avala.mcpAvailable', provider !== undefined);
   const choose = provider
     ? (arg?: KeyArg) => provider.chooseKey(arg)
-    : () => vscode.window.showInformationMessage(vscode.l10n.t('This version of VS Code cannot run MCP servers for agents, so there is no key to choose for one.'));
-  return [vscode.commands.registerCommand(CHOOSE_MCP_KEY_COMMAND, choose), vscode.commands.registerCommand(USE_KEY_FOR_MCP_COMMAND, choose)];
+    : () =>
+        vscode.window.showInformationMessage(
+          vscode.l10n.t('This version of VS Code cannot run MCP servers for agents, so there is no key to choose for one.'),
+        );
+  return [
+    vscode.commands.registerCommand(CHOOSE_MCP_KEY_COMMAND, choose),
+    vscode.commands.registerCommand(USE_KEY_FOR_MCP_COMMAND, choose),
+  ];
 }

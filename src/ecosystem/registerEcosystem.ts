@@ -28,6 +28,8 @@ export function registerEcosystem(services: Services): vscode.Disposable[] {
     ...registerAuthenticationProvider({ store, log, logIn, openMissionControl }),
     ...mcp.disposables,
     ...registerMcpCommands(mcp.provider),
-    vscode.commands.registerCommand('avala.openWalkthrough', () => vscode.commands.executeCommand('workbench.action.openWalkthrough', WALKTHROUGH_ID, false)),
+    vscode.commands.registerCommand('avala.openWalkthrough', () =>
+      vscode.commands.executeCommand('workbench.action.openWalkthrough', WALKTHROUGH_ID, false),
+    ),
   ];
 }

@@ -41,7 +41,10 @@ export class InjectionCommands {
     }
     const meta = this.deps.store.active();
     if (!meta) {
-      const choice = await vscode.window.showErrorMessage(vscode.l10n.t('{0} needs an active Avala key, and none is set. Log in with a key, then run it again.', '${command:avala.apiKey}'), vscode.l10n.t('Log In with API Key'));
+      const choice = await vscode.window.showErrorMessage(
+        vscode.l10n.t('{0} needs an active Avala key, and none is set. Log in with a key, then run it again.', '${command:avala.apiKey}'),
+        vscode.l10n.t('Log In with API Key'),
+      );
       if (choice) {
         await vscode.commands.executeCommand('avala.login');
       }
@@ -56,7 +59,11 @@ export class InjectionCommands {
       return undefined;
     }
     const { store } = this.deps;
-    const meta = await pickKey(store, { title: vscode.l10n.t('Avala: key for this launch'), placeHolder: vscode.l10n.t('Which key should the program get?'), current: store.activeId() });
+    const meta = await pickKey(store, {
+      title: vscode.l10n.t('Avala: key for this launch'),
+      placeHolder: vscode.l10n.t('Which key should the program get?'),
+      current: store.activeId(),
+    });
     return meta ? this.valueFor(meta, 'avala.pickKey', config) : undefined;
   }
 
@@ -70,7 +77,11 @@ export class InjectionCommands {
     const id = keyIdOf(arg);
     const meta = id
       ? store.get(id)
-      : await pickKey(store, { title: vscode.l10n.t('Avala: Open Terminal with Key'), placeHolder: vscode.l10n.t('Which key should the new terminal have in AVALA_API_KEY?'), current: store.activeId() });
+      : await pickKey(store, {
+          title: vscode.l10n.t('Avala: Open Terminal with Key'),
+          placeHolder: vscode.l10n.t('Which key should the new terminal have in AVALA_API_KEY?'),
+          current: store.activeId(),
+        });
     if (!meta) {
       return undefined;
     }
@@ -81,7 +92,10 @@ export class InjectionCommands {
       void vscode.window.showErrorMessage((error as Error).message);
       return undefined;
     }
-    const terminal = await this.deps.terminals.openTerminal(key, { name: vscode.l10n.t('Avala: {0}', meta.label), iconPath: new vscode.ThemeIcon('key') });
+    const terminal = await this.deps.terminals.openTerminal(key, {
+      name: vscode.l10n.t('Avala: {0}', meta.label),
+      iconPath: new vscode.ThemeIcon('key'),
+    });
     terminal.show();
     this.deps.log.info(`Opened a terminal with the key "${meta.label}" (${meta.environment}, ${meta.masked}).`);
     return terminal;
@@ -98,10 +112,18 @@ export class InjectionCommands {
     const own = this.deps.store.folderActiveIds()[uri];
     const workspaceKey = this.deps.store.active();
     const items: KeyItem[] = [
-      { label: vscode.l10n.t('$(root-folder) Use the workspace\'s active key'), description: workspaceKey ? workspaceKey.label : vscode.l10n.t('none set'), id: undefined, picked: !own },
+      {
+        label: vscode.l10n.t("$(root-folder) Use the workspace's active key"),
+        description: workspaceKey ? workspaceKey.label : vscode.l10n.t('none set'),
+        id: undefined,
+        picked: !own,
+      },
       ...keyRows(this.deps.store.list(), { current: own, currentWord: vscode.l10n.t('this folder') }),
     ];
-    const picked = await vscode.window.showQuickPick(items, { title: vscode.l10n.t('Avala: key for {0}', folder.name), placeHolder: vscode.l10n.t('Terminals and debug sessions in this folder use this key') });
+    const picked = await vscode.window.showQuickPick(items, {
+      title: vscode.l10n.t('Avala: key for {0}', folder.name),
+      placeHolder: vscode.l10n.t('Terminals and debug sessions in this folder use this key'),
+    });
     if (!picked) {
       return;
     }
@@ -124,8 +146,19 @@ export class InjectionCommands {
         const places = unsafe.map((p) => `"${p}"`).join(', ');
         const message =
           typeof name === 'string'
-            ? vscode.l10n.t('{0} is used in {1} of "{2}". VS Code prints a program\'s command line, so the key would be shown. Put it in "env" instead (for tasks: "options": {3}).', variable, places, name, '{"env": {…}}')
-            : vscode.l10n.t('{0} is used in {1}. VS Code prints a program\'s command line, so the key would be shown. Put it in "env" instead (for tasks: "options": {2}).', variable, places, '{"env": {…}}');
+            ? vscode.l10n.t(
+                '{0} is used in {1} of "{2}". VS Code prints a program\'s command line, so the key would be shown. Put it in "env" instead (for tasks: "options": {3}).',
+                variable,
+                places,
+                name,
+                '{"env": {…}}',
+              )
+            : vscode.l10n.t(
+                '{0} is used in {1}. VS Code prints a program\'s command line, so the key would be shown. Put it in "env" instead (for tasks: "options": {2}).',
+                variable,
+                places,
+                '{"env": {…}}',
+              );
         this.deps.log.warn(message);
         void vscode.window.showErrorMessage(message);
         return false;

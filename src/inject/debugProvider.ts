@@ -31,9 +31,15 @@ export class DebugKeyProvider implements vscode.DebugConfigurationProvider {
     return vscode.debug.registerDebugConfigurationProvider('*', this);
   }
 
-  async resolveDebugConfigurationWithSubstitutedVariables(folder: vscode.WorkspaceFolder | undefined, config: vscode.DebugConfiguration): Promise<vscode.DebugConfiguration | undefined | null> {
+  async resolveDebugConfigurationWithSubstitutedVariables(
+    folder: vscode.WorkspaceFolder | undefined,
+    config: vscode.DebugConfiguration,
+  ): Promise<vscode.DebugConfiguration | undefined | null> {
     const launch = config as LaunchConfig;
-    const decision = decideDebugInjection(launch, { trusted: vscode.workspace.isTrusted, injectByDefault: this.deps.settings.current.debugInjectKey });
+    const decision = decideDebugInjection(launch, {
+      trusted: vscode.workspace.isTrusted,
+      injectByDefault: this.deps.settings.current.debugInjectKey,
+    });
     if (decision.action === 'leave') {
       (decision.quiet ? this.deps.log.debug : this.deps.log.info).call(this.deps.log, `Debug: ${decision.reason}`);
       return config;
@@ -61,12 +67,21 @@ export class DebugKeyProvider implements vscode.DebugConfigurationProvider {
       if (error instanceof KeyValueMissingError) {
         return this.refuse(vscode.l10n.t('{0} Then relaunch "{1}".', error.message, config.name));
       }
-      return this.refuse(vscode.l10n.t('The Avala key "{0}" for "{1}" could not be read: {2}', meta.label, config.name, (error as Error).message));
+      return this.refuse(
+        vscode.l10n.t('The Avala key "{0}" for "{1}" could not be read: {2}', meta.label, config.name, (error as Error).message),
+      );
     }
     const merge = mergeKeyEnvironment(launch, decision.shape, keyEnvironment(key.value, key.baseUrl));
     if (merge.conflict) {
       if (decision.label) {
-        return this.refuse(vscode.l10n.t('"{0}" asks for the Avala key "{1}", but {2}. Remove that variable or the "avalaKey", then launch again.', config.name, meta.label, merge.conflict));
+        return this.refuse(
+          vscode.l10n.t(
+            '"{0}" asks for the Avala key "{1}", but {2}. Remove that variable or the "avalaKey", then launch again.',
+            config.name,
+            meta.label,
+            merge.conflict,
+          ),
+        );
       }
       this.deps.log.info(`Debug: "${config.name}" gets no Avala key because ${merge.conflict}.`);
       return config;
@@ -75,7 +90,9 @@ export class DebugKeyProvider implements vscode.DebugConfigurationProvider {
       this.deps.noticeBaseUrl?.(key.baseUrl);
     }
     if (merge.added.length > 0) {
-      this.deps.log.info(`Debug: "${config.name}" (${config.type}) gets ${describe(meta)}: ${merge.added.join(', ')}${merge.kept.length ? `; kept your ${merge.kept.join(', ')}` : ''}.`);
+      this.deps.log.info(
+        `Debug: "${config.name}" (${config.type}) gets ${describe(meta)}: ${merge.added.join(', ')}${merge.kept.length ? `; kept your ${merge.kept.join(', ')}` : ''}.`,
+      );
     }
     return merge.config as vscode.DebugConfiguration;
   }
@@ -90,7 +107,11 @@ export class DebugKeyProvider implements vscode.DebugConfigurationProvider {
       if (choice === open) {
         await vscode.commands.executeCommand('workbench.action.debug.configure');
       } else if (choice === choose) {
-        const picked = await pickKey(this.deps.store, { title: vscode.l10n.t('Avala: key for "{0}"', String(config.name ?? '')), placeHolder: vscode.l10n.t('Which key should this launch get?'), current: this.deps.store.activeId() });
+        const picked = await pickKey(this.deps.store, {
+          title: vscode.l10n.t('Avala: key for "{0}"', String(config.name ?? '')),
+          placeHolder: vscode.l10n.t('Which key should this launch get?'),
+          current: this.deps.store.activeId(),
+        });
         if (picked) {
           this.deps.access.value.allowOnce(picked.id);
           await vscode.debug.startDebugging(folder, { ...config, avalaKey: picked.label });

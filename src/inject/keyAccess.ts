@@ -49,17 +49,26 @@ export class KeyAccessGate {
       keyAccessQuestion(use, meta.label),
       {
         modal: true,
-        detail: vscode.l10n.t('"{0}" is a stored Avala key ({1}, {2}). Allow it only for a repository you trust. The answer is remembered for this workspace; change it with Avala: Manage Workspace Access to Keys.', meta.label, meta.environment, meta.masked),
+        detail: vscode.l10n.t(
+          '"{0}" is a stored Avala key ({1}, {2}). Allow it only for a repository you trust. The answer is remembered for this workspace; change it with Avala: Manage Workspace Access to Keys.',
+          meta.label,
+          meta.environment,
+          meta.masked,
+        ),
       },
       allow,
       deny,
     );
     if (choice === undefined) {
-      this.deps.log.info(`Workspace access: the question for the key "${meta.label}" was dismissed; nothing handed out, nothing remembered.`);
+      this.deps.log.info(
+        `Workspace access: the question for the key "${meta.label}" was dismissed; nothing handed out, nothing remembered.`,
+      );
       return false;
     }
     await this.access.remember(meta.id, choice === allow ? 'allow' : 'deny');
-    this.deps.log.info(`Workspace access: ${choice === allow ? 'allowed' : 'refused'} the key "${meta.label}" for this workspace's ${use === 'launch' ? 'launch configurations' : 'tasks'}.`);
+    this.deps.log.info(
+      `Workspace access: ${choice === allow ? 'allowed' : 'refused'} the key "${meta.label}" for this workspace's ${use === 'launch' ? 'launch configurations' : 'tasks'}.`,
+    );
     return choice === allow;
   }
 

@@ -14,7 +14,9 @@ export function folderKeyOf(folder: vscode.WorkspaceFolder | undefined): string 
 
 /** Shown wherever Restricted Mode stops a key from being handed out. */
 export async function explainRestrictedMode(): Promise<void> {
-  const message = vscode.l10n.t('This workspace is in Restricted Mode, so Avala does not hand out keys to terminals, debug sessions or tasks here. Trust the workspace to use them.');
+  const message = vscode.l10n.t(
+    'This workspace is in Restricted Mode, so Avala does not hand out keys to terminals, debug sessions or tasks here. Trust the workspace to use them.',
+  );
   const choice = await vscode.window.showWarningMessage(message, vscode.l10n.t('Manage Workspace Trust'));
   if (choice) {
     await vscode.commands.executeCommand('workbench.trust.manage');

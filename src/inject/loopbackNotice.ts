@@ -38,7 +38,9 @@ export class Ipv6LoopbackNotice {
         ),
         settings,
       )
-      .then((answer) => (answer === settings ? vscode.commands.executeCommand('workbench.action.openSettings', 'avala.apiBaseUrl') : undefined));
+      .then((answer) =>
+        answer === settings ? vscode.commands.executeCommand('workbench.action.openSettings', 'avala.apiBaseUrl') : undefined,
+      );
     return true;
   }
 }

@@ -19,5 +19,10 @@ export function registerInjection(services: Services): vscode.Disposable[] {
   });
   const debug = new DebugKeyProvider({ store, settings, log, access, noticeBaseUrl });
   const commands = new InjectionCommands({ store, log, terminals, access });
-  return [terminals, debug.register(), ...commands.register(), vscode.commands.registerCommand('avala.manageWorkspaceKeyAccess', () => access.value.manage())];
+  return [
+    terminals,
+    debug.register(),
+    ...commands.register(),
+    vscode.commands.registerCommand('avala.manageWorkspaceKeyAccess', () => access.value.manage()),
+  ];
 }

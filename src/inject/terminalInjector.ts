@@ -3,7 +3,18 @@ import type { Settings } from '../config';
 import { DisposableStore } from '../core/disposables';
 import { ENV, keyEnvironment } from '../core/environment';
 import { KeyValueMissingError, type KeyMeta, type KeyStore } from '../core/keyStore';
-import { describeKey, diffEnvironment, hasChanges, INJECTED_NAMES, planDigest, planTerminalEnvironment, StaleTerminals, type ResolvedKey, type ScopePlan, type TerminalPlan } from './core/terminalPlan';
+import {
+  describeKey,
+  diffEnvironment,
+  hasChanges,
+  INJECTED_NAMES,
+  planDigest,
+  planTerminalEnvironment,
+  StaleTerminals,
+  type ResolvedKey,
+  type ScopePlan,
+  type TerminalPlan,
+} from './core/terminalPlan';
 import type { Log } from '../log';
 import { folderKeyOf, resolveKey } from './keys';
 
@@ -140,14 +151,21 @@ export class TerminalKeyInjector implements vscode.Disposable {
 
   private async plan(): Promise<TerminalPlan> {
     const current = this.deps.settings.current;
-    const blocked = !vscode.workspace.isTrusted ? vscode.l10n.t('Restricted Mode') : !current.terminalInjectKey ? vscode.l10n.t('{0} is off', 'avala.terminal.injectKey') : undefined;
+    const blocked = !vscode.workspace.isTrusted
+      ? vscode.l10n.t('Restricted Mode')
+      : !current.terminalInjectKey
+        ? vscode.l10n.t('{0} is off', 'avala.terminal.injectKey')
+        : undefined;
     if (blocked) {
       return planTerminalEnvironment({ blocked, folders: [], configuredBaseUrl: current.apiBaseUrl });
     }
     // Which key each place uses is read at one instant, before any await: reading it
     // between secret reads could mix the keys from before and after a switch.
     const workspaceMeta = this.deps.store.active();
-    const folderMetas = (vscode.workspace.workspaceFolders ?? []).map((folder) => ({ uri: folderKeyOf(folder)!, meta: this.deps.store.active(folderKeyOf(folder)) }));
+    const folderMetas = (vscode.workspace.workspaceFolders ?? []).map((folder) => ({
+      uri: folderKeyOf(folder)!,
+      meta: this.deps.store.active(folderKeyOf(folder)),
+    }));
     const values = new Map<string, Promise<ResolvedKey | undefined>>();
     const read = (meta: KeyMeta | undefined): Promise<ResolvedKey | undefined> => {
       if (!meta) {
@@ -192,7 +210,9 @@ export class TerminalKeyInjector implements vscode.Disposable {
       collection.description = description;
     }
     if (hasChanges(changes) && !quiet) {
-      this.deps.log.info(`Terminal environment: ${[...changes.set.map(([n]) => `set ${n}`), ...changes.remove.map((n) => `removed ${n}`)].join(', ')} (${scope.description}).`);
+      this.deps.log.info(
+        `Terminal environment: ${[...changes.set.map(([n]) => `set ${n}`), ...changes.remove.map((n) => `removed ${n}`)].join(', ')} (${scope.description}).`,
+      );
     }
   }
 
@@ -205,8 +225,16 @@ export class TerminalKeyInjector implements vscode.Disposable {
     try {
       const message =
         terminals.length === 1
-          ? vscode.l10n.t('Terminal "{0}" was opened before the Avala key changed. New terminals get {1}; relaunch the open ones to match?', terminals[0].name, plan.summary)
-          : vscode.l10n.t('{0} terminals were opened before the Avala key changed. New terminals get {1}; relaunch the open ones to match?', terminals.length, plan.summary);
+          ? vscode.l10n.t(
+              'Terminal "{0}" was opened before the Avala key changed. New terminals get {1}; relaunch the open ones to match?',
+              terminals[0].name,
+              plan.summary,
+            )
+          : vscode.l10n.t(
+              '{0} terminals were opened before the Avala key changed. New terminals get {1}; relaunch the open ones to match?',
+              terminals.length,
+              plan.summary,
+            );
       const relaunch = vscode.l10n.t('Relaunch Terminals');
       const choice = await vscode.window.showInformationMessage(message, relaunch, vscode.l10n.t('Not Now'));
       if (choice === relaunch) {

@@ -22,7 +22,7 @@ export async function findEnvironmentKeys(): Promise<EnvironmentKeyCandidate[]> 
   if (fromProcess) {
     const shape = checkKeyShape(fromProcess);
     if (shape.ok) {
-      found.push({ where: vscode.l10n.t('{0} in VS Code\'s environment', ENV.apiKey), value: shape.key, masked: maskKey(shape.key) });
+      found.push({ where: vscode.l10n.t("{0} in VS Code's environment", ENV.apiKey), value: shape.key, masked: maskKey(shape.key) });
     }
   }
   if (!vscode.workspace.workspaceFolders?.length) {
@@ -39,7 +39,13 @@ export async function findEnvironmentKeys(): Promise<EnvironmentKeyCandidate[]> 
       for (const hit of findKeyAssignments(text)) {
         const shape = checkKeyShape(hit.value);
         if (shape.ok && !found.some((f) => f.value === shape.key && f.file?.toString() === file.toString())) {
-          found.push({ where: vscode.l10n.t('{0} line {1}', vscode.workspace.asRelativePath(file), hit.line + 1), value: shape.key, masked: maskKey(shape.key), file, line: hit.line });
+          found.push({
+            where: vscode.l10n.t('{0} line {1}', vscode.workspace.asRelativePath(file), hit.line + 1),
+            value: shape.key,
+            masked: maskKey(shape.key),
+            file,
+            line: hit.line,
+          });
         }
       }
     } catch {

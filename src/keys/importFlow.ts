@@ -15,9 +15,12 @@ export class ImportFlow {
   async importFromEnvironment(): Promise<KeyMeta | undefined> {
     const candidates = await findEnvironmentKeys();
     if (candidates.length === 0) {
-      void vscode.window.showInformationMessage(vscode.l10n.t('No AVALA_API_KEY found in VS Code\'s environment or in a .env file of this workspace.'), vscode.l10n.t('Log In with API Key')).then((a) =>
-        a ? this.deps.logIn() : undefined,
-      );
+      void vscode.window
+        .showInformationMessage(
+          vscode.l10n.t("No AVALA_API_KEY found in VS Code's environment or in a .env file of this workspace."),
+          vscode.l10n.t('Log In with API Key'),
+        )
+        .then((a) => (a ? this.deps.logIn() : undefined));
       return undefined;
     }
     const items = candidates.map((candidate) => {
@@ -29,7 +32,13 @@ export class ImportFlow {
         candidate,
       };
     });
-    const picked = items.length === 1 ? items[0] : await vscode.window.showQuickPick(items, { title: vscode.l10n.t('Avala: Import Key from Environment'), placeHolder: vscode.l10n.t('Which key should move into secret storage?') });
+    const picked =
+      items.length === 1
+        ? items[0]
+        : await vscode.window.showQuickPick(items, {
+            title: vscode.l10n.t('Avala: Import Key from Environment'),
+            placeHolder: vscode.l10n.t('Which key should move into secret storage?'),
+          });
     if (!picked) {
       return undefined;
     }
@@ -43,7 +52,9 @@ export class ImportFlow {
   private async adviseRemoval(candidate: EnvironmentKeyCandidate): Promise<void> {
     if (!candidate.file) {
       void vscode.window.showWarningMessage(
-        vscode.l10n.t('The key is now in secret storage. Remove "export AVALA_API_KEY=…" from your shell profile: Avala puts the key into VS Code terminals for you.'),
+        vscode.l10n.t(
+          'The key is now in secret storage. Remove "export AVALA_API_KEY=…" from your shell profile: Avala puts the key into VS Code terminals for you.',
+        ),
       );
       return;
     }
@@ -51,7 +62,10 @@ export class ImportFlow {
     const deleteLine = vscode.l10n.t('Delete the Line');
     const openFile = vscode.l10n.t('Open File');
     const choice = await vscode.window.showWarningMessage(
-      vscode.l10n.t('The key is now in secret storage. Delete AVALA_API_KEY from {0}: a key in a file is easily committed or shared.', vscode.workspace.asRelativePath(file)),
+      vscode.l10n.t(
+        'The key is now in secret storage. Delete AVALA_API_KEY from {0}: a key in a file is easily committed or shared.',
+        vscode.workspace.asRelativePath(file),
+      ),
       deleteLine,
       openFile,
     );

@@ -87,7 +87,12 @@ export class KeysTree implements vscode.TreeDataProvider<Node>, vscode.Disposabl
     if (!meta) {
       return [];
     }
-    return detailRows(meta, this.deps.settings.current.keyRotationDays, this.deps.activity.isChecking(meta.id)).map((row, index) => ({ type: 'detail', keyId: meta.id, row, index }));
+    return detailRows(meta, this.deps.settings.current.keyRotationDays, this.deps.activity.isChecking(meta.id)).map((row, index) => ({
+      type: 'detail',
+      keyId: meta.id,
+      row,
+      index,
+    }));
   }
 
   getParent(node: Node): Node | undefined {
@@ -121,20 +126,30 @@ export class KeysTree implements vscode.TreeDataProvider<Node>, vscode.Disposabl
     const state = shownState(meta);
     const item = new vscode.TreeItem(meta.label, vscode.TreeItemCollapsibleState.Collapsed);
     item.id = `key:${meta.id}`;
-    item.description = active ? vscode.l10n.t('● active · {0} · {1}', meta.environment, meta.masked) : `${meta.environment} · ${meta.masked}`;
+    item.description = active
+      ? vscode.l10n.t('● active · {0} · {1}', meta.environment, meta.masked)
+      : `${meta.environment} · ${meta.masked}`;
     const [icon, color] = STATE_ICON[state];
-    item.iconPath = checking ? new vscode.ThemeIcon('loading~spin') : new vscode.ThemeIcon(icon, color ? new vscode.ThemeColor(color) : undefined);
+    item.iconPath = checking
+      ? new vscode.ThemeIcon('loading~spin')
+      : new vscode.ThemeIcon(icon, color ? new vscode.ThemeColor(color) : undefined);
     item.contextValue = active ? 'avalaKey.active' : 'avalaKey';
     const tooltip = new vscode.MarkdownString(undefined, true);
     const heading = `**${escapeMarkdown(meta.label)}**`;
     tooltip.appendMarkdown(`${active ? vscode.l10n.t('{0} — active', heading) : heading}\n\n`);
     tooltip.appendMarkdown(`$(key) \`${meta.masked}\` · ${escapeMarkdown(meta.environment)}\n\n`);
-    tooltip.appendMarkdown(`${vscode.l10n.t('State: {0}', checking ? vscode.l10n.t('checking…') : describeState(state))}${meta.lastCheck?.detail ? ` — ${escapeMarkdown(meta.lastCheck.detail)}` : ''}\n\n`);
+    tooltip.appendMarkdown(
+      `${vscode.l10n.t('State: {0}', checking ? vscode.l10n.t('checking…') : describeState(state))}${meta.lastCheck?.detail ? ` — ${escapeMarkdown(meta.lastCheck.detail)}` : ''}\n\n`,
+    );
     if (needsRotation(meta, this.deps.settings.current.keyRotationDays)) {
       tooltip.appendMarkdown(`$(sync) ${vscode.l10n.t('Rotate keys regularly: this key is older than your rotation policy.')}\n\n`);
     }
     item.tooltip = tooltip;
-    item.accessibilityInformation = { label: active ? vscode.l10n.t('{0}, {1}, {2}, active key', meta.label, meta.environment, describeState(state)) : `${meta.label}, ${meta.environment}, ${describeState(state)}` };
+    item.accessibilityInformation = {
+      label: active
+        ? vscode.l10n.t('{0}, {1}, {2}, active key', meta.label, meta.environment, describeState(state))
+        : `${meta.label}, ${meta.environment}, ${describeState(state)}`,
+    };
     return item;
   }
 
@@ -158,7 +173,9 @@ export class KeysTree implements vscode.TreeDataProvider<Node>, vscode.Disposabl
       problems.push(vscode.l10n.t('avala.apiBaseUrl is not used: {0}', baseUrlProblem));
     }
     if (!vscode.workspace.isTrusted && this.deps.store.list().length > 0) {
-      problems.push(vscode.l10n.t('Restricted Mode: keys are not put into terminals, debug sessions or tasks until you trust this workspace.'));
+      problems.push(
+        vscode.l10n.t('Restricted Mode: keys are not put into terminals, debug sessions or tasks until you trust this workspace.'),
+      );
     }
     this.view.message = problems.length ? problems.join(' ') : undefined;
   }

@@ -54,7 +54,10 @@ export class LogInFlow {
       await this.deps.reveal(existing.id);
       const active = this.deps.store.activeId() === existing.id;
       void vscode.window
-        .showInformationMessage(vscode.l10n.t('That key is already stored as "{0}".', existing.label), ...(active ? [] : [vscode.l10n.t('Set Active')]))
+        .showInformationMessage(
+          vscode.l10n.t('That key is already stored as "{0}".', existing.label),
+          ...(active ? [] : [vscode.l10n.t('Set Active')]),
+        )
         .then((a) => (a ? this.deps.store.setActive(existing.id) : undefined));
       return existing;
     }
@@ -63,7 +66,9 @@ export class LogInFlow {
     try {
       client = this.deps.api.client();
     } catch (error) {
-      void vscode.window.showErrorMessage(vscode.l10n.t('Cannot check the key: {0} Check the "avala.apiBaseUrl" setting.', redactedMessage(error)));
+      void vscode.window.showErrorMessage(
+        vscode.l10n.t('Cannot check the key: {0} Check the "avala.apiBaseUrl" setting.', redactedMessage(error)),
+      );
       return undefined;
     }
 
@@ -131,7 +136,14 @@ export class LogInFlow {
     }
   }
 
-  private async storeChecked(key: string, baseUrl: string, source: KeySource, check: KeyCheck, scopes: string[] | undefined, origin?: string): Promise<KeyMeta | undefined> {
+  private async storeChecked(
+    key: string,
+    baseUrl: string,
+    source: KeySource,
+    check: KeyCheck,
+    scopes: string[] | undefined,
+    origin?: string,
+  ): Promise<KeyMeta | undefined> {
     const count = this.deps.store.list().length;
     const label = await vscode.window.showInputBox({
       title: vscode.l10n.t('Avala: name this key'),
@@ -166,9 +178,19 @@ export class LogInFlow {
       return undefined;
     }
     await this.deps.store.setActive(meta.id);
-    this.deps.log.info(`Stored key "${meta.label}" (${meta.masked}, ${meta.environment}) for ${hostOf(baseUrl)}${origin ? ` from ${origin}` : ''}; state ${check.state}.`);
-    const what = check.state === 'valid' ? vscode.l10n.t('checked: {0}', scopesSummary(scopes)) : vscode.l10n.t('not checked: {0}', describeState(check.state));
-    void vscode.window.showInformationMessage(vscode.l10n.t('Logged in with "{0}" ({1}). It is now the active key.', meta.label, what), vscode.l10n.t('Show Keys')).then((a) => (a ? this.deps.reveal(meta.id) : undefined));
+    this.deps.log.info(
+      `Stored key "${meta.label}" (${meta.masked}, ${meta.environment}) for ${hostOf(baseUrl)}${origin ? ` from ${origin}` : ''}; state ${check.state}.`,
+    );
+    const what =
+      check.state === 'valid'
+        ? vscode.l10n.t('checked: {0}', scopesSummary(scopes))
+        : vscode.l10n.t('not checked: {0}', describeState(check.state));
+    void vscode.window
+      .showInformationMessage(
+        vscode.l10n.t('Logged in with "{0}" ({1}). It is now the active key.', meta.label, what),
+        vscode.l10n.t('Show Keys'),
+      )
+      .then((a) => (a ? this.deps.reveal(meta.id) : undefined));
     return meta;
   }
 }

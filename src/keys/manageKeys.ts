@@ -30,7 +30,11 @@ export class ManageKeys {
   }
 
   async switchKey(arg?: KeyArg): Promise<KeyMeta | undefined> {
-    const meta = await this.resolveKey(arg, vscode.l10n.t('Avala: Switch Active Key'), vscode.l10n.t('Choose the key terminals, debug sessions and the status bar use'));
+    const meta = await this.resolveKey(
+      arg,
+      vscode.l10n.t('Avala: Switch Active Key'),
+      vscode.l10n.t('Choose the key terminals, debug sessions and the status bar use'),
+    );
     if (!meta) {
       return undefined;
     }
@@ -50,7 +54,9 @@ export class ManageKeys {
       vscode.l10n.t('Remove "{0}" ({1}) from VS Code?', meta.label, meta.masked),
       {
         modal: true,
-        detail: vscode.l10n.t('Removing does not revoke the key: it keeps working for anyone who has a copy. To revoke it, use Mission Control → Settings → Security.'),
+        detail: vscode.l10n.t(
+          'Removing does not revoke the key: it keeps working for anyone who has a copy. To revoke it, use Mission Control → Settings → Security.',
+        ),
       },
       remove,
       removeAndOpen,
@@ -63,7 +69,12 @@ export class ManageKeys {
     if (choice === removeAndOpen) {
       await this.openMissionControl();
     } else {
-      void vscode.window.showInformationMessage(vscode.l10n.t('Removed "{0}" from VS Code. It is not revoked.', meta.label), vscode.l10n.t('Revoke in Mission Control')).then((a) => (a ? this.openMissionControl() : undefined));
+      void vscode.window
+        .showInformationMessage(
+          vscode.l10n.t('Removed "{0}" from VS Code. It is not revoked.', meta.label),
+          vscode.l10n.t('Revoke in Mission Control'),
+        )
+        .then((a) => (a ? this.openMissionControl() : undefined));
     }
     return true;
   }
@@ -89,7 +100,9 @@ export class ManageKeys {
     const id = keyIdOf(arg) ?? this.deps.store.activeId();
     const meta = id ? this.deps.store.get(id) : undefined;
     if (!meta) {
-      void vscode.window.showInformationMessage(vscode.l10n.t('There is no active Avala key to copy.'), vscode.l10n.t('Log In with API Key')).then((a) => (a ? this.deps.logIn() : undefined));
+      void vscode.window
+        .showInformationMessage(vscode.l10n.t('There is no active Avala key to copy.'), vscode.l10n.t('Log In with API Key'))
+        .then((a) => (a ? this.deps.logIn() : undefined));
       return false;
     }
     let value: string;
@@ -105,7 +118,9 @@ export class ManageKeys {
     setTimeout(() => {
       void vscode.env.clipboard.readText().then((current) => (current === copied ? vscode.env.clipboard.writeText('') : undefined));
     }, CLIPBOARD_CLEAR_MS);
-    void vscode.window.showInformationMessage(vscode.l10n.t('Copied "{0}". The clipboard is cleared in 60 seconds if it still holds the key.', meta.label));
+    void vscode.window.showInformationMessage(
+      vscode.l10n.t('Copied "{0}". The clipboard is cleared in 60 seconds if it still holds the key.', meta.label),
+    );
     return true;
   }
 

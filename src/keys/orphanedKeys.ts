@@ -18,22 +18,40 @@ export function registerKeyringUpkeep({ store, settings, log }: Pick<Services, '
       const restore = vscode.l10n.t('Restore');
       const remove = vscode.l10n.t('Delete It');
       void vscode.window
-        .showWarningMessage(vscode.l10n.t('Secret storage holds an Avala key value that is not in the list of keys, so it cannot be used or removed from the Keys view. Restore it to the list, or delete it from secret storage.'), restore, remove)
-        .then(async (choice) => {
-          if (choice === restore) {
-            const meta = await store.recoverOrphan(id, vscode.l10n.t('Recovered key'), settings.current.apiBaseUrl);
-            log.info(meta ? `Restored an orphaned key value as "${meta.label}" (${meta.masked}).` : 'The orphaned key value is gone or not a usable key; nothing restored.');
-          } else if (choice === remove) {
-            await store.deleteOrphan(id);
-            log.info(`Deleted the orphaned key value avala.key.${id}.`);
-          }
-        }, () => undefined);
+        .showWarningMessage(
+          vscode.l10n.t(
+            'Secret storage holds an Avala key value that is not in the list of keys, so it cannot be used or removed from the Keys view. Restore it to the list, or delete it from secret storage.',
+          ),
+          restore,
+          remove,
+        )
+        .then(
+          async (choice) => {
+            if (choice === restore) {
+              const meta = await store.recoverOrphan(id, vscode.l10n.t('Recovered key'), settings.current.apiBaseUrl);
+              log.info(
+                meta
+                  ? `Restored an orphaned key value as "${meta.label}" (${meta.masked}).`
+                  : 'The orphaned key value is gone or not a usable key; nothing restored.',
+              );
+            } else if (choice === remove) {
+              await store.deleteOrphan(id);
+              log.info(`Deleted the orphaned key value avala.key.${id}.`);
+            }
+          },
+          () => undefined,
+        );
     }
   };
   void store.swept.then(
     ({ dropped, unlisted }) => {
-      const values = unlisted === undefined ? 'secret names cannot be listed here' : `${unlisted.length} stored key value(s) not in the list, checked again shortly`;
-      log.info(`Key list check at start: dropped ${dropped.length} entr${dropped.length === 1 ? 'y' : 'ies'} whose key value another window removed; ${values}.`);
+      const values =
+        unlisted === undefined
+          ? 'secret names cannot be listed here'
+          : `${unlisted.length} stored key value(s) not in the list, checked again shortly`;
+      log.info(
+        `Key list check at start: dropped ${dropped.length} entr${dropped.length === 1 ? 'y' : 'ies'} whose key value another window removed; ${values}.`,
+      );
     },
     (error: unknown) => log.warn(`Key list check at start failed: ${error instanceof Error ? error.message : String(error)}`),
   );

@@ -4,7 +4,11 @@ export const ENVIRONMENTS = ['development', 'staging', 'production'] as const;
 
 /** What is wrong with a key label typed into an input box, or undefined when it will do. */
 export function checkLabel(value: string): string | undefined {
-  return value.trim() === '' ? vscode.l10n.t('Enter a label.') : value.trim().length > 60 ? vscode.l10n.t('Keep it under 60 characters.') : undefined;
+  return value.trim() === ''
+    ? vscode.l10n.t('Enter a label.')
+    : value.trim().length > 60
+      ? vscode.l10n.t('Keep it under 60 characters.')
+      : undefined;
 }
 
 /** Asks which environment a key is for; free text allowed. `undefined` when cancelled. */
@@ -29,7 +33,12 @@ export async function pickEnvironment(title: string, current = 'development'): P
     prompt: vscode.l10n.t('Environment name'),
     value: ENVIRONMENTS.includes(current as (typeof ENVIRONMENTS)[number]) ? '' : current,
     ignoreFocusOut: true,
-    validateInput: (v) => (v.trim() === '' ? vscode.l10n.t('Enter a name, or press Escape to cancel.') : v.trim().length > 40 ? vscode.l10n.t('Keep it under 40 characters.') : undefined),
+    validateInput: (v) =>
+      v.trim() === ''
+        ? vscode.l10n.t('Enter a name, or press Escape to cancel.')
+        : v.trim().length > 40
+          ? vscode.l10n.t('Keep it under 40 characters.')
+          : undefined,
   });
   return typed?.trim() || undefined;
 }

@@ -5,7 +5,14 @@ import { isTransientReason } from '../core/keyState';
 import { KeyringError, type KeyMeta, type KeyStore } from '../core/keyStore';
 import { redact, redactedMessage } from '../core/redact';
 import type { Log } from '../log';
-import { checkEmailShape, checkPasswordLocally, fieldErrorsFromServer, labelFromEmail, type SignUpField, type SignUpForm } from './core/signupForm';
+import {
+  checkEmailShape,
+  checkPasswordLocally,
+  fieldErrorsFromServer,
+  labelFromEmail,
+  type SignUpField,
+  type SignUpForm,
+} from './core/signupForm';
 import { askText, pickEnvironment } from './prompts';
 
 export interface SignUpDeps {
@@ -43,17 +50,32 @@ export class SignUpFlow {
       try {
         client = this.deps.api.client();
       } catch (error) {
-        void vscode.window.showErrorMessage(vscode.l10n.t('Cannot sign up: {0} Check the "avala.apiBaseUrl" setting.', redactedMessage(error)), vscode.l10n.t('Open Settings')).then((a) => {
-          if (a) {
-            void vscode.commands.executeCommand('workbench.action.openSettings', 'avala.apiBaseUrl');
-          }
-        });
+        void vscode.window
+          .showErrorMessage(
+            vscode.l10n.t('Cannot sign up: {0} Check the "avala.apiBaseUrl" setting.', redactedMessage(error)),
+            vscode.l10n.t('Open Settings'),
+          )
+          .then((a) => {
+            if (a) {
+              void vscode.commands.executeCommand('workbench.action.openSettings', 'avala.apiBaseUrl');
+            }
+          });
         return undefined;
       }
       try {
         const result = await vscode.window.withProgress(
-          { location: vscode.ProgressLocation.Notification, title: vscode.l10n.t('Creating your Avala account at {0}…', client.host), cancellable: false },
-          () => client.signUp({ email: form.email.trim(), password: form.password, firstName: form.firstName.trim() || undefined, lastName: form.lastName.trim() || undefined }),
+          {
+            location: vscode.ProgressLocation.Notification,
+            title: vscode.l10n.t('Creating your Avala account at {0}…', client.host),
+            cancellable: false,
+          },
+          () =>
+            client.signUp({
+              email: form.email.trim(),
+              password: form.password,
+              firstName: form.firstName.trim() || undefined,
+              lastName: form.lastName.trim() || undefined,
+            }),
         );
         const { meta } = await this.deps.store.add({
           value: result.apiKey,
@@ -65,10 +87,14 @@ export class SignUpFlow {
         await this.deps.store.setActive(meta.id);
         this.deps.log.info(`Signed up at ${client.host}; stored key "${meta.label}" (${meta.masked}) and made it active.`);
         const waitlist = result.user.inWaitlist ? ` ${vscode.l10n.t('Your account is on the waitlist.')}` : '';
-        void vscode.window.showInformationMessage(
-          redact(`${vscode.l10n.t('Welcome to Avala, {0}! Your API key is stored in VS Code\'s secret storage as "{1}" and is now the active key.', result.user.firstName || result.user.email, meta.label)}${waitlist}`),
-          vscode.l10n.t('Show Keys'),
-        ).then((a) => (a ? this.deps.reveal(meta.id) : undefined));
+        void vscode.window
+          .showInformationMessage(
+            redact(
+              `${vscode.l10n.t('Welcome to Avala, {0}! Your API key is stored in VS Code\'s secret storage as "{1}" and is now the active key.', result.user.firstName || result.user.email, meta.label)}${waitlist}`,
+            ),
+            vscode.l10n.t('Show Keys'),
+          )
+          .then((a) => (a ? this.deps.reveal(meta.id) : undefined));
         return meta;
       } catch (error) {
         if (error instanceof KeyringError) {
@@ -84,7 +110,9 @@ export class SignUpFlow {
           const mapped = fieldErrorsFromServer(error.fieldErrors, error.detail);
           serverErrors = mapped.fields;
           const summary = [...Object.values(mapped.fields), mapped.general].filter(Boolean).join(' ');
-          void vscode.window.showErrorMessage(vscode.l10n.t('Avala could not create the account: {0} Correct it and try again.', summary || error.message));
+          void vscode.window.showErrorMessage(
+            vscode.l10n.t('Avala could not create the account: {0} Correct it and try again.', summary || error.message),
+          );
           if (Object.keys(mapped.fields).length === 0) {
             // Nothing to point at: ask again from the start with everything kept.
             serverErrors = {};
@@ -107,7 +135,9 @@ export class SignUpFlow {
         const unreachable = isTransientReason(error.reason);
         const retry = vscode.l10n.t('Retry');
         const choice = await vscode.window.showErrorMessage(
-          unreachable ? vscode.l10n.t('Cannot reach Avala to sign up: {0}', error.message) : vscode.l10n.t('Sign-up failed: {0}', error.message),
+          unreachable
+            ? vscode.l10n.t('Cannot reach Avala to sign up: {0}', error.message)
+            : vscode.l10n.t('Sign-up failed: {0}', error.message),
           ...(unreachable ? [retry] : []),
         );
         if (choice !== retry) {
@@ -121,13 +151,34 @@ export class SignUpFlow {
 
   /** Asks each field, starting over with everything typed kept; server errors show on their fields. */
   private async askSignUpForm(previous: SignUpForm, errors: Partial<Record<SignUpField, string>>): Promise<SignUpForm | undefined> {
-    const ask = (field: SignUpField, step: number, options: { prompt: string; placeHolder?: string; password?: boolean }, local: (v: string) => string | undefined) =>
-      askText({ ...options, title: vscode.l10n.t('Avala: Sign Up ({0}/5)', step), value: previous[field], initialError: errors[field], validate: local });
-    const email = await ask('email', 1, { prompt: vscode.l10n.t('Email address for your new Avala account'), placeHolder: vscode.l10n.t('dev@acme.com') }, checkEmailShape);
+    const ask = (
+      field: SignUpField,
+      step: number,
+      options: { prompt: string; placeHolder?: string; password?: boolean },
+      local: (v: string) => string | undefined,
+    ) =>
+      askText({
+        ...options,
+        title: vscode.l10n.t('Avala: Sign Up ({0}/5)', step),
+        value: previous[field],
+        initialError: errors[field],
+        validate: local,
+      });
+    const email = await ask(
+      'email',
+      1,
+      { prompt: vscode.l10n.t('Email address for your new Avala account'), placeHolder: vscode.l10n.t('dev@acme.com') },
+      checkEmailShape,
+    );
     if (email === undefined) {
       return undefined;
     }
-    const password = await ask('password', 2, { prompt: vscode.l10n.t('Choose a password (at least 8 characters). It is sent once over HTTPS and never stored.'), password: true }, checkPasswordLocally);
+    const password = await ask(
+      'password',
+      2,
+      { prompt: vscode.l10n.t('Choose a password (at least 8 characters). It is sent once over HTTPS and never stored.'), password: true },
+      checkPasswordLocally,
+    );
     if (password === undefined) {
       return undefined;
     }

@@ -58,7 +58,13 @@ export class GitIgnoredFiles implements vscode.Disposable {
   private waitingForGit = false;
 
   constructor(private readonly deps: GitIgnoredFilesDeps) {
-    this.disposables.add(this.watcher, this.changed, this.watcher.onDidChange(this.reset), this.watcher.onDidCreate(this.reset), this.watcher.onDidDelete(this.reset));
+    this.disposables.add(
+      this.watcher,
+      this.changed,
+      this.watcher.onDidChange(this.reset),
+      this.watcher.onDidCreate(this.reset),
+      this.watcher.onDidDelete(this.reset),
+    );
   }
 
   isIgnored(uri: vscode.Uri): Promise<boolean> {
@@ -93,7 +99,9 @@ export class GitIgnoredFiles implements vscode.Disposable {
         return ignored;
       } catch (error) {
         // git failed (not a repository after all, a submodule…): read the files ourselves.
-        this.deps.log.warn(`git could not say whether ${vscode.workspace.asRelativePath(uri)} is ignored (${error instanceof Error ? error.message : String(error)}); reading .gitignore files instead.`);
+        this.deps.log.warn(
+          `git could not say whether ${vscode.workspace.asRelativePath(uri)} is ignored (${error instanceof Error ? error.message : String(error)}); reading .gitignore files instead.`,
+        );
       }
     }
     return this.fromGitignoreFiles(uri);
@@ -167,7 +175,9 @@ export class GitIgnoredFiles implements vscode.Disposable {
       }
       for (const entry of entries) {
         if ((await entry.was) !== ignored.has(entry.path)) {
-          this.deps.log.info(`git now says ${vscode.workspace.asRelativePath(entry.path)} is ${ignored.has(entry.path) ? '' : 'not '}ignored; checking open files again.`);
+          this.deps.log.info(
+            `git now says ${vscode.workspace.asRelativePath(entry.path)} is ${ignored.has(entry.path) ? '' : 'not '}ignored; checking open files again.`,
+          );
           this.fromGit.clear();
           this.reset();
           return;

@@ -106,7 +106,9 @@ export class HardcodedKeyDiagnostics implements vscode.Disposable {
       this.collection.delete(document.uri);
       if (!this.skippedLogged.has(document.uri.toString())) {
         this.skippedLogged.add(document.uri.toString());
-        this.deps.log.debug(`Hard-coded key check skipped ${this.name(document)}: ${skipped === 'binary' ? 'binary content' : 'too large'}.`);
+        this.deps.log.debug(
+          `Hard-coded key check skipped ${this.name(document)}: ${skipped === 'binary' ? 'binary content' : 'too large'}.`,
+        );
       }
       return;
     }
@@ -120,14 +122,20 @@ export class HardcodedKeyDiagnostics implements vscode.Disposable {
       // Edited meanwhile: the scan already scheduled for the new text decides.
       return;
     }
-    const diagnostics = findings.map((finding) => this.diagnostic(document, finding, lesserEvil ? (envFile ? 'env' : 'ignored') : undefined));
+    const diagnostics = findings.map((finding) =>
+      this.diagnostic(document, finding, lesserEvil ? (envFile ? 'env' : 'ignored') : undefined),
+    );
     this.collection.set(document.uri, diagnostics);
     this.deps.log.debug(`Hard-coded key check: ${findings.length} key(s) in ${this.name(document)}.`);
   }
 
   private diagnostic(document: vscode.TextDocument, finding: KeyFinding, lesserEvil: 'env' | 'ignored' | undefined): vscode.Diagnostic {
     const range = new vscode.Range(document.positionAt(finding.start), document.positionAt(finding.end));
-    const diagnostic = new vscode.Diagnostic(range, describeFinding(finding, this.deps.store.findByValue(finding.value)?.label, lesserEvil), lesserEvil ? vscode.DiagnosticSeverity.Information : vscode.DiagnosticSeverity.Warning);
+    const diagnostic = new vscode.Diagnostic(
+      range,
+      describeFinding(finding, this.deps.store.findByValue(finding.value)?.label, lesserEvil),
+      lesserEvil ? vscode.DiagnosticSeverity.Information : vscode.DiagnosticSeverity.Warning,
+    );
     diagnostic.source = DIAGNOSTIC_SOURCE;
     diagnostic.code = DIAGNOSTIC_CODE;
     return diagnostic;

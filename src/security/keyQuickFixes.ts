@@ -58,7 +58,10 @@ export class KeyQuickFixes implements vscode.CodeActionProvider {
       // In Restricted Mode the action only explains: VS Code hides disabled quick fixes, so a
       // disabled one would say nothing. The command itself refuses to edit there.
       const trusted = vscode.workspace.isTrusted;
-      const move = new vscode.CodeAction(!trusted ? WORDS.restrictedTitle() : canReplace ? WORDS.moveTitle() : WORDS.storeOnlyTitle(), vscode.CodeActionKind.QuickFix);
+      const move = new vscode.CodeAction(
+        !trusted ? WORDS.restrictedTitle() : canReplace ? WORDS.moveTitle() : WORDS.storeOnlyTitle(),
+        vscode.CodeActionKind.QuickFix,
+      );
       move.diagnostics = [diagnostic];
       move.isPreferred = trusted && canReplace;
       move.command = { command: 'avala.moveKeyToSecretStorage', title: move.title, arguments: [document.uri, diagnostic.range] };
@@ -79,9 +82,12 @@ export class KeyQuickFixes implements vscode.CodeActionProvider {
    */
   async moveKey(uri: vscode.Uri, range: vscode.Range): Promise<MoveResult> {
     if (!vscode.workspace.isTrusted) {
-      void vscode.window.showWarningMessage(`${WORDS.restrictedReason()} ${vscode.l10n.t('Trust it, then run the quick fix again.')}`, vscode.l10n.t('Manage Workspace Trust')).then((a) =>
-        a ? vscode.commands.executeCommand('workbench.trust.manage') : undefined,
-      );
+      void vscode.window
+        .showWarningMessage(
+          `${WORDS.restrictedReason()} ${vscode.l10n.t('Trust it, then run the quick fix again.')}`,
+          vscode.l10n.t('Manage Workspace Trust'),
+        )
+        .then((a) => (a ? vscode.commands.executeCommand('workbench.trust.manage') : undefined));
       return {};
     }
     const document = await vscode.workspace.openTextDocument(uri);
@@ -102,7 +108,8 @@ export class KeyQuickFixes implements vscode.CodeActionProvider {
     // The document may have changed while the user answered the prompts: find the key again.
     const now = scanForKeys(document.getText()).findings.filter((f) => f.value === finding.value);
     const target = now.find((f) => f.start === start) ?? now[0];
-    const replacement: Replacement | undefined = family && target ? envReplacement(document.getText(), target.start, target.end, family) : undefined;
+    const replacement: Replacement | undefined =
+      family && target ? envReplacement(document.getText(), target.start, target.end, family) : undefined;
     if (!replacement) {
       void vscode.window.showInformationMessage(
         vscode.l10n.t(
@@ -119,11 +126,18 @@ export class KeyQuickFixes implements vscode.CodeActionProvider {
     }
     if (!(await vscode.workspace.applyEdit(edit))) {
       void vscode.window.showErrorMessage(
-        vscode.l10n.t('The key is in secret storage as "{0}", but {1} could not be edited. Replace the key with {2} yourself.', meta.label, vscode.workspace.asRelativePath(uri), replacement.expression),
+        vscode.l10n.t(
+          'The key is in secret storage as "{0}", but {1} could not be edited. Replace the key with {2} yourself.',
+          meta.label,
+          vscode.workspace.asRelativePath(uri),
+          replacement.expression,
+        ),
       );
       return { stored: meta };
     }
-    this.deps.log.info(`Replaced a hard-coded key (${meta.masked}) in ${where} with ${replacement.expression}; the key is stored as "${meta.label}".`);
+    this.deps.log.info(
+      `Replaced a hard-coded key (${meta.masked}) in ${where} with ${replacement.expression}; the key is stored as "${meta.label}".`,
+    );
     void this.afterMove(meta, replacement.expression, uri);
     return { stored: meta, replacedWith: replacement.expression };
   }
@@ -153,7 +167,10 @@ export class KeyQuickFixes implements vscode.CodeActionProvider {
     }
     await this.deps.ignored.add(target);
     void vscode.window.showInformationMessage(
-      vscode.l10n.t('Avala no longer warns about hard-coded keys in {0} in this workspace. "Avala: Reset Ignored Key Warnings" undoes it.', vscode.workspace.asRelativePath(target)),
+      vscode.l10n.t(
+        'Avala no longer warns about hard-coded keys in {0} in this workspace. "Avala: Reset Ignored Key Warnings" undoes it.',
+        vscode.workspace.asRelativePath(target),
+      ),
     );
   }
 

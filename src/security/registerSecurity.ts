@@ -27,6 +27,8 @@ export function registerSecurity(services: Services): vscode.Disposable[] {
     diagnostics,
     guard,
     ...fixes.register(),
-    vscode.workspace.onDidChangeConfiguration((e) => (e.affectsConfiguration('avala.security.detectHardcodedKeys') ? diagnostics.rescanAll() : undefined)),
+    vscode.workspace.onDidChangeConfiguration((e) =>
+      e.affectsConfiguration('avala.security.detectHardcodedKeys') ? diagnostics.rescanAll() : undefined,
+    ),
   ];
 }

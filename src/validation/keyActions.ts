@@ -40,7 +40,10 @@ export class KeyActions {
         if (meta?.lastCheck && isKeyFailure(meta.lastCheck.state)) {
           // The second half of the fix: the new key has to come back into VS Code.
           const choice = await vscode.window.showInformationMessage(
-            vscode.l10n.t('Once you have a new key from Mission Control (Settings → Security), log in with it to replace "{0}".', meta.label),
+            vscode.l10n.t(
+              'Once you have a new key from Mission Control (Settings → Security), log in with it to replace "{0}".',
+              meta.label,
+            ),
             vscode.l10n.t('Log In with New Key'),
           );
           if (choice) {
@@ -65,12 +68,19 @@ export class KeyActions {
     }
     await store.remove(old.id);
     log.info(`Replaced key "${old.label}" (${old.masked}) with "${meta.label}" (${meta.masked}); the old entry was removed from VS Code.`);
-    void vscode.window.showInformationMessage(vscode.l10n.t('"{0}" replaces "{1}", which was removed from VS Code.', meta.label, old.label));
+    void vscode.window.showInformationMessage(
+      vscode.l10n.t('"{0}" replaces "{1}", which was removed from VS Code.', meta.label, old.label),
+    );
   }
 
   /** Shows a notice with its actions and runs the one chosen. */
   async show(notice: Notice, keyId: string | undefined): Promise<void> {
-    const show = notice.severity === 'error' ? vscode.window.showErrorMessage : notice.severity === 'warning' ? vscode.window.showWarningMessage : vscode.window.showInformationMessage;
+    const show =
+      notice.severity === 'error'
+        ? vscode.window.showErrorMessage
+        : notice.severity === 'warning'
+          ? vscode.window.showWarningMessage
+          : vscode.window.showInformationMessage;
     const choice = await show(notice.message, ...notice.actions.map((a) => a.label));
     const picked = notice.actions.find((a) => a.label === choice);
     if (picked) {
@@ -87,7 +97,10 @@ export class KeyActions {
       return;
     }
     const keyId = this.deps.store.activeId();
-    const picked = await vscode.window.showQuickPick<StatusAction & vscode.QuickPickItem>(view.actions, { title: view.title, placeHolder: vscode.l10n.t('What do you want to do?') });
+    const picked = await vscode.window.showQuickPick<StatusAction & vscode.QuickPickItem>(view.actions, {
+      title: view.title,
+      placeHolder: vscode.l10n.t('What do you want to do?'),
+    });
     if (picked) {
       await this.run(picked.id, keyId);
     }
@@ -99,7 +112,10 @@ export class KeyActions {
  * something about a key is remembered, so an outage in between neither notifies nor resets it.
  * "Validate Active Key" reports its own result, so its checks only update the memory.
  */
-export function notifyTransitions({ store, validator, log }: Pick<Services, 'store' | 'validator' | 'log'>, actions: KeyActions): vscode.Disposable {
+export function notifyTransitions(
+  { store, validator, log }: Pick<Services, 'store' | 'validator' | 'log'>,
+  actions: KeyActions,
+): vscode.Disposable {
   const lastKnown = new Map<string, KeyState>();
   return validator.onDidCheck((e) => {
     const meta = store.get(e.id);

@@ -20,7 +20,9 @@ export function registerValidation(services: Services): vscode.Disposable[] {
     const id = keyIdOf(arg) ?? store.activeId();
     const meta = id ? store.get(id) : undefined;
     if (!id || !meta) {
-      void vscode.window.showInformationMessage(vscode.l10n.t('There is no active Avala key to validate.'), vscode.l10n.t('Log In with API Key')).then((a) => (a ? commands.value.logIn() : undefined));
+      void vscode.window
+        .showInformationMessage(vscode.l10n.t('There is no active Avala key to validate.'), vscode.l10n.t('Log In with API Key'))
+        .then((a) => (a ? commands.value.logIn() : undefined));
       return undefined;
     }
     const outcome = await vscode.window.withProgress(

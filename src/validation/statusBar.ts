@@ -61,7 +61,9 @@ export class KeyStatusBar implements vscode.Disposable {
     tooltip.isTrusted = false;
     this.item.tooltip = tooltip;
     this.item.command = view.command;
-    this.item.backgroundColor = view.tone ? new vscode.ThemeColor(view.tone === 'error' ? 'statusBarItem.errorBackground' : 'statusBarItem.warningBackground') : undefined;
+    this.item.backgroundColor = view.tone
+      ? new vscode.ThemeColor(view.tone === 'error' ? 'statusBarItem.errorBackground' : 'statusBarItem.warningBackground')
+      : undefined;
     this.item.accessibilityInformation = { label: view.accessibilityLabel, role: 'button' };
   }
 

@@ -4,7 +4,20 @@
 import * as assert from 'node:assert/strict';
 import type { Page } from 'playwright-core';
 import { emulator, session, type Session } from './hooks';
-import { fillInput, inputMessage, openViewContainer, pickQuickItem, quickInput, runCommand, screenshot, treeItem, view, waitForNotification, UI_TIMEOUT_MS, dismissNotifications } from './workbench';
+import {
+  fillInput,
+  inputMessage,
+  openViewContainer,
+  pickQuickItem,
+  quickInput,
+  runCommand,
+  screenshot,
+  treeItem,
+  view,
+  waitForNotification,
+  UI_TIMEOUT_MS,
+  dismissNotifications,
+} from './workbench';
 
 const PASSWORD = 'Correct-Horse-9';
 const stamp = Date.now().toString(36);
@@ -16,7 +29,6 @@ async function keysView(page: Page) {
   await keys.waitFor({ state: 'visible', timeout: UI_TIMEOUT_MS });
   return keys;
 }
-
 
 describe('Credentials: sign up, log in, switch, remove', function () {
   let s: Session;
@@ -164,6 +176,10 @@ describe('Credentials: sign up, log in, switch, remove', function () {
     await screenshot(page, 'credentials/07-remove-confirm');
     await dialog.locator('.monaco-button', { hasText: /^Remove$/ }).click();
     await waitForNotification(page, /Removed "ci-pipeline" from VS Code\. It is not revoked\./);
-    await page.waitForFunction(`![...document.querySelectorAll('.part.sidebar .monaco-list-row')].some(r => r.innerText.includes('ci-pipeline'))`, undefined, { timeout: UI_TIMEOUT_MS });
+    await page.waitForFunction(
+      `![...document.querySelectorAll('.part.sidebar .monaco-list-row')].some(r => r.innerText.includes('ci-pipeline'))`,
+      undefined,
+      { timeout: UI_TIMEOUT_MS },
+    );
   });
 });

@@ -89,7 +89,13 @@ describe('Ecosystem: walkthrough, Accounts menu, MCP key', function () {
     await welcome.locator('a', { hasText: 'Take the tour' }).click();
     const walkthrough = page.locator('.gettingStartedContainer');
     await walkthrough.locator('h2', { hasText: 'Get started with Avala API keys' }).waitFor({ timeout: UI_TIMEOUT_MS });
-    for (const title of ['Sign up or log in', 'See your keys and their scopes', 'Check the status bar', 'Use the key in a terminal and a debug session', 'Keep keys safe']) {
+    for (const title of [
+      'Sign up or log in',
+      'See your keys and their scopes',
+      'Check the status bar',
+      'Use the key in a terminal and a debug session',
+      'Keep keys safe',
+    ]) {
       await walkthrough.locator('.getting-started-step', { hasText: title }).first().waitFor({ timeout: UI_TIMEOUT_MS });
     }
     await capture(page, 'walkthrough');
@@ -101,7 +107,8 @@ describe('Ecosystem: walkthrough, Accounts menu, MCP key', function () {
     const reader = await emulator().createKey({ name: scoped, scopes: ['datasets.read', 'exports.create'] });
     await logIn(page, full.key, broad, 'production');
     await logIn(page, reader.key, scoped, 'development');
-    await page.locator('.part.activitybar .action-item', { has: page.locator('[aria-label^="Accounts"]') })
+    await page
+      .locator('.part.activitybar .action-item', { has: page.locator('[aria-label^="Accounts"]') })
       .or(page.locator('.part.activitybar .action-item[aria-label^="Accounts"]'))
       .first()
       .click();
@@ -215,7 +222,10 @@ describe("Ecosystem: Avala's published MCP server never gets a key for another A
     await runCommand(page, 'MCP: List Servers');
     await pickQuickItem(page, /^\s*Avala/);
     await pickQuickItem(page, 'Start Server');
-    const refusal = await waitForNotification(page, `"${label}" is a key for ${new URL(emulator().baseUrl).host}, but the Avala MCP server sends its key to api.avala.ai`);
+    const refusal = await waitForNotification(
+      page,
+      `"${label}" is a key for ${new URL(emulator().baseUrl).host}, but the Avala MCP server sends its key to api.avala.ai`,
+    );
     assert.match(await refusal.innerText(), /so the key stays in secret storage\. The server was not started\./);
     assert.match(await refusal.innerText(), /Open MCP Settings/);
     await page.waitForTimeout(500);

@@ -21,8 +21,20 @@ describe('Avala in code-server', () => {
       /^extension\/l10n\/bundle\.l10n(?:\.[\w-]+)?\.json$/,
       /^extension\/media\/[\w/-]+\.(?:png|svg|md)$/,
     ];
-    assert.deepEqual(names.filter((name) => !runs.some((pattern) => pattern.test(name))), [], 'files that do not run (tests, sources, source maps, node_modules…)');
-    for (const needed of ['extension/dist/extension.js', 'extension/package.nls.json', 'extension/l10n/bundle.l10n.json', 'extension/readme.md', 'extension/changelog.md', 'extension/LICENSE.txt', 'extension/media/avala.png']) {
+    assert.deepEqual(
+      names.filter((name) => !runs.some((pattern) => pattern.test(name))),
+      [],
+      'files that do not run (tests, sources, source maps, node_modules…)',
+    );
+    for (const needed of [
+      'extension/dist/extension.js',
+      'extension/package.nls.json',
+      'extension/l10n/bundle.l10n.json',
+      'extension/readme.md',
+      'extension/changelog.md',
+      'extension/LICENSE.txt',
+      'extension/media/avala.png',
+    ]) {
       assert.ok(names.includes(needed), `${needed} is in the package`);
     }
     const packed = fs.statSync(file).size;
@@ -34,7 +46,11 @@ describe('Avala in code-server', () => {
   it('activates after startup', async () => {
     const { vscode } = session();
     const line = await waitFor(
-      () => vscode.extensionHostLog().split('\n').find((l) => l.includes('ExtensionService#_doActivateExtension avala.avala-vscode')),
+      () =>
+        vscode
+          .extensionHostLog()
+          .split('\n')
+          .find((l) => l.includes('ExtensionService#_doActivateExtension avala.avala-vscode')),
       { description: 'the extension host to activate avala.avala-vscode', timeoutMs: 60_000 },
     );
     assert.match(line, /activationEvent: 'onStartupFinished'/);

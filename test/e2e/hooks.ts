@@ -223,5 +223,9 @@ function seconds(ms: number): string {
 }
 
 function safeName(title: string): string {
-  return title.replace(/[^a-zA-Z0-9 _-]+/g, '-').replace(/\s+/g, ' ').trim().slice(0, 100);
+  return title
+    .replace(/[^a-zA-Z0-9 _-]+/g, '-')
+    .replace(/\s+/g, ' ')
+    .trim()
+    .slice(0, 100);
 }

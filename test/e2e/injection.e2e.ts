@@ -33,8 +33,6 @@ async function startDebugging(page: Page, configuration: string): Promise<void> 
   await pickQuickItem(page, configuration);
 }
 
-
-
 /** The modal question a workspace's first use of a key asks. */
 async function accessQuestion(page: Page, text: string): Promise<Locator> {
   const question = dialog(page, text);
@@ -87,13 +85,26 @@ describe('Keys in terminals, debug sessions and tasks', function () {
     await logIn(page, ci.key, 'ci');
     await waitForNotification(page, RELAUNCH_OFFER);
     await screenshot(page, 'injection/02-relaunch-offer');
-    assert.equal(await page.locator('.notifications-toasts .notification-toast', { hasText: RELAUNCH_OFFER }).count(), 1, 'one offer for the change');
+    assert.equal(
+      await page.locator('.notifications-toasts .notification-toast', { hasText: RELAUNCH_OFFER }).count(),
+      1,
+      'one offer for the change',
+    );
     await clickNotificationButton(page, RELAUNCH_OFFER, 'Relaunch Terminals');
     await waitFor(() => /Relaunched 1 terminal/.test(s.vscode.avalaLog() ?? ''), { description: 'the relaunch', timeoutMs: UI_TIMEOUT_MS });
     await runInTerminal(page, callCommand('terminal-relaunched.json'), { gone: 'terminal-dev.json' });
-    assert.equal((await readResult(workspace, 'terminal-relaunched.json')).keyDigest, digest(ci.key), 'the relaunched terminal has the new key');
+    assert.equal(
+      (await readResult(workspace, 'terminal-relaunched.json')).keyDigest,
+      digest(ci.key),
+      'the relaunched terminal has the new key',
+    );
     await openTerminalAndRun(page, callCommand('terminal-ci.json'));
-    assert.deepEqual(await readResult(workspace, 'terminal-ci.json'), { keySet: true, keyDigest: digest(ci.key), status: 200, error: null });
+    assert.deepEqual(await readResult(workspace, 'terminal-ci.json'), {
+      keySet: true,
+      keyDigest: digest(ci.key),
+      status: 200,
+      error: null,
+    });
   });
 
   it('"Open Terminal with Key…" opens a terminal named after the chosen key, with that key', async () => {
@@ -102,14 +113,23 @@ describe('Keys in terminals, debug sessions and tasks', function () {
     await pickQuickItem(page, 'dev');
     await page.locator('.terminal-tabs-entry', { hasText: 'Avala: dev' }).first().waitFor({ timeout: UI_TIMEOUT_MS });
     await runInTerminal(page, callCommand('terminal-chosen.json'));
-    assert.deepEqual(await readResult(workspace, 'terminal-chosen.json'), { keySet: true, keyDigest: digest(dev.key), status: 200, error: null }, 'dev, although ci is active');
+    assert.deepEqual(
+      await readResult(workspace, 'terminal-chosen.json'),
+      { keySet: true, keyDigest: digest(dev.key), status: 200, error: null },
+      'dev, although ci is active',
+    );
     await screenshot(page, 'injection/03-terminal-with-key');
   });
 
   it('a Node launch configuration gets the active key in its env and writes the HTTP status', async () => {
     const { page, workspace } = s;
     await startDebugging(page, 'Call Avala with the active key');
-    assert.deepEqual(await readResult(workspace, 'launch-active.json'), { keySet: true, keyDigest: digest(ci.key), status: 200, error: null });
+    assert.deepEqual(await readResult(workspace, 'launch-active.json'), {
+      keySet: true,
+      keyDigest: digest(ci.key),
+      status: 200,
+      error: null,
+    });
     const repl = page.locator('.repl');
     await repl.locator('.monaco-list-row', { hasText: 'Avala: HTTP 200' }).first().waitFor({ timeout: RUN_TIMEOUT_MS });
     assertNoKeyIn(await repl.innerText(), [ci, dev], 'the Debug Console');
@@ -144,7 +164,10 @@ describe('Keys in terminals, debug sessions and tasks', function () {
     await waitForNotification(page, "Forgotten: this workspace asks again before it uses 'ci'.");
     await startDebugging(page, 'Call Avala with the key "ci"');
     await answer(await accessQuestion(page, "Allow this workspace's launch configurations to use 'ci'?"), "Don't Allow");
-    await waitFor(() => /Workspace access: refused the key "ci"/.test(vscode.avalaLog() ?? ''), { description: 'the refusal', timeoutMs: UI_TIMEOUT_MS });
+    await waitFor(() => /Workspace access: refused the key "ci"/.test(vscode.avalaLog() ?? ''), {
+      description: 'the refusal',
+      timeoutMs: UI_TIMEOUT_MS,
+    });
     await startDebugging(page, 'Call Avala with the key "ci"');
     await waitForNotification(page, /launch configurations are not allowed to use the Avala key 'ci', so the launch was stopped/);
     assert.equal(await dialog(page, 'Allow this workspace').count(), 0, 'a remembered no asks nothing');
@@ -155,7 +178,10 @@ describe('Keys in terminals, debug sessions and tasks', function () {
   it('an "avalaKey" that names no stored key stops the launch without naming the stored keys, and offers a picker', async () => {
     const { page, workspace } = s;
     await startDebugging(page, 'Call Avala with the key "nobody"');
-    const toast = await waitForNotification(page, /asks for the Avala key "nobody", but no stored key has that label\. The launch was stopped/);
+    const toast = await waitForNotification(
+      page,
+      /asks for the Avala key "nobody", but no stored key has that label\. The launch was stopped/,
+    );
     assert.doesNotMatch(await toast.innerText(), /"ci"|"dev"|Stored keys/);
     await screenshot(page, 'injection/06-unknown-avalaKey');
     assert.equal(fs.existsSync(path.join(workspace, '.results', 'launch-nobody.json')), false, 'the program did not run');
@@ -167,8 +193,16 @@ describe('Keys in terminals, debug sessions and tasks', function () {
   it('a task with ${command:avala.apiKey} in options.env calls the emulator with the active key', async () => {
     const { page, workspace, vscode } = s;
     // Terminal injection off, so the key can only come from the command variable.
-    writeUserSettings(vscode.userDataDir, { ...testSettings(true), 'avala.apiBaseUrl': emulator().baseUrl, 'avala.allowInsecureLoopback': true, 'avala.terminal.injectKey': false });
-    await waitFor(() => /Terminal environment: removed AVALA_API_KEY/.test(vscode.avalaLog() ?? ''), { description: 'the key to leave the terminal environment', timeoutMs: UI_TIMEOUT_MS });
+    writeUserSettings(vscode.userDataDir, {
+      ...testSettings(true),
+      'avala.apiBaseUrl': emulator().baseUrl,
+      'avala.allowInsecureLoopback': true,
+      'avala.terminal.injectKey': false,
+    });
+    await waitFor(() => /Terminal environment: removed AVALA_API_KEY/.test(vscode.avalaLog() ?? ''), {
+      description: 'the key to leave the terminal environment',
+      timeoutMs: UI_TIMEOUT_MS,
+    });
     await runCommand(page, 'Tasks: Run Task');
     await pickQuickItem(page, 'Call Avala with the active key');
     await answer(await accessQuestion(page, "Allow this workspace's tasks to use 'dev'?"), 'Allow');
@@ -211,8 +245,14 @@ describe('Keys per folder in a multi-root workspace', function () {
     await runCommand(page, 'Avala: Set Active Key for Folder…');
     await pickQuickItem(page, 'sample-workspace');
     await pickQuickItem(page, 'dev');
-    await waitFor(() => /New terminals get each folder's own key/.test(s.vscode.avalaLog() ?? ''), { description: 'per-folder keys', timeoutMs: UI_TIMEOUT_MS });
-    for (const [folder, dir, key] of [['sample-workspace', workspace, dev], ['second-folder', second, ci]] as const) {
+    await waitFor(() => /New terminals get each folder's own key/.test(s.vscode.avalaLog() ?? ''), {
+      description: 'per-folder keys',
+      timeoutMs: UI_TIMEOUT_MS,
+    });
+    for (const [folder, dir, key] of [
+      ['sample-workspace', workspace, dev],
+      ['second-folder', second, ci],
+    ] as const) {
       await runCommand(page, 'Terminal: Create New Terminal');
       await pickQuickItem(page, folder);
       await runInTerminal(page, callCommand(`folder-${folder}.json`));

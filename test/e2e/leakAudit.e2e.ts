@@ -10,7 +10,16 @@ import type { EmulatorKey } from '../emulator/emulator';
 import { removeTempDir, waitFor } from '../harness';
 import { emulator, openSession, type Session } from './hooks';
 import { fileSources, filesUnder, searchLeaks, textSources, type Canary } from './leakSearch';
-import { fillInput, openTerminalAndRun, pickQuickItem, runCommand, screenshot, waitForFile, waitForNotification, dismissNotifications } from './workbench';
+import {
+  fillInput,
+  openTerminalAndRun,
+  pickQuickItem,
+  runCommand,
+  screenshot,
+  waitForFile,
+  waitForNotification,
+  dismissNotifications,
+} from './workbench';
 
 const PASSWORD = `Canary-Pa55-${Date.now().toString(36)}-word`;
 const EMAIL = `leak-audit-${Date.now().toString(36)}@acme.com`;
@@ -33,7 +42,6 @@ function decryptWebSecrets(sealed: string, serverHalf: Buffer): string {
   decipher.setAuthTag(tag);
   return Buffer.concat([decipher.update(body), decipher.final()]).toString('utf8');
 }
-
 
 describe('Leak audit of a whole session', function () {
   this.timeout(15 * 60_000);
@@ -127,7 +135,10 @@ describe('Leak audit of a whole session', function () {
     const { page } = s;
     emulator().revokeKey(ci.id);
     let before = emulator().requests.at(-1)?.seq ?? 0;
-    await validate(() => emulator().requests.some((r) => r.seq > before && r.keyId === ci.id && r.status === 401), 'the revoked key to be refused');
+    await validate(
+      () => emulator().requests.some((r) => r.seq > before && r.keyId === ci.id && r.status === 401),
+      'the revoked key to be refused',
+    );
     const keys = (await (await fetch(`${emulator().origin}/__admin/keys`)).json()) as { keys: { id: string; name: string }[] };
     const signupKey = keys.keys.find((k) => k.name === EMAIL);
     assert.ok(signupKey, 'the emulator knows the sign-up key');
@@ -135,7 +146,10 @@ describe('Leak audit of a whole session', function () {
     await runCommand(page, 'Avala: Switch Active Key');
     await pickQuickItem(page, new RegExp(EMAIL.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')));
     before = emulator().requests.at(-1)?.seq ?? 0;
-    await validate(() => emulator().requests.some((r) => r.seq > before && r.keyId === signupKey.id && r.status === 401), 'the expired key to be refused');
+    await validate(
+      () => emulator().requests.some((r) => r.seq > before && r.keyId === signupKey.id && r.status === 401),
+      'the expired key to be refused',
+    );
     await runCommand(page, 'Avala: Show Log');
     await capture('05-revoked-expired-and-log');
   });
@@ -166,9 +180,15 @@ describe('Leak audit of a whole session', function () {
     // Positive controls. The search covers the places the session did write to: the browser's
     // IndexedDB (globalState) and localStorage, where the encrypted secrets are on disk...
     const profile = fileSources(filesUnder(browser.profileDir));
-    assert.ok(searchLeaks([{ name: 'globalState key', value: 'avala.defaultKeyId' }], profile).length > 0, 'globalState is in the searched profile');
+    assert.ok(
+      searchLeaks([{ name: 'globalState key', value: 'avala.defaultKeyId' }], profile).length > 0,
+      'globalState is in the searched profile',
+    );
     assert.ok(sealed, 'code-server keeps secrets in localStorage "secrets.provider"');
-    assert.ok(searchLeaks([{ name: 'sealed secrets', value: sealed.slice(0, 64) }], profile).length > 0, 'the encrypted secrets are in the searched profile');
+    assert.ok(
+      searchLeaks([{ name: 'sealed secrets', value: sealed.slice(0, 64) }], profile).length > 0,
+      'the encrypted secrets are in the searched profile',
+    );
     // ...and the keys are in VS Code's secret storage there, only encrypted.
     const plain = decryptWebSecrets(sealed, fs.readFileSync(path.join(vscode.userDataDir, 'serve-web-key-half')));
     for (const canary of canaries.filter((c) => c.name.endsWith('key'))) {

@@ -44,7 +44,11 @@ export function needles(value: string): { encoding: string; bytes: Buffer }[] {
       }
     }
   }
-  for (const [label, at] of [['start', 0], ['middle', Math.floor((value.length - FRAGMENT) / 2)], ['end', value.length - FRAGMENT]] as const) {
+  for (const [label, at] of [
+    ['start', 0],
+    ['middle', Math.floor((value.length - FRAGMENT) / 2)],
+    ['end', value.length - FRAGMENT],
+  ] as const) {
     if (value.length >= FRAGMENT * 2 && at >= 0) {
       out.push({ encoding: `fragment-${label}`, bytes: Buffer.from(value.slice(at, at + FRAGMENT), 'utf8') });
     }

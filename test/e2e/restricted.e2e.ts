@@ -77,10 +77,17 @@ describe('Restricted Mode: keys are listed and flagged, but go nowhere until the
     assert.equal(await menu.getByText(MOVE_TITLE).count(), 0, 'no fix that edits the file is offered');
     await screenshot(page, 'security/08-restricted-quick-fixes');
     await menu.getByText(RESTRICTED_TITLE).first().click();
-    await waitForNotification(page, /Restricted Mode: Avala does not edit files until you trust this workspace\. Trust it, then run the quick fix again\./);
+    await waitForNotification(
+      page,
+      /Restricted Mode: Avala does not edit files until you trust this workspace\. Trust it, then run the quick fix again\./,
+    );
     await screenshot(page, 'security/09-restricted-explained');
     assert.equal(fs.readFileSync(file, 'utf8'), `key = "avk_${hex}"\n`);
-    assert.doesNotMatch((vscode.avalaLog() ?? '').slice(logBefore), /Stored key|Replaced a hard-coded key/, 'nothing stored or replaced by the quick fix');
+    assert.doesNotMatch(
+      (vscode.avalaLog() ?? '').slice(logBefore),
+      /Stored key|Replaced a hard-coded key/,
+      'nothing stored or replaced by the quick fix',
+    );
   });
 
   it('terminals get no key until the workspace is trusted, and the Keys view says why', async () => {
@@ -96,7 +103,10 @@ describe('Restricted Mode: keys are listed and flagged, but go nowhere until the
     await trust.waitFor({ timeout: UI_TIMEOUT_MS });
     await screenshot(page, 'injection/08-restricted-terminal-asks-for-trust');
     await trust.locator('.monaco-button', { hasText: 'Trust Folder & Continue' }).click();
-    await waitFor(() => /New terminals get the key "restricted"/.test(vscode.avalaLog() ?? ''), { description: 'the key to reach terminals once trusted', timeoutMs: UI_TIMEOUT_MS });
+    await waitFor(() => /New terminals get the key "restricted"/.test(vscode.avalaLog() ?? ''), {
+      description: 'the key to reach terminals once trusted',
+      timeoutMs: UI_TIMEOUT_MS,
+    });
     await openTerminalAndRun(page, callCommand('trusted.json'));
     assert.deepEqual(await readResult(workspace, 'trusted.json'), { keySet: true, keyDigest: digest(keyValue), status: 200, error: null });
   });

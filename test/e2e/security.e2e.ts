@@ -8,7 +8,22 @@ import * as path from 'node:path';
 import type { EmulatorKey } from '../emulator/emulator';
 import { testSettings, waitFor, writeUserSettings } from '../harness';
 import { emulator, openSession, type Session } from './hooks';
-import { avalaActivated, dismissNotifications, fillInput, focusWorkbench, IGNORE_TITLE, MOVE_TITLE, openFile, openQuickFixes, pickQuickItem, problem, screenshot, waitForNotification, writeWorkspaceFile, UI_TIMEOUT_MS } from './workbench';
+import {
+  avalaActivated,
+  dismissNotifications,
+  fillInput,
+  focusWorkbench,
+  IGNORE_TITLE,
+  MOVE_TITLE,
+  openFile,
+  openQuickFixes,
+  pickQuickItem,
+  problem,
+  screenshot,
+  waitForNotification,
+  writeWorkspaceFile,
+  UI_TIMEOUT_MS,
+} from './workbench';
 
 describe('Security: workspace settings, hard-coded keys, key hosts', function () {
   let s: Session;
@@ -35,16 +50,27 @@ describe('Security: workspace settings, hard-coded keys, key hosts', function ()
     await dismissNotifications(s.page).catch(() => undefined);
   });
 
-  it('a repository\'s .vscode/settings.json cannot point keys at another host, and the user is told once per value', async () => {
+  it("a repository's .vscode/settings.json cannot point keys at another host, and the user is told once per value", async () => {
     const { page, workspace, vscode } = s;
-    writeWorkspaceFile(workspace, '.vscode/settings.json', '{\n  // committed by someone else\n  "avala.apiBaseUrl": "https://keys.evil.example/api/v1"\n}\n');
-    const toast = await waitForNotification(page, /This workspace's settings \(\.vscode\/settings\.json\) try to set avala\.apiBaseUrl = "https:\/\/keys\.evil\.example\/api\/v1"\. Avala ignores it/);
+    writeWorkspaceFile(
+      workspace,
+      '.vscode/settings.json',
+      '{\n  // committed by someone else\n  "avala.apiBaseUrl": "https://keys.evil.example/api/v1"\n}\n',
+    );
+    const toast = await waitForNotification(
+      page,
+      /This workspace's settings \(\.vscode\/settings\.json\) try to set avala\.apiBaseUrl = "https:\/\/keys\.evil\.example\/api\/v1"\. Avala ignores it/,
+    );
     assert.match(await toast.innerText(), /Open Workspace Settings/);
     await screenshot(page, 'security/01-workspace-settings-ignored');
     await dismissNotifications(page);
 
     // Editing the file again with one more attempt tells only about the new one.
-    writeWorkspaceFile(workspace, '.vscode/settings.json', '{\n  "avala.apiBaseUrl": "https://keys.evil.example/api/v1",\n  "avala.missionControlUrl": "https://phish.example"\n}\n');
+    writeWorkspaceFile(
+      workspace,
+      '.vscode/settings.json',
+      '{\n  "avala.apiBaseUrl": "https://keys.evil.example/api/v1",\n  "avala.missionControlUrl": "https://phish.example"\n}\n',
+    );
     const second = await waitForNotification(page, /try to set avala\.missionControlUrl = "https:\/\/phish\.example"/);
     assert.doesNotMatch(await second.innerText(), /apiBaseUrl/);
     assert.equal((vscode.avalaLog() ?? '').match(/try to set avala\.apiBaseUrl/g)?.length, 1, 'the base URL attempt was told once');
@@ -53,7 +79,11 @@ describe('Security: workspace settings, hard-coded keys, key hosts', function ()
 
   it('a key written into a Python file is flagged, and the quick fix stores it and puts os.environ in its place', async () => {
     const { page, workspace, vscode } = s;
-    const file = writeWorkspaceFile(workspace, 'jobs/export.py', `"""Nightly export."""\nimport requests\n\nAVALA_API_KEY = "${key.key}"\n`);
+    const file = writeWorkspaceFile(
+      workspace,
+      'jobs/export.py',
+      `"""Nightly export."""\nimport requests\n\nAVALA_API_KEY = "${key.key}"\n`,
+    );
     await openFile(page, workspace, 'jobs/export.py');
     const row = await problem(page, /An Avala API key \(avk_…[0-9a-f]{4}\) is assigned to AVALA_API_KEY here/);
     assert.ok(!(await row.innerText()).includes(key.key.slice(4, 30)), 'the Problems panel does not show the key');
@@ -69,10 +99,22 @@ describe('Security: workspace settings, hard-coded keys, key hosts', function ()
     await focusWorkbench(page);
     await page.locator('.editor-instance .monaco-editor .view-lines').first().click();
     await page.keyboard.press('Control+S');
-    await waitFor(() => fs.readFileSync(file, 'utf8').includes('os.environ'), { description: 'the file to be saved', timeoutMs: UI_TIMEOUT_MS });
-    assert.equal(fs.readFileSync(file, 'utf8'), '"""Nightly export."""\nimport os\nimport requests\n\nAVALA_API_KEY = os.environ["AVALA_API_KEY"]\n');
-    assert.match(vscode.avalaLog() ?? '', /Stored key "ci-pipeline" \(avk_…[0-9a-f]{4}, production\) for 127\.0\.0\.1:\d+ from jobs\/export\.py line 4/);
-    assert.ok(emulator().requests.some((r) => r.keyId === key.id && r.path.endsWith('/users/me/permissions/')), 'the key was checked before it was stored');
+    await waitFor(() => fs.readFileSync(file, 'utf8').includes('os.environ'), {
+      description: 'the file to be saved',
+      timeoutMs: UI_TIMEOUT_MS,
+    });
+    assert.equal(
+      fs.readFileSync(file, 'utf8'),
+      '"""Nightly export."""\nimport os\nimport requests\n\nAVALA_API_KEY = os.environ["AVALA_API_KEY"]\n',
+    );
+    assert.match(
+      vscode.avalaLog() ?? '',
+      /Stored key "ci-pipeline" \(avk_…[0-9a-f]{4}, production\) for 127\.0\.0\.1:\d+ from jobs\/export\.py line 4/,
+    );
+    assert.ok(
+      emulator().requests.some((r) => r.keyId === key.id && r.path.endsWith('/users/me/permissions/')),
+      'the key was checked before it was stored',
+    );
   });
 
   it('the same key in a .env file is an Information that names the stored key', async () => {
@@ -81,7 +123,11 @@ describe('Security: workspace settings, hard-coded keys, key hosts', function ()
     await openFile(page, workspace, '.env');
     const row = await problem(page, /This is your key 'ci-pipeline'/);
     assert.match(await row.innerText(), /A \.env file is the lesser evil/);
-    assert.match((await row.locator('.codicon-info, .codicon-warning').first().getAttribute('class')) ?? '', /codicon-info/, 'an Information, not a Warning');
+    assert.match(
+      (await row.locator('.codicon-info, .codicon-warning').first().getAttribute('class')) ?? '',
+      /codicon-info/,
+      'an Information, not a Warning',
+    );
     await screenshot(page, 'security/05-env-file-information');
   });
 
@@ -99,9 +145,16 @@ describe('Security: workspace settings, hard-coded keys, key hosts', function ()
     const { page, vscode } = s;
     const localhost = emulator().baseUrl.replace('127.0.0.1', 'localhost');
     writeUserSettings(vscode.userDataDir, { ...testSettings(true), 'avala.apiBaseUrl': localhost, 'avala.allowInsecureLoopback': true });
-    await waitForNotification(page, /Avala now talks to localhost:\d+\. Each key is only ever sent to the API it was stored for: 1 key for 127\.0\.0\.1:\d+\. New keys will be stored for localhost:\d+\. The active key "ci-pipeline" belongs to 127\.0\.0\.1:\d+ and is still sent only there\./);
+    await waitForNotification(
+      page,
+      /Avala now talks to localhost:\d+\. Each key is only ever sent to the API it was stored for: 1 key for 127\.0\.0\.1:\d+\. New keys will be stored for localhost:\d+\. The active key "ci-pipeline" belongs to 127\.0\.0\.1:\d+ and is still sent only there\./,
+    );
     await screenshot(page, 'security/07-key-hosts-after-base-url-change');
-    writeUserSettings(vscode.userDataDir, { ...testSettings(true), 'avala.apiBaseUrl': emulator().baseUrl, 'avala.allowInsecureLoopback': true });
+    writeUserSettings(vscode.userDataDir, {
+      ...testSettings(true),
+      'avala.apiBaseUrl': emulator().baseUrl,
+      'avala.allowInsecureLoopback': true,
+    });
     await waitForNotification(page, /Avala now talks to 127\.0\.0\.1:\d+\. .*1 key for 127\.0\.0\.1:\d+ \(the new API\)/);
   });
 });

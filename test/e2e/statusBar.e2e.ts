@@ -8,7 +8,17 @@ import type { EmulatorKey, RunningEmulator } from '../emulator/emulator';
 import { testSettings, waitFor, writeUserSettings } from '../harness';
 import { startGateway, type ProxyGateway } from '../support/proxyGateway';
 import { emulator as sharedEmulator, openSession, type Session } from './hooks';
-import { fillInput, openViewContainer, pickQuickItem, quickInput, runCommand, screenshot, treeItem, UI_TIMEOUT_MS, waitForNotification } from './workbench';
+import {
+  fillInput,
+  openViewContainer,
+  pickQuickItem,
+  quickInput,
+  runCommand,
+  screenshot,
+  treeItem,
+  UI_TIMEOUT_MS,
+  waitForNotification,
+} from './workbench';
 
 const SHOTS = 'status-bar';
 const STATUS_ID = 'avala.avala-vscode.avala.status';
@@ -27,10 +37,13 @@ class StatusBar {
   }
 
   async waitFor(pattern: RegExp, timeoutMs = UI_TIMEOUT_MS): Promise<string> {
-    return waitFor(async () => {
-      const text = await this.text();
-      return pattern.test(text) ? text : undefined;
-    }, { description: `the Avala status bar item to show ${pattern}`, timeoutMs, intervalMs: 100 });
+    return waitFor(
+      async () => {
+        const text = await this.text();
+        return pattern.test(text) ? text : undefined;
+      },
+      { description: `the Avala status bar item to show ${pattern}`, timeoutMs, intervalMs: 100 },
+    );
   }
 
   /** 'error' | 'warning' | undefined: the background kind VS Code gave the item. */
@@ -130,7 +143,9 @@ describe('status bar validator (end to end)', function () {
     assert.equal(await status.tone(), undefined);
     await shot('1-no-key');
     await status.item.click();
-    await quickInput(page).locator('.quick-input-title', { hasText: /Log In with API Key/ }).waitFor({ timeout: UI_TIMEOUT_MS });
+    await quickInput(page)
+      .locator('.quick-input-title', { hasText: /Log In with API Key/ })
+      .waitFor({ timeout: UI_TIMEOUT_MS });
   });
 
   let ci: EmulatorKey;
@@ -234,7 +249,11 @@ describe('status bar validator (end to end)', function () {
       await status.waitFor(/^prod: cannot reach Avala$/);
       assert.equal(await status.tone(), undefined);
       await waitForNotification(page, /Cannot reach Avala.*says nothing about the key/);
-      assert.deepEqual(since(seq, prod).map((r) => r.fault), [fault.mode], 'exactly one request, the faulty one');
+      assert.deepEqual(
+        since(seq, prod).map((r) => r.fault),
+        [fault.mode],
+        'exactly one request, the faulty one',
+      );
       if (fault.mode === 'error500') {
         await shot('6-unreachable');
       }
@@ -303,7 +322,11 @@ describe('status bar validator (end to end)', function () {
       await status.waitFor(/^nightly: key invalid or revoked$/, 30_000);
       await waitForNotification(page, /Your Avala key "nightly" stopped working/);
       const seq = lastSeq();
-      await waitFor(() => since(seq, nightly).length >= 2, { description: 'two more background checks', timeoutMs: 30_000, intervalMs: 200 });
+      await waitFor(() => since(seq, nightly).length >= 2, {
+        description: 'two more background checks',
+        timeoutMs: 30_000,
+        intervalMs: 200,
+      });
       assert.equal(await toastTexts(page, /stopped working/).count(), 1, 'one notification for one change');
       assert.equal((s.vscode.avalaLog()?.match(/Notified: "nightly"/g) ?? []).length, 1);
       await shot('10-notified-once');

@@ -41,11 +41,13 @@ async function expectKeys(page: Page, labels: string[], which: string): Promise<
   await page.bringToFront();
   await focusWorkbench(page);
   const wanted = JSON.stringify([...labels].sort());
-  await waitFor(async () => JSON.stringify(await listedKeys(page)) === wanted, { description: `${which} to list exactly ${labels.join(', ') || 'no key'}`, timeoutMs: UI_TIMEOUT_MS, intervalMs: 500 }).catch(
-    async (error: unknown) => {
-      throw new Error(`${(error as Error).message}; it lists ${(await listedKeys(page)).join(', ') || 'nothing'}`);
-    },
-  );
+  await waitFor(async () => JSON.stringify(await listedKeys(page)) === wanted, {
+    description: `${which} to list exactly ${labels.join(', ') || 'no key'}`,
+    timeoutMs: UI_TIMEOUT_MS,
+    intervalMs: 500,
+  }).catch(async (error: unknown) => {
+    throw new Error(`${(error as Error).message}; it lists ${(await listedKeys(page)).join(', ') || 'nothing'}`);
+  });
 }
 
 /**
@@ -99,7 +101,10 @@ async function expectSameWorkingKeys(s: Session, a: Page, b: Page, kept: string)
     await runCommand(b, 'Avala: Switch Active Key');
     await pickQuickItem(b, new RegExp(`^\\s*${label}\\s*$`));
     await runCommand(b, 'Avala: Validate Active Key');
-    await waitFor(() => ((s.vscode.avalaLog() ?? '').match(checked)?.length ?? 0) > before, { description: `"${label}" to check valid`, timeoutMs: UI_TIMEOUT_MS });
+    await waitFor(() => ((s.vscode.avalaLog() ?? '').match(checked)?.length ?? 0) > before, {
+      description: `"${label}" to check valid`,
+      timeoutMs: UI_TIMEOUT_MS,
+    });
   }
   return listed;
 }
@@ -155,7 +160,10 @@ describe('Two code-server windows on one user-data dir', function () {
     await confirm.getByRole('button', { name: 'Remove', exact: true }).click();
     await waitFor(() => /Removed key "both-x"/.test(s.vscode.avalaLog() ?? ''), { description: 'the removal', timeoutMs: UI_TIMEOUT_MS });
     assert.doesNotMatch(s.vscode.avalaLog() ?? '', /Checked "both-y" \(command\)/, 'the check was still in flight when both-x was removed');
-    await waitFor(() => /Checked "both-y" \(command\): valid/.test(s.vscode.avalaLog() ?? ''), { description: 'the held check to finish and be saved', timeoutMs: UI_TIMEOUT_MS });
+    await waitFor(() => /Checked "both-y" \(command\): valid/.test(s.vscode.avalaLog() ?? ''), {
+      description: 'the held check to finish and be saved',
+      timeoutMs: UI_TIMEOUT_MS,
+    });
     await expectKeys(a, ['both-y'], 'the first window');
     for (const page of [a, b]) {
       await load(s, page, true);
@@ -177,12 +185,15 @@ describe('Two code-server windows on one user-data dir', function () {
     const listed = await settledKeys(a, 'both-y');
     if (listed.length < 3 && (await a.locator('.notifications-toasts .notification-toast', { hasText: ORPHAN_NOTICE }).count()) > 0) {
       await clickNotificationButton(a, ORPHAN_NOTICE, 'Restore');
-      await waitFor(() => /Restored an orphaned key value/.test(s.vscode.avalaLog() ?? ''), { description: 'the restore', timeoutMs: UI_TIMEOUT_MS });
+      await waitFor(() => /Restored an orphaned key value/.test(s.vscode.avalaLog() ?? ''), {
+        description: 'the restore',
+        timeoutMs: UI_TIMEOUT_MS,
+      });
       await load(s, b, true);
     }
     const final = await expectSameWorkingKeys(s, a, b, 'both-y');
     console.log(`      (after both windows added a key and reloaded, they list: ${final.join(', ')})`);
     assert.ok(final.includes('both-y'), 'the key both windows had is kept');
-    assert.ok(final.includes('both-z') || final.includes('both-w'), 'at least the last writer\'s new key is kept');
+    assert.ok(final.includes('both-z') || final.includes('both-w'), "at least the last writer's new key is kept");
   });
 });

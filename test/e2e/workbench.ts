@@ -26,7 +26,10 @@ export async function openWorkbench(page: Page, url: string, folder?: string): P
   if (folder) {
     // The explorer shows the folder's name once the workspace has loaded.
     const name = path.basename(folder);
-    await page.locator('.part.sidebar .pane-header, .part.sidebar .monaco-list-row', { hasText: name }).first().waitFor({ timeout: STARTUP_TIMEOUT_MS });
+    await page
+      .locator('.part.sidebar .pane-header, .part.sidebar .monaco-list-row', { hasText: name })
+      .first()
+      .waitFor({ timeout: STARTUP_TIMEOUT_MS });
   }
   await closeSecondarySideBar(page);
 }
@@ -92,7 +95,10 @@ export async function fillInput(page: Page, text: string, options: { prompt?: Te
   const widget = quickInput(page);
   await widget.waitFor({ state: 'visible', timeout: UI_TIMEOUT_MS });
   if (options.prompt) {
-    await widget.locator('.quick-input-message, .quick-input-header, .quick-input-title', { hasText: options.prompt }).first().waitFor({ timeout: UI_TIMEOUT_MS });
+    await widget
+      .locator('.quick-input-message, .quick-input-header, .quick-input-title', { hasText: options.prompt })
+      .first()
+      .waitFor({ timeout: UI_TIMEOUT_MS });
   }
   const input = widget.locator('.quick-input-box input');
   await input.fill(text);
@@ -132,7 +138,8 @@ export function statusBarItem(page: Page, text: TextMatch): Locator {
 
 /** Opens a view container from the activity bar by its title ("Avala") and waits for its side bar. */
 export async function openViewContainer(page: Page, title: string): Promise<Locator> {
-  const item = page.locator('.part.activitybar .action-item', { has: page.locator(`[aria-label^="${title}"]`) })
+  const item = page
+    .locator('.part.activitybar .action-item', { has: page.locator(`[aria-label^="${title}"]`) })
     .or(page.locator(`.part.activitybar .action-item[aria-label^="${title}"]`))
     .first();
   await item.waitFor({ state: 'visible', timeout: UI_TIMEOUT_MS });
@@ -147,7 +154,9 @@ export async function openViewContainer(page: Page, title: string): Promise<Loca
 
 /** A view's section (header + body) in the side bar, by view name ("Keys"). */
 export function view(page: Page, name: string): Locator {
-  return page.locator('.part.sidebar .pane', { has: page.locator('.pane-header', { hasText: new RegExp(`^\\s*${escapeRegExp(name)}`, 'i') }) }).first();
+  return page
+    .locator('.part.sidebar .pane', { has: page.locator('.pane-header', { hasText: new RegExp(`^\\s*${escapeRegExp(name)}`, 'i') }) })
+    .first();
 }
 
 /** Rows of a tree view (e.g. the Keys view), by label text. */
@@ -227,10 +236,16 @@ export async function runInTerminal(page: Page, command: string, options: { gone
     const before = echoes(await focusedTerminalText(page));
     await page.keyboard.type(command);
     try {
-      await waitFor(async () => echoes(await focusedTerminalText(page)) > before, { description: `the terminal to echo "${command}"`, timeoutMs: ECHO_TIMEOUT_MS });
+      await waitFor(async () => echoes(await focusedTerminalText(page)) > before, {
+        description: `the terminal to echo "${command}"`,
+        timeoutMs: ECHO_TIMEOUT_MS,
+      });
     } catch (error) {
       if (attempt >= TYPING_ATTEMPTS) {
-        throw new Error(`${error instanceof Error ? error.message : String(error)} (typed ${attempt} times); the terminal shows:\n${await focusedTerminalText(page)}`, { cause: error });
+        throw new Error(
+          `${error instanceof Error ? error.message : String(error)} (typed ${attempt} times); the terminal shows:\n${await focusedTerminalText(page)}`,
+          { cause: error },
+        );
       }
       console.log(`      (the terminal did not echo all of "${command}"; Ctrl+C and typing it again)`);
       await page.keyboard.press('Control+C');
@@ -371,7 +386,10 @@ export async function openQuickFixes(page: Page, expected: string): Promise<Loca
     await page.locator('.editor-instance .lightBulbWidget').first().waitFor({ timeout: UI_TIMEOUT_MS });
     await page.keyboard.press('Control+.');
     try {
-      await menu.getByText(expected).first().waitFor({ timeout: attempt < QUICK_FIX_ATTEMPTS ? UI_TIMEOUT_MS / 3 : UI_TIMEOUT_MS });
+      await menu
+        .getByText(expected)
+        .first()
+        .waitFor({ timeout: attempt < QUICK_FIX_ATTEMPTS ? UI_TIMEOUT_MS / 3 : UI_TIMEOUT_MS });
       return menu;
     } catch (error) {
       if (attempt >= QUICK_FIX_ATTEMPTS) {

@@ -15,17 +15,7 @@ import type { AddressInfo, Socket } from 'node:net';
 // Public types
 // ---------------------------------------------------------------------------
 
-export type FaultMode =
-  | 'none'
-  | 'latency'
-  | 'error500'
-  | 'malformed'
-  | 'reset'
-  | 'redirect'
-  | 'html'
-  | 'empty'
-  | 'huge'
-  | 'oversized';
+export type FaultMode = 'none' | 'latency' | 'error500' | 'malformed' | 'reset' | 'redirect' | 'html' | 'empty' | 'huge' | 'oversized';
 
 export const FAULT_MODES: readonly FaultMode[] = [
   'none',
@@ -180,28 +170,148 @@ export const DEMO_ORGANIZATION = {
 // Constant on purpose: every run, test and demo sees the same pages.
 
 export const DEMO_PROJECTS = [
-  { uid: '8b1e4c2a-6d3f-4a7b-9c5e-2f0a1b3c4d01', name: 'Warehouse Pallet Detection', status: 'active', created_at: '2026-01-12T09:30:00Z', updated_at: '2026-11-02T14:05:00Z' },
-  { uid: '8b1e4c2a-6d3f-4a7b-9c5e-2f0a1b3c4d02', name: 'Sidewalk Robot Segmentation', status: 'active', created_at: '2026-02-03T11:00:00Z', updated_at: '2026-11-20T08:42:00Z' },
-  { uid: '8b1e4c2a-6d3f-4a7b-9c5e-2f0a1b3c4d03', name: 'Forklift Lidar Tracking', status: 'paused', created_at: '2026-03-18T16:20:00Z', updated_at: '2026-09-30T10:15:00Z' },
-  { uid: '8b1e4c2a-6d3f-4a7b-9c5e-2f0a1b3c4d04', name: 'Dock Door Occupancy', status: 'completed', created_at: '2026-04-07T08:10:00Z', updated_at: '2026-08-14T17:55:00Z' },
-  { uid: '8b1e4c2a-6d3f-4a7b-9c5e-2f0a1b3c4d05', name: 'Shelf Gap Classification', status: 'active', created_at: '2026-05-22T13:45:00Z', updated_at: '2026-11-28T12:30:00Z' },
-  { uid: '8b1e4c2a-6d3f-4a7b-9c5e-2f0a1b3c4d06', name: 'Drone Roof Inspection', status: 'draft', created_at: '2026-07-01T07:00:00Z', updated_at: '2026-07-01T07:00:00Z' },
-  { uid: '8b1e4c2a-6d3f-4a7b-9c5e-2f0a1b3c4d07', name: 'Loading Bay Pose Estimation', status: 'archived', created_at: '2025-11-09T15:25:00Z', updated_at: '2026-06-11T09:05:00Z' },
+  {
+    uid: '8b1e4c2a-6d3f-4a7b-9c5e-2f0a1b3c4d01',
+    name: 'Warehouse Pallet Detection',
+    status: 'active',
+    created_at: '2026-01-12T09:30:00Z',
+    updated_at: '2026-11-02T14:05:00Z',
+  },
+  {
+    uid: '8b1e4c2a-6d3f-4a7b-9c5e-2f0a1b3c4d02',
+    name: 'Sidewalk Robot Segmentation',
+    status: 'active',
+    created_at: '2026-02-03T11:00:00Z',
+    updated_at: '2026-11-20T08:42:00Z',
+  },
+  {
+    uid: '8b1e4c2a-6d3f-4a7b-9c5e-2f0a1b3c4d03',
+    name: 'Forklift Lidar Tracking',
+    status: 'paused',
+    created_at: '2026-03-18T16:20:00Z',
+    updated_at: '2026-09-30T10:15:00Z',
+  },
+  {
+    uid: '8b1e4c2a-6d3f-4a7b-9c5e-2f0a1b3c4d04',
+    name: 'Dock Door Occupancy',
+    status: 'completed',
+    created_at: '2026-04-07T08:10:00Z',
+    updated_at: '2026-08-14T17:55:00Z',
+  },
+  {
+    uid: '8b1e4c2a-6d3f-4a7b-9c5e-2f0a1b3c4d05',
+    name: 'Shelf Gap Classification',
+    status: 'active',
+    created_at: '2026-05-22T13:45:00Z',
+    updated_at: '2026-11-28T12:30:00Z',
+  },
+  {
+    uid: '8b1e4c2a-6d3f-4a7b-9c5e-2f0a1b3c4d06',
+    name: 'Drone Roof Inspection',
+    status: 'draft',
+    created_at: '2026-07-01T07:00:00Z',
+    updated_at: '2026-07-01T07:00:00Z',
+  },
+  {
+    uid: '8b1e4c2a-6d3f-4a7b-9c5e-2f0a1b3c4d07',
+    name: 'Loading Bay Pose Estimation',
+    status: 'archived',
+    created_at: '2025-11-09T15:25:00Z',
+    updated_at: '2026-06-11T09:05:00Z',
+  },
 ] as const;
 
 export const DEMO_EXPORTS = [
-  { uid: 'e4a7d2c1-0b9f-4e3d-8a6c-5b4a3c2d1e01', status: 'completed', download_url: 'https://downloads.example.com/exports/e4a7d2c1-0b9f-4e3d-8a6c-5b4a3c2d1e01.zip', created_at: '2026-10-05T10:00:00Z', updated_at: '2026-10-05T10:12:00Z' },
-  { uid: 'e4a7d2c1-0b9f-4e3d-8a6c-5b4a3c2d1e02', status: 'completed', download_url: 'https://downloads.example.com/exports/e4a7d2c1-0b9f-4e3d-8a6c-5b4a3c2d1e02.zip', created_at: '2026-10-19T15:30:00Z', updated_at: '2026-10-19T15:41:00Z' },
-  { uid: 'e4a7d2c1-0b9f-4e3d-8a6c-5b4a3c2d1e03', status: 'failed', download_url: null, created_at: '2026-11-02T09:15:00Z', updated_at: '2026-11-02T09:16:00Z' },
-  { uid: 'e4a7d2c1-0b9f-4e3d-8a6c-5b4a3c2d1e04', status: 'processing', download_url: null, created_at: '2026-11-30T18:00:00Z', updated_at: '2026-11-30T18:03:00Z' },
-  { uid: 'e4a7d2c1-0b9f-4e3d-8a6c-5b4a3c2d1e05', status: 'pending', download_url: null, created_at: '2026-12-01T08:45:00Z', updated_at: '2026-12-01T08:45:00Z' },
+  {
+    uid: 'e4a7d2c1-0b9f-4e3d-8a6c-5b4a3c2d1e01',
+    status: 'completed',
+    download_url: 'https://downloads.example.com/exports/e4a7d2c1-0b9f-4e3d-8a6c-5b4a3c2d1e01.zip',
+    created_at: '2026-10-05T10:00:00Z',
+    updated_at: '2026-10-05T10:12:00Z',
+  },
+  {
+    uid: 'e4a7d2c1-0b9f-4e3d-8a6c-5b4a3c2d1e02',
+    status: 'completed',
+    download_url: 'https://downloads.example.com/exports/e4a7d2c1-0b9f-4e3d-8a6c-5b4a3c2d1e02.zip',
+    created_at: '2026-10-19T15:30:00Z',
+    updated_at: '2026-10-19T15:41:00Z',
+  },
+  {
+    uid: 'e4a7d2c1-0b9f-4e3d-8a6c-5b4a3c2d1e03',
+    status: 'failed',
+    download_url: null,
+    created_at: '2026-11-02T09:15:00Z',
+    updated_at: '2026-11-02T09:16:00Z',
+  },
+  {
+    uid: 'e4a7d2c1-0b9f-4e3d-8a6c-5b4a3c2d1e04',
+    status: 'processing',
+    download_url: null,
+    created_at: '2026-11-30T18:00:00Z',
+    updated_at: '2026-11-30T18:03:00Z',
+  },
+  {
+    uid: 'e4a7d2c1-0b9f-4e3d-8a6c-5b4a3c2d1e05',
+    status: 'pending',
+    download_url: null,
+    created_at: '2026-12-01T08:45:00Z',
+    updated_at: '2026-12-01T08:45:00Z',
+  },
 ] as const;
 
 export const DEMO_FLEET_DEVICES = [
-  { uid: 'c2f5b8e1-7a4d-4c6b-9e3f-8d7c6b5a4f01', name: 'amr-north-01', type: 'robot', status: 'online', tags: ['warehouse-north', 'amr'], firmware_version: '4.2.1', metadata: { site: 'north' }, last_seen_at: '2026-12-02T23:58:00Z', device_token: null, created_at: '2026-02-14T10:00:00Z', updated_at: '2026-12-02T23:58:00Z' },
-  { uid: 'c2f5b8e1-7a4d-4c6b-9e3f-8d7c6b5a4f02', name: 'amr-north-02', type: 'robot', status: 'offline', tags: ['warehouse-north', 'amr'], firmware_version: '4.1.9', metadata: { site: 'north' }, last_seen_at: '2026-11-29T06:12:00Z', device_token: null, created_at: '2026-02-14T10:05:00Z', updated_at: '2026-11-29T06:12:00Z' },
-  { uid: 'c2f5b8e1-7a4d-4c6b-9e3f-8d7c6b5a4f03', name: 'forklift-dock-07', type: 'vehicle', status: 'maintenance', tags: ['dock'], firmware_version: '2.0.3', metadata: { site: 'dock', lidar: true }, last_seen_at: '2026-12-01T17:40:00Z', device_token: null, created_at: '2026-03-02T08:30:00Z', updated_at: '2026-12-01T17:40:00Z' },
-  { uid: 'c2f5b8e1-7a4d-4c6b-9e3f-8d7c6b5a4f04', name: 'inspection-drone-a', type: 'drone', status: 'online', tags: ['roof', 'inspection'], firmware_version: '1.8.0', metadata: { site: 'south' }, last_seen_at: '2026-12-03T07:15:00Z', device_token: null, created_at: '2026-06-20T12:00:00Z', updated_at: '2026-12-03T07:15:00Z' },
+  {
+    uid: 'c2f5b8e1-7a4d-4c6b-9e3f-8d7c6b5a4f01',
+    name: 'amr-north-01',
+    type: 'robot',
+    status: 'online',
+    tags: ['warehouse-north', 'amr'],
+    firmware_version: '4.2.1',
+    metadata: { site: 'north' },
+    last_seen_at: '2026-12-02T23:58:00Z',
+    device_token: null,
+    created_at: '2026-02-14T10:00:00Z',
+    updated_at: '2026-12-02T23:58:00Z',
+  },
+  {
+    uid: 'c2f5b8e1-7a4d-4c6b-9e3f-8d7c6b5a4f02',
+    name: 'amr-north-02',
+    type: 'robot',
+    status: 'offline',
+    tags: ['warehouse-north', 'amr'],
+    firmware_version: '4.1.9',
+    metadata: { site: 'north' },
+    last_seen_at: '2026-11-29T06:12:00Z',
+    device_token: null,
+    created_at: '2026-02-14T10:05:00Z',
+    updated_at: '2026-11-29T06:12:00Z',
+  },
+  {
+    uid: 'c2f5b8e1-7a4d-4c6b-9e3f-8d7c6b5a4f03',
+    name: 'forklift-dock-07',
+    type: 'vehicle',
+    status: 'maintenance',
+    tags: ['dock'],
+    firmware_version: '2.0.3',
+    metadata: { site: 'dock', lidar: true },
+    last_seen_at: '2026-12-01T17:40:00Z',
+    device_token: null,
+    created_at: '2026-03-02T08:30:00Z',
+    updated_at: '2026-12-01T17:40:00Z',
+  },
+  {
+    uid: 'c2f5b8e1-7a4d-4c6b-9e3f-8d7c6b5a4f04',
+    name: 'inspection-drone-a',
+    type: 'drone',
+    status: 'online',
+    tags: ['roof', 'inspection'],
+    firmware_version: '1.8.0',
+    metadata: { site: 'south' },
+    last_seen_at: '2026-12-03T07:15:00Z',
+    device_token: null,
+    created_at: '2026-06-20T12:00:00Z',
+    updated_at: '2026-12-03T07:15:00Z',
+  },
 ] as const;
 
 /** Results per page when a request names no usable `limit` (inferred: Avala does not publish its page size). */
@@ -1152,7 +1262,11 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<Running
         send(ctx, 400, { name: [DETAIL.required] });
         return;
       }
-      if (body.scopes !== undefined && body.scopes !== null && (!Array.isArray(body.scopes) || !body.scopes.every((s) => typeof s === 'string'))) {
+      if (
+        body.scopes !== undefined &&
+        body.scopes !== null &&
+        (!Array.isArray(body.scopes) || !body.scopes.every((s) => typeof s === 'string'))
+      ) {
         send(ctx, 400, { scopes: ['Expected a list of strings.'] });
         return;
       }

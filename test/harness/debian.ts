@@ -18,7 +18,10 @@ export const CODE_SERVER_BUILD: DebianNeed = {
 };
 
 /** The browser the end-to-end tests drive (`npm start` serves a URL to your own browser instead). */
-export const BROWSER: DebianNeed = { packages: ['chromium'], why: 'for the integration and end-to-end tests, which open VS Code in Chromium' };
+export const BROWSER: DebianNeed = {
+  packages: ['chromium'],
+  why: 'for the integration and end-to-end tests, which open VS Code in Chromium',
+};
 
 /** What this machine allows. */
 export interface InstallRights {
@@ -29,10 +32,7 @@ export interface InstallRights {
   sudo: boolean;
 }
 
-export type DebianPlan =
-  | { kind: 'none' }
-  | { kind: 'install'; announce: string; commands: string[][] }
-  | { kind: 'stop'; message: string };
+export type DebianPlan = { kind: 'none' } | { kind: 'install'; announce: string; commands: string[][] } | { kind: 'stop'; message: string };
 
 /** What to do about packages that are missing, given what this machine allows. Pure. */
 export function planDebianInstall(missing: readonly DebianNeed[], rights: InstallRights): DebianPlan {
@@ -43,7 +43,10 @@ export function planDebianInstall(missing: readonly DebianNeed[], rights: Instal
   const packages = needs.flatMap((need) => need.packages);
   const what = needs.map((need) => `${need.packages.join(' ')} (${need.why})`).join('; ');
   if (!rights.apt) {
-    return { kind: 'stop', message: `missing system packages: ${what}. This machine has no apt-get: install the same packages with its package manager.` };
+    return {
+      kind: 'stop',
+      message: `missing system packages: ${what}. This machine has no apt-get: install the same packages with its package manager.`,
+    };
   }
   const prefix = rights.root ? [] : rights.sudo ? ['sudo', '-n'] : undefined;
   if (!prefix) {
@@ -69,7 +72,9 @@ export function planDebianInstall(missing: readonly DebianNeed[], rights: Instal
 
 /** The packages of `needs` that dpkg does not list as installed. */
 export function missingDebianNeeds(needs: readonly DebianNeed[]): DebianNeed[] {
-  return needs.map((need) => ({ ...need, packages: need.packages.filter((name) => !isInstalled(name)) })).filter((need) => need.packages.length > 0);
+  return needs
+    .map((need) => ({ ...need, packages: need.packages.filter((name) => !isInstalled(name)) }))
+    .filter((need) => need.packages.length > 0);
 }
 
 /**
@@ -105,12 +110,20 @@ export async function ensureDebianPackages(...needs: DebianNeed[]): Promise<void
 
 function installRights(): InstallRights {
   const root = process.getuid?.() === 0;
-  return { apt: succeeds('apt-get', ['--version']) && succeeds('dpkg-query', ['--version']), root, sudo: !root && succeeds('sudo', ['-n', 'true']) };
+  return {
+    apt: succeeds('apt-get', ['--version']) && succeeds('dpkg-query', ['--version']),
+    root,
+    sudo: !root && succeeds('sudo', ['-n', 'true']),
+  };
 }
 
 function isInstalled(name: string): boolean {
   try {
-    const status = execFileSync('dpkg-query', ['-W', '-f=${Status}', name], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'], timeout: 10_000 });
+    const status = execFileSync('dpkg-query', ['-W', '-f=${Status}', name], {
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'ignore'],
+      timeout: 10_000,
+    });
     return status.includes('install ok installed');
   } catch {
     return false;

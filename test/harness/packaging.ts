@@ -5,7 +5,20 @@ import { runToCompletion } from './processes';
 import { formatDuration } from './wait';
 
 /** What goes into the vsix: when any of it is newer than the vsix, the vsix is rebuilt. */
-const PACKAGE_INPUTS = ['src', 'dist', 'media', 'l10n', 'package.json', 'package.nls.json', 'esbuild.mjs', 'scripts/build', '.vscodeignore', 'README.md', 'CHANGELOG.md', 'LICENSE'];
+const PACKAGE_INPUTS = [
+  'src',
+  'dist',
+  'media',
+  'l10n',
+  'package.json',
+  'package.nls.json',
+  'esbuild.mjs',
+  'scripts/build',
+  '.vscodeignore',
+  'README.md',
+  'CHANGELOG.md',
+  'LICENSE',
+];
 
 /**
  * Returns the path of a current `avala-vscode.vsix`, running `npm run package` first unless

@@ -156,7 +156,11 @@ function installCleanupHandlers(): void {
   handlersInstalled = true;
   // 'exit' also runs after an uncaught exception or unhandled rejection ends the process.
   process.on('exit', cleanupNow);
-  for (const [signal, code] of [['SIGINT', 130], ['SIGTERM', 143], ['SIGHUP', 129]] as const) {
+  for (const [signal, code] of [
+    ['SIGINT', 130],
+    ['SIGTERM', 143],
+    ['SIGHUP', 129],
+  ] as const) {
     process.on(signal, () => void shutdown(code));
   }
 }

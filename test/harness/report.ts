@@ -50,7 +50,12 @@ export class SpecPrinter {
         const stack = failure.error?.stack ?? failure.error?.message ?? '(no error)';
         const message = failure.error?.message ?? '';
         const text = stack.includes(message) ? stack : `${message}\n${stack}`;
-        console.log(text.split('\n').map((line) => `     ${line}`).join('\n'));
+        console.log(
+          text
+            .split('\n')
+            .map((line) => `     ${line}`)
+            .join('\n'),
+        );
       });
     }
     console.log('');

@@ -153,8 +153,10 @@ export async function startVSCode(options: StartVSCodeOptions): Promise<VSCodeIn
   const serverLog = path.join(root, 'code-server.log');
   const args = [
     ...common,
-    '--auth', 'none',
-    '--bind-addr', `127.0.0.1:${port}`,
+    '--auth',
+    'none',
+    '--bind-addr',
+    `127.0.0.1:${port}`,
     '--disable-telemetry',
     '--disable-update-check',
     '--disable-getting-started-override',
@@ -236,7 +238,13 @@ export async function installExtensions(
     common = ['--config', configFile, '--user-data-dir', path.join(scratch, 'user-data')];
   }
   try {
-    const args = [...common, '--extensions-dir', extensionsDir, ...extensions.flatMap((extension) => ['--install-extension', extension]), '--force'];
+    const args = [
+      ...common,
+      '--extensions-dir',
+      extensionsDir,
+      ...extensions.flatMap((extension) => ['--install-extension', extension]),
+      '--force',
+    ];
     const result = await runToCompletion(install.codeServer, args, { env: options.env ?? install.env, timeoutMs: 120_000 });
     if (result.code !== 0 || /Failed Installing|Error:/i.test(result.output)) {
       throw new Error(`code-server --install-extension failed (exit ${result.code}):\n${result.output}`);

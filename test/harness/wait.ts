@@ -11,10 +11,7 @@ export interface WaitOptions {
  * Calls `check` until it returns something other than `undefined`/`false` and returns that.
  * A check that throws counts as "not yet"; its last error is quoted if the wait times out.
  */
-export async function waitFor<T>(
-  check: () => T | undefined | false | Promise<T | undefined | false>,
-  options: WaitOptions,
-): Promise<T> {
+export async function waitFor<T>(check: () => T | undefined | false | Promise<T | undefined | false>, options: WaitOptions): Promise<T> {
   const deadline = Date.now() + options.timeoutMs;
   const interval = options.intervalMs ?? 100;
   let lastError: unknown;

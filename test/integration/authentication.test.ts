@@ -16,12 +16,19 @@ const CONSUMER_ID = 'avala-tests.avala-auth-consumer';
 async function grantAccess(extensionId: string, granted: () => Promise<boolean>): Promise<void> {
   assert.equal(await granted(), false, 'the extension got a key before the user allowed it');
   const command = `avala${extensionId}Access`;
-  await waitFor(async () => (await vscode.commands.getCommands()).includes(command), { description: `VS Code to add "${command}" to the Accounts menu`, timeoutMs: 10_000, intervalMs: 50 });
+  await waitFor(async () => (await vscode.commands.getCommands()).includes(command), {
+    description: `VS Code to add "${command}" to the Accounts menu`,
+    timeoutMs: 10_000,
+    intervalMs: 50,
+  });
   void vscode.commands.executeCommand(command);
-  await waitFor(async () => {
-    await vscode.commands.executeCommand('workbench.action.acceptSelectedQuickOpenItem');
-    return granted();
-  }, { description: 'the access grant to take effect', timeoutMs: 10_000, intervalMs: 50 });
+  await waitFor(
+    async () => {
+      await vscode.commands.executeCommand('workbench.action.acceptSelectedQuickOpenItem');
+      return granted();
+    },
+    { description: 'the access grant to take effect', timeoutMs: 10_000, intervalMs: 50 },
+  );
 }
 
 describe('Avala keys as a VS Code authentication provider', function () {
@@ -75,7 +82,10 @@ describe('Avala keys as a VS Code authentication provider', function () {
     const created = await emulator.createKey({ name: 'datasets-reader', scopes: ['datasets.read'] });
     const meta = await logInWith(created.key);
     const label = `${meta.label} (${meta.environment})`;
-    await grantAccess(CONSUMER_ID, async () => (await consumer.getSession(['datasets.read'], { createIfNone: false }))?.accountLabel === label);
+    await grantAccess(
+      CONSUMER_ID,
+      async () => (await consumer.getSession(['datasets.read'], { createIfNone: false }))?.accountLabel === label,
+    );
     const session = await consumer.getSession(['datasets.read'], { createIfNone: false });
     assert.equal(session?.accountLabel, label);
     assert.equal(session?.accountId, meta.id);

@@ -28,12 +28,20 @@ export async function installFixtureExtension<T>(name: string, id: string): Prom
     const vsix = path.join(stage, `${name}.vsix`);
     const vsce = path.join(repoRoot, 'node_modules', '@vscode', 'vsce', 'vsce');
     await new Promise<void>((resolve, reject) =>
-      execFile(process.execPath, [vsce, 'package', '--no-dependencies', '--allow-missing-repository', '--skip-license', '--out', vsix], { cwd: stage, timeout: 120_000 }, (error, stdout, stderr) =>
-        error ? reject(new Error(`packaging the ${name} fixture failed: ${error.message}\n${stdout}${stderr}`)) : resolve(),
+      execFile(
+        process.execPath,
+        [vsce, 'package', '--no-dependencies', '--allow-missing-repository', '--skip-license', '--out', vsix],
+        { cwd: stage, timeout: 120_000 },
+        (error, stdout, stderr) =>
+          error ? reject(new Error(`packaging the ${name} fixture failed: ${error.message}\n${stdout}${stderr}`)) : resolve(),
       ),
     );
     await vscode.commands.executeCommand('workbench.extensions.installExtension', vscode.Uri.file(vsix));
-    return await waitFor(() => vscode.extensions.getExtension<T>(id), { description: `the ${id} fixture extension to be installed`, timeoutMs: 30_000, intervalMs: 50 });
+    return await waitFor(() => vscode.extensions.getExtension<T>(id), {
+      description: `the ${id} fixture extension to be installed`,
+      timeoutMs: 30_000,
+      intervalMs: 50,
+    });
   } finally {
     fs.rmSync(stage, { recursive: true, force: true });
   }

@@ -44,14 +44,22 @@ describe('KeyStore on VS Code SecretStorage', function () {
       assert.equal(await store.getValue(meta.id), key(n));
     }
     const context = runnerContext();
-    const mementos = JSON.stringify([...context.globalState.keys(), ...context.globalState.keys().map((k) => context.globalState.get(k)), ...context.workspaceState.keys().map((k) => context.workspaceState.get(k))]);
+    const mementos = JSON.stringify([
+      ...context.globalState.keys(),
+      ...context.globalState.keys().map((k) => context.globalState.get(k)),
+      ...context.workspaceState.keys().map((k) => context.workspaceState.get(k)),
+    ]);
     assert.ok(!mementos.includes(key(0).slice(4)), 'no key value in global or workspace state');
   });
 
   it('loses no key when 20 adds run at once', async () => {
     const store = open();
     await store.ready;
-    await Promise.all(Array.from({ length: 20 }, (_, i) => store.add({ value: key(100 + i), label: `c${i}`, environment: 'staging', baseUrl: BASE, source: 'login' })));
+    await Promise.all(
+      Array.from({ length: 20 }, (_, i) =>
+        store.add({ value: key(100 + i), label: `c${i}`, environment: 'staging', baseUrl: BASE, source: 'login' }),
+      ),
+    );
     assert.equal(store.list().length, 20);
     const fresh = open();
     await fresh.ready;
@@ -81,7 +89,11 @@ describe('KeyStore on VS Code SecretStorage', function () {
         b.add({ value: key(700 + round), label: `b${round}`, environment: 'development', baseUrl: BASE, source: 'login' }),
       ]);
     }
-    await waitFor(() => a.list().length === 10 && b.list().length === 10, { description: 'both stores to hold all 10 keys', timeoutMs: 20_000, intervalMs: 50 });
+    await waitFor(() => a.list().length === 10 && b.list().length === 10, {
+      description: 'both stores to hold all 10 keys',
+      timeoutMs: 20_000,
+      intervalMs: 50,
+    });
   });
 
   it('reports a stored key value that no entry lists, found through SecretStorage.keys()', async () => {
@@ -89,12 +101,21 @@ describe('KeyStore on VS Code SecretStorage', function () {
     await context.secrets.store('avala.key.kintegrationorphan', key(800));
     try {
       const context2 = runnerContext();
-      const store = new KeyStore({ secrets: context2.secrets, workspaceState: context2.workspaceState, globalState: context2.globalState, settleMs: 200 });
+      const store = new KeyStore({
+        secrets: context2.secrets,
+        workspaceState: context2.workspaceState,
+        globalState: context2.globalState,
+        settleMs: 200,
+      });
       stores.push(store);
       const swept = await store.swept;
       assert.ok(swept.unlisted, 'this host lists secret names');
       assert.deepEqual(swept.unlisted, ['kintegrationorphan']);
-      await waitFor(() => store.orphanIds().includes('kintegrationorphan'), { description: 'the value to be reported as an orphan', timeoutMs: 10_000, intervalMs: 50 });
+      await waitFor(() => store.orphanIds().includes('kintegrationorphan'), {
+        description: 'the value to be reported as an orphan',
+        timeoutMs: 10_000,
+        intervalMs: 50,
+      });
       await store.deleteOrphan('kintegrationorphan');
       assert.equal(await context.secrets.get('avala.key.kintegrationorphan'), undefined);
     } finally {

@@ -52,7 +52,11 @@ class Launches {
       const deadline = Date.now() + waitMs;
       while (Date.now() < deadline && !read()) {
         void Promise.resolve(vscode.commands.executeCommand('workbench.mcp.startServer', serverId)).catch(() => undefined);
-        await waitFor(read, { description: 'the stand-in to record its start', timeoutMs: Math.min(4_000, Math.max(0, deadline - Date.now())), intervalMs: 50 }).catch(() => undefined);
+        await waitFor(read, {
+          description: 'the stand-in to record its start',
+          timeoutMs: Math.min(4_000, Math.max(0, deadline - Date.now())),
+          intervalMs: 50,
+        }).catch(() => undefined);
       }
       return read();
     } finally {
@@ -144,10 +148,13 @@ describe("Avala's MCP server, started by VS Code through avala.mcp.command", fun
 
   it('a new avala.mcp.command changes the server VS Code lists and starts', async () => {
     await useStandIn(['--from-a-local-checkout']);
-    const launch = await waitFor(async () => {
-      const started = await launches.start(SERVER_ID);
-      return started?.args[0] === '--from-a-local-checkout' && started;
-    }, { description: 'VS Code to start the new command', timeoutMs: 60_000, intervalMs: 50 });
+    const launch = await waitFor(
+      async () => {
+        const started = await launches.start(SERVER_ID);
+        return started?.args[0] === '--from-a-local-checkout' && started;
+      },
+      { description: 'VS Code to start the new command', timeoutMs: 60_000, intervalMs: 50 },
+    );
     assert.deepEqual(launch.args, ['--from-a-local-checkout']);
   });
 
@@ -187,7 +194,14 @@ describe("a production key, given to the published server through VS Code's MCP 
     await activatedAvala();
     await useStandIn(['--production']);
     store = new KeyStore({ secrets: new SharedKeyring().window(), workspaceState: new MemoryMemento(), globalState: new MemoryMemento() });
-    await store.add({ value, label: 'prod-agent', environment: 'production', baseUrl: DEFAULT_BASE_URL, source: 'login', scopes: ['datasets.read'] });
+    await store.add({
+      value,
+      label: 'prod-agent',
+      environment: 'production',
+      baseUrl: DEFAULT_BASE_URL,
+      source: 'login',
+      scopes: ['datasets.read'],
+    });
     provider = new AvalaMcpServerProvider({
       store,
       log: silentLog,
@@ -227,7 +241,12 @@ const silentLog = { info: () => undefined, warn: () => undefined, error: () => u
 
 describe('the MCP server provider in this VS Code, with a store of its own', () => {
   const logged: string[] = [];
-  const log = { info: (m: string) => logged.push(m), warn: (m: string) => logged.push(m), error: (m: string) => logged.push(m), debug: () => undefined } as unknown as Log;
+  const log = {
+    info: (m: string) => logged.push(m),
+    warn: (m: string) => logged.push(m),
+    error: (m: string) => logged.push(m),
+    debug: () => undefined,
+  } as unknown as Log;
   /** The user's settings, but a server that reads AVALA_BASE_URL unless a test says otherwise. */
   let readsBaseUrl = true;
   let store: KeyStore;
@@ -237,7 +256,14 @@ describe('the MCP server provider in this VS Code, with a store of its own', () 
   beforeEach(async () => {
     logged.length = 0;
     store = new KeyStore({ secrets: new SharedKeyring().window(), workspaceState: new MemoryMemento(), globalState: new MemoryMemento() });
-    ({ meta } = await store.add({ value: 'avk_provider_test_value_1234', label: 'agent', environment: 'staging', baseUrl: 'https://staging.avala.ai/api/v1', source: 'login', scopes: ['datasets.read'] }));
+    ({ meta } = await store.add({
+      value: 'avk_provider_test_value_1234',
+      label: 'agent',
+      environment: 'staging',
+      baseUrl: 'https://staging.avala.ai/api/v1',
+      source: 'login',
+      scopes: ['datasets.read'],
+    }));
     deps = {
       store,
       log,
@@ -290,13 +316,23 @@ describe('the MCP server provider in this VS Code, with a store of its own', () 
     const [listed] = provider.provideMcpServerDefinitions();
     assert.equal(await provider.resolveMcpServerDefinition(listed), undefined);
     assert.equal(reads, 0, 'the key was read from secret storage for a server it may not go to');
-    assert.ok(logged.some((line) => line.includes('"agent" is a key for staging.avala.ai') && line.includes('sends its key to api.avala.ai')), logged.join('\n'));
+    assert.ok(
+      logged.some((line) => line.includes('"agent" is a key for staging.avala.ai') && line.includes('sends its key to api.avala.ai')),
+      logged.join('\n'),
+    );
     provider.dispose();
   });
 
   it('"Choose Key for MCP Server" offers only keys for the API the server calls', async () => {
     readsBaseUrl = false;
-    const { meta: production } = await store.add({ value: 'avk_provider_test_value_prod', label: 'prod', environment: 'production', baseUrl: DEFAULT_BASE_URL, source: 'login', scopes: ['datasets.read'] });
+    const { meta: production } = await store.add({
+      value: 'avk_provider_test_value_prod',
+      label: 'prod',
+      environment: 'production',
+      baseUrl: DEFAULT_BASE_URL,
+      source: 'login',
+      scopes: ['datasets.read'],
+    });
     const provider = new AvalaMcpServerProvider(deps);
     // The staging key is listed first in the store; the picker's first (pre-selected) row must be the production key.
     const chosen = await acceptingPrompts(provider.chooseKey());
@@ -320,7 +356,14 @@ describe('the MCP server provider in this VS Code, with a store of its own', () 
     const before = provider.provideMcpServerDefinitions()[0].version;
     let fired = 0;
     provider.onDidChangeMcpServerDefinitions(() => fired++);
-    const { meta: other } = await store.add({ value: 'avk_provider_test_value_5678', label: 'other', environment: 'staging', baseUrl: 'https://staging.avala.ai/api/v1', source: 'login', scopes: ['tasks.read'] });
+    const { meta: other } = await store.add({
+      value: 'avk_provider_test_value_5678',
+      label: 'other',
+      environment: 'staging',
+      baseUrl: 'https://staging.avala.ai/api/v1',
+      source: 'login',
+      scopes: ['tasks.read'],
+    });
     await provider.chooseKey(other.id);
     assert.ok(fired > 0);
     assert.notEqual(provider.provideMcpServerDefinitions()[0].version, before);

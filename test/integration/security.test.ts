@@ -43,18 +43,30 @@ function avalaDiagnostics(uri: vscode.Uri): vscode.Diagnostic[] {
 }
 
 function diagnosticsOf(uri: vscode.Uri, count = 1): Promise<vscode.Diagnostic[]> {
-  return waitFor(() => {
-    const found = avalaDiagnostics(uri);
-    return found.length === count ? found : undefined;
-  }, { description: `${count} Avala diagnostic(s) on ${uri.path}`, timeoutMs: 10_000, intervalMs: 50 });
+  return waitFor(
+    () => {
+      const found = avalaDiagnostics(uri);
+      return found.length === count ? found : undefined;
+    },
+    { description: `${count} Avala diagnostic(s) on ${uri.path}`, timeoutMs: 10_000, intervalMs: 50 },
+  );
 }
 
 function noDiagnostics(uri: vscode.Uri): Promise<true> {
-  return waitFor(() => avalaDiagnostics(uri).length === 0, { description: `no Avala diagnostics on ${uri.path}`, timeoutMs: 10_000, intervalMs: 50 });
+  return waitFor(() => avalaDiagnostics(uri).length === 0, {
+    description: `no Avala diagnostics on ${uri.path}`,
+    timeoutMs: 10_000,
+    intervalMs: 50,
+  });
 }
 
 async function quickFixes(uri: vscode.Uri, range: vscode.Range): Promise<vscode.CodeAction[]> {
-  const actions = await vscode.commands.executeCommand<vscode.CodeAction[]>('vscode.executeCodeActionProvider', uri, range, vscode.CodeActionKind.QuickFix.value);
+  const actions = await vscode.commands.executeCommand<vscode.CodeAction[]>(
+    'vscode.executeCodeActionProvider',
+    uri,
+    range,
+    vscode.CodeActionKind.QuickFix.value,
+  );
   return actions.filter((a) => a.title === MOVE_TITLE || a.title === IGNORE_TITLE);
 }
 
@@ -141,7 +153,10 @@ describe('hard-coded Avala keys', function () {
     assert.equal(fix.isPreferred, true);
 
     // Log In's prompts: the label (its default is accepted), then the environment.
-    const result = await acceptingPrompts<{ stored?: { label: string; source: string }; replacedWith?: string }>(fix.command.command, ...(fix.command.arguments ?? []));
+    const result = await acceptingPrompts<{ stored?: { label: string; source: string }; replacedWith?: string }>(
+      fix.command.command,
+      ...(fix.command.arguments ?? []),
+    );
     assert.ok(result?.stored, 'the key was stored');
     assert.equal(result.stored.source, 'editor');
     assert.equal(result.replacedWith, 'os.environ["AVALA_API_KEY"]');
@@ -149,7 +164,10 @@ describe('hard-coded Avala keys', function () {
     await noDiagnostics(uri);
 
     const checks = (await emulator.requestsSince(before)).filter((r) => r.path.endsWith('/users/me/permissions/'));
-    assert.ok(checks.some((r) => r.keyId === created.id), 'the key was checked with the API before it was stored');
+    assert.ok(
+      checks.some((r) => r.keyId === created.id),
+      'the key was checked with the API before it was stored',
+    );
 
     // The same key elsewhere is now recognised as the user's own.
     const other = await writeFile('other.sh', `export AVALA_API_KEY=${created.key}\n`);
@@ -175,7 +193,7 @@ describe('hard-coded Avala keys', function () {
 describe('settings a workspace cannot abuse', function () {
   this.timeout(60_000);
 
-  it('a base URL in .vscode/settings.json is not used: requests still go to the user\'s API', async () => {
+  it("a base URL in .vscode/settings.json is not used: requests still go to the user's API", async () => {
     await activatedAvala();
     const settingsFile = vscode.Uri.joinPath(folder(), '.vscode', 'settings.json');
     let original: Uint8Array | undefined;
@@ -185,7 +203,12 @@ describe('settings a workspace cannot abuse', function () {
       original = undefined;
     }
     try {
-      await vscode.workspace.fs.writeFile(settingsFile, new TextEncoder().encode('{\n  // a hostile repository\n  "avala.apiBaseUrl": "https://keys.evil.example/api/v1",\n  "avala.allowInsecureLoopback": true,\n}\n'));
+      await vscode.workspace.fs.writeFile(
+        settingsFile,
+        new TextEncoder().encode(
+          '{\n  // a hostile repository\n  "avala.apiBaseUrl": "https://keys.evil.example/api/v1",\n  "avala.allowInsecureLoopback": true,\n}\n',
+        ),
+      );
       // VS Code itself drops machine-scoped values from workspace settings.
       await new Promise((resolve) => setTimeout(resolve, 500));
       const inspected = vscode.workspace.getConfiguration('avala').inspect<string>('apiBaseUrl');
@@ -196,7 +219,10 @@ describe('settings a workspace cannot abuse', function () {
       const before = (await emulator.requestsSince(0)).at(-1)?.seq ?? 0;
       await acceptingPrompts('avala.login', created.key);
       const sent = await emulator.requestsSince(before);
-      assert.ok(sent.some((r) => r.keyId === created.id), 'the key was checked against the emulator, not the workspace\'s host');
+      assert.ok(
+        sent.some((r) => r.keyId === created.id),
+        "the key was checked against the emulator, not the workspace's host",
+      );
     } finally {
       if (original) {
         await vscode.workspace.fs.writeFile(settingsFile, original);

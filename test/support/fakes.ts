@@ -87,11 +87,14 @@ export class SharedKeyring {
       if (this.random() < (this.timing.loseEvents ?? 0)) {
         continue;
       }
-      setTimeout(() => {
-        if (this.listeners.has(listener)) {
-          listener({ key });
-        }
-      }, 1 + this.random() * (this.timing.eventDelayMs ?? 0));
+      setTimeout(
+        () => {
+          if (this.listeners.has(listener)) {
+            listener({ key });
+          }
+        },
+        1 + this.random() * (this.timing.eventDelayMs ?? 0),
+      );
     }
   }
 }

@@ -44,7 +44,11 @@ export const silentLog = { info: () => undefined, warn: () => undefined, debug: 
 
 export class ValidationRig {
   readonly clock = new VirtualClock();
-  readonly store = new KeyStore({ secrets: new SharedKeyring().window(), workspaceState: new MemoryMemento(), globalState: new MemoryMemento() });
+  readonly store = new KeyStore({
+    secrets: new SharedKeyring().window(),
+    workspaceState: new MemoryMemento(),
+    globalState: new MemoryMemento(),
+  });
   readonly validator: KeyValidator;
   readonly scheduler: CheckScheduler;
   readonly settings: ScheduleSettings = { intervalMinutes: 15, staleAfterMinutes: 30 };
@@ -57,7 +61,10 @@ export class ValidationRig {
   }
 
   /** Adds a key whose last check was `minutesAgo` on the virtual clock (none when omitted). */
-  async addKey(n: number, opts: { baseUrl?: string; value?: string; scopes?: string[]; lastCheck?: Omit<KeyCheck, 'at'> & { minutesAgo: number } } = {}): Promise<KeyMeta> {
+  async addKey(
+    n: number,
+    opts: { baseUrl?: string; value?: string; scopes?: string[]; lastCheck?: Omit<KeyCheck, 'at'> & { minutesAgo: number } } = {},
+  ): Promise<KeyMeta> {
     await this.store.ready;
     let lastCheck: KeyCheck | undefined;
     if (opts.lastCheck) {
@@ -78,7 +85,11 @@ export class ValidationRig {
 
   /** Waits until no check is in flight and the follow-up events have run. */
   async settle(): Promise<void> {
-    await waitFor(() => this.store.list().every((k) => !this.validator.isChecking(k.id)), { description: 'every check in flight to end', timeoutMs: 15_000, intervalMs: 10 });
+    await waitFor(() => this.store.list().every((k) => !this.validator.isChecking(k.id)), {
+      description: 'every check in flight to end',
+      timeoutMs: 15_000,
+      intervalMs: 10,
+    });
     await new Promise((resolve) => setTimeout(resolve, 5));
   }
 

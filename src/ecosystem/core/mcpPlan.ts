@@ -34,7 +34,10 @@ export function mcpCommand(value: unknown): { command: readonly string[]; proble
   }
   return {
     command: DEFAULT_MCP_COMMAND,
-    problem: l10n.t('"avala.mcp.command" must be a list: the program first, then its arguments. Using "{0}" instead.', DEFAULT_MCP_COMMAND.join(' ')),
+    problem: l10n.t(
+      '"avala.mcp.command" must be a list: the program first, then its arguments. Using "{0}" instead.',
+      DEFAULT_MCP_COMMAND.join(' '),
+    ),
   };
 }
 
@@ -50,7 +53,12 @@ export function keyFitsMcpServer(settings: Pick<McpServerSettings, 'readsBaseUrl
 
 /** Why a key is not given to the server: the server calls another API than the key's own. */
 export function wrongApiMessage(label: string, keyHost: string, serverHost: string): string {
-  return l10n.t('"{0}" is a key for {1}, but the Avala MCP server sends its key to {2}, so the key stays in secret storage.', label, keyHost, serverHost);
+  return l10n.t(
+    '"{0}" is a key for {1}, but the Avala MCP server sends its key to {2}, so the key stays in secret storage.',
+    label,
+    keyHost,
+    serverHost,
+  );
 }
 
 /**
@@ -59,14 +67,16 @@ export function wrongApiMessage(label: string, keyHost: string, serverHost: stri
  * environment, so a key for another API than the one the server calls never gets into it.
  */
 export type McpStart =
-  | { kind: 'start'; environment(value: string): Record<string, string | null> }
-  | { kind: 'wrongApi'; keyHost: string; serverHost: string };
+  { kind: 'start'; environment(value: string): Record<string, string | null> } | { kind: 'wrongApi'; keyHost: string; serverHost: string };
 
 export function planMcpStart(settings: McpServerSettings, key: Pick<KeyMeta, 'baseUrl'>): McpStart {
   if (!keyFitsMcpServer(settings, key)) {
     return { kind: 'wrongApi', keyHost: hostOf(key.baseUrl), serverHost: hostOf(mcpServerApi(settings, key)) };
   }
-  return { kind: 'start', environment: (value) => mcpServerEnvironment({ key: value, baseUrl: key.baseUrl, enableMutations: settings.enableMutations }) };
+  return {
+    kind: 'start',
+    environment: (value) => mcpServerEnvironment({ key: value, baseUrl: key.baseUrl, enableMutations: settings.enableMutations }),
+  };
 }
 
 /** Which key the MCP server gets, and why that one. */

@@ -50,7 +50,8 @@ export function keysForSessionRequest(
   options: { accountId?: string; activeId?: string } = {},
 ): KeyMeta[] {
   const wanted = requested ?? [];
-  const rank = (key: KeyMeta): number => (key.id === options.activeId ? -1 : key.scopes === undefined || key.scopes.length === 0 ? 1_000 : key.scopes.length);
+  const rank = (key: KeyMeta): number =>
+    key.id === options.activeId ? -1 : key.scopes === undefined || key.scopes.length === 0 ? 1_000 : key.scopes.length;
   return keys
     .filter((key) => options.accountId === undefined || key.id === options.accountId)
     .filter((key) => scopesCover(key.scopes, wanted))

@@ -85,23 +85,51 @@ export function decideDebugInjection(config: LaunchConfig, policy: DebugPolicy):
     return { action: 'leave', reason: `${name} opts out with "avalaKey": false.`, quiet: true };
   }
   if (requested !== undefined && (typeof requested !== 'string' || requested.trim() === '')) {
-    return { action: 'refuse', message: l10n.t('The "avalaKey" of {0} must be the label of a stored Avala key (or false to launch without one). The launch was stopped.', shown) };
+    return {
+      action: 'refuse',
+      message: l10n.t(
+        'The "avalaKey" of {0} must be the label of a stored Avala key (or false to launch without one). The launch was stopped.',
+        shown,
+      ),
+    };
   }
   const label = typeof requested === 'string' ? requested.trim() : undefined;
   if (!policy.trusted) {
     return label
-      ? { action: 'refuse', message: l10n.t('{0} asks for the Avala key "{1}", but this workspace is in Restricted Mode, where keys are never handed out. Trust the workspace to launch it with the key.', shown, label) }
+      ? {
+          action: 'refuse',
+          message: l10n.t(
+            '{0} asks for the Avala key "{1}", but this workspace is in Restricted Mode, where keys are never handed out. Trust the workspace to launch it with the key.',
+            shown,
+            label,
+          ),
+        }
       : { action: 'leave', reason: `${name}: Restricted Mode, no key added.` };
   }
   if (config.request === 'attach') {
     return label
-      ? { action: 'refuse', message: l10n.t('{0} attaches to a process that is already running, so it cannot be given the Avala key "{1}". Remove "avalaKey", or start the process with the key in its environment.', shown, label) }
+      ? {
+          action: 'refuse',
+          message: l10n.t(
+            '{0} attaches to a process that is already running, so it cannot be given the Avala key "{1}". Remove "avalaKey", or start the process with the key in its environment.',
+            shown,
+            label,
+          ),
+        }
       : { action: 'leave', reason: `${name} attaches to a running process; its environment is already set.`, quiet: true };
   }
   const shape = envShapeOf(config);
   if (!shape) {
     return label
-      ? { action: 'refuse', message: l10n.t('{0} has debug type "{1}", which takes no "env", so the Avala key "{2}" cannot be added. Add an "env": {} to the configuration if the type supports one.', shown, config.type, label) }
+      ? {
+          action: 'refuse',
+          message: l10n.t(
+            '{0} has debug type "{1}", which takes no "env", so the Avala key "{2}" cannot be added. Add an "env": {} to the configuration if the type supports one.',
+            shown,
+            config.type,
+            label,
+          ),
+        }
       : { action: 'leave', reason: `${name}: debug type "${config.type}" takes no "env"; left alone.` };
   }
   if (label) {
@@ -140,7 +168,12 @@ export function mergeKeyEnvironment(config: LaunchConfig, shape: EnvShape, env: 
     return { config, added: [], kept: [ENV.apiKey], conflict: l10n.t('the configuration sets its own {0}', ENV.apiKey) };
   }
   if (differs(ENV.baseUrl)) {
-    return { config, added: [], kept: [ENV.baseUrl], conflict: l10n.t('the configuration sets {0}, and the key belongs to {1}', ENV.baseUrl, keyBaseUrl) };
+    return {
+      config,
+      added: [],
+      kept: [ENV.baseUrl],
+      conflict: l10n.t('the configuration sets {0}, and the key belongs to {1}', ENV.baseUrl, keyBaseUrl),
+    };
   }
   const added = Object.keys(env).filter((name) => !existing.has(name));
   const kept = Object.keys(env).filter(differs);
@@ -183,7 +216,11 @@ function writeEnv(config: LaunchConfig, shape: EnvShape, add: Record<string, str
  */
 export function unknownKeyMessage(label: string, configName: string | undefined): string {
   const name = configName ? `"${configName}"` : l10n.t('The launch configuration');
-  return l10n.t('{0} asks for the Avala key "{1}", but no stored key has that label. The launch was stopped so your program does not run without its key.', name, label);
+  return l10n.t(
+    '{0} asks for the Avala key "{1}", but no stored key has that label. The launch was stopped so your program does not run without its key.',
+    name,
+    label,
+  );
 }
 
 /** Command variables that return a key and so must only be used inside an environment. */

@@ -55,17 +55,29 @@ export function describeKey(key: Pick<ResolvedKey, 'label' | 'environment'>): st
 export function planTerminalEnvironment(input: TerminalPlanInput): TerminalPlan {
   const folders = new Map<string, ScopePlan>();
   if (input.blocked !== undefined) {
-    return { workspace: { env: {}, description: l10n.t('Avala: no key in terminals — {0}', input.blocked) }, folders, summary: l10n.t('no key ({0})', input.blocked) };
+    return {
+      workspace: { env: {}, description: l10n.t('Avala: no key in terminals — {0}', input.blocked) },
+      folders,
+      summary: l10n.t('no key ({0})', input.blocked),
+    };
   }
   const ws = input.workspaceKey;
   const split = input.folders.some((f) => f.key?.id !== ws?.id);
   if (!split) {
-    return { workspace: scopeFor(ws, input.configuredBaseUrl), folders, summary: ws ? l10n.t('the key "{0}" ({1})', ws.label, ws.environment) : l10n.t('no key') };
+    return {
+      workspace: scopeFor(ws, input.configuredBaseUrl),
+      folders,
+      summary: ws ? l10n.t('the key "{0}" ({1})', ws.label, ws.environment) : l10n.t('no key'),
+    };
   }
   for (const folder of input.folders) {
     folders.set(folder.uri, scopeFor(folder.key, input.configuredBaseUrl));
   }
-  return { workspace: { env: {}, description: l10n.t('Avala: each workspace folder has its own key') }, folders, summary: l10n.t("each folder's own key") };
+  return {
+    workspace: { env: {}, description: l10n.t('Avala: each workspace folder has its own key') },
+    folders,
+    summary: l10n.t("each folder's own key"),
+  };
 }
 
 function scopeFor(key: ResolvedKey | undefined, configuredBaseUrl: string): ScopePlan {
@@ -107,7 +119,10 @@ export function hasChanges(changes: EnvironmentChanges): boolean {
 
 /** A one-way digest of what terminals receive, to notice a real change without keeping values. */
 export function planDigest(plan: TerminalPlan): string {
-  const parts = [['', plan.workspace.env], ...[...plan.folders.entries()].sort(([a], [b]) => a.localeCompare(b)).map(([uri, scope]) => [uri, scope.env])];
+  const parts = [
+    ['', plan.workspace.env],
+    ...[...plan.folders.entries()].sort(([a], [b]) => a.localeCompare(b)).map(([uri, scope]) => [uri, scope.env]),
+  ];
   return createHash('sha256').update(JSON.stringify(parts)).digest('hex');
 }
 

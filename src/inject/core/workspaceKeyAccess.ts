@@ -51,12 +51,20 @@ export class WorkspaceKeyAccess {
 
 /** The question, in the words a person reads. */
 export function keyAccessQuestion(use: KeyUse, label: string): string {
-  return use === 'launch' ? l10n.t("Allow this workspace's launch configurations to use '{0}'?", label) : l10n.t("Allow this workspace's tasks to use '{0}'?", label);
+  return use === 'launch'
+    ? l10n.t("Allow this workspace's launch configurations to use '{0}'?", label)
+    : l10n.t("Allow this workspace's tasks to use '{0}'?", label);
 }
 
 /** Said when a remembered "no" stops a launch or task. */
 export function keyAccessRefusedMessage(use: KeyUse, label: string): string {
   return use === 'launch'
-    ? l10n.t("This workspace's launch configurations are not allowed to use the Avala key '{0}', so the launch was stopped. Change that with Avala: Manage Workspace Access to Keys.", label)
-    : l10n.t("This workspace's tasks are not allowed to use the Avala key '{0}', so the task got no key. Change that with Avala: Manage Workspace Access to Keys.", label);
+    ? l10n.t(
+        "This workspace's launch configurations are not allowed to use the Avala key '{0}', so the launch was stopped. Change that with Avala: Manage Workspace Access to Keys.",
+        label,
+      )
+    : l10n.t(
+        "This workspace's tasks are not allowed to use the Avala key '{0}', so the task got no key. Change that with Avala: Manage Workspace Access to Keys.",
+        label,
+      );
 }

@@ -44,12 +44,30 @@ function sourceWords(source: KeyMeta['source']): string {
 export function detailRows(meta: KeyMeta, rotationDays: number, checking: boolean, now = Date.now()): DetailRow[] {
   const rows: DetailRow[] = [];
   if (meta.scopes === undefined) {
-    rows.push({ kind: 'scopes-unknown', label: l10n.t('Scopes not known yet'), description: l10n.t('validate the key to read them'), icon: 'unknown' });
+    rows.push({
+      kind: 'scopes-unknown',
+      label: l10n.t('Scopes not known yet'),
+      description: l10n.t('validate the key to read them'),
+      icon: 'unknown',
+    });
   } else if (meta.scopes.length === 0) {
-    rows.push({ kind: 'full-access', label: l10n.t('Full organization access'), description: l10n.t('prefer scoped keys for automation'), tooltip: l10n.t(FULL_ACCESS_ADVICE), icon: 'fullAccess', warning: true });
+    rows.push({
+      kind: 'full-access',
+      label: l10n.t('Full organization access'),
+      description: l10n.t('prefer scoped keys for automation'),
+      tooltip: l10n.t(FULL_ACCESS_ADVICE),
+      icon: 'fullAccess',
+      warning: true,
+    });
   } else {
     for (const scope of meta.scopes) {
-      rows.push({ kind: 'scope', label: scope, description: scopeMeaning(scope), tooltip: `${scope}: ${scopeMeaning(scope)}`, icon: 'scope' });
+      rows.push({
+        kind: 'scope',
+        label: scope,
+        description: scopeMeaning(scope),
+        tooltip: `${scope}: ${scopeMeaning(scope)}`,
+        icon: 'scope',
+      });
     }
   }
   const days = ageInDays(meta.addedAt, now);
@@ -67,7 +85,9 @@ export function detailRows(meta: KeyMeta, rotationDays: number, checking: boolea
       kind: 'check',
       label: l10n.t('Last checked {0}', relativeTime(meta.lastCheck.at, now)),
       description: describeState(meta.lastCheck.state),
-      tooltip: meta.lastCheck.detail ? `${describeState(meta.lastCheck.state)}: ${meta.lastCheck.detail}` : describeState(meta.lastCheck.state),
+      tooltip: meta.lastCheck.detail
+        ? `${describeState(meta.lastCheck.state)}: ${meta.lastCheck.detail}`
+        : describeState(meta.lastCheck.state),
       icon: 'check',
       warning: meta.lastCheck.state !== 'valid',
     });
@@ -79,12 +99,19 @@ export function detailRows(meta: KeyMeta, rotationDays: number, checking: boolea
       kind: 'rotate',
       label: l10n.t('Rotate keys regularly'),
       description: l10n.t('{0} days old (policy: {1})', days, rotationDays),
-      tooltip: l10n.t('Revoke and regenerate keys on a recurring schedule, especially after team changes. Regenerate it in Mission Control, then log in with the new key.'),
+      tooltip: l10n.t(
+        'Revoke and regenerate keys on a recurring schedule, especially after team changes. Regenerate it in Mission Control, then log in with the new key.',
+      ),
       icon: 'rotate',
       warning: true,
     });
   }
-  rows.push({ kind: 'host', label: l10n.t('API: {0}', hostOf(meta.baseUrl)), tooltip: l10n.t('This key is only ever sent to {0}', meta.baseUrl), icon: 'host' });
+  rows.push({
+    kind: 'host',
+    label: l10n.t('API: {0}', hostOf(meta.baseUrl)),
+    tooltip: l10n.t('This key is only ever sent to {0}', meta.baseUrl),
+    icon: 'host',
+  });
   return rows;
 }
 

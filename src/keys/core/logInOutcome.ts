@@ -29,22 +29,45 @@ export function logInOutcome(failure: LogInFailure, host: string, at: string): L
   const words = failure.detail ?? failure.message;
   switch (failure.reason) {
     case 'invalidKey':
-      return { kind: 'rejected', message: l10n.t('Avala rejected this key: "{0}" It is mistyped, or it was revoked. Nothing was stored.', words) };
+      return {
+        kind: 'rejected',
+        message: l10n.t('Avala rejected this key: "{0}" It is mistyped, or it was revoked. Nothing was stored.', words),
+      };
     case 'expiredKey':
-      return { kind: 'rejected', message: l10n.t('Avala says this key has expired: "{0}" Regenerate it in Mission Control, then log in with the new key. Nothing was stored.', words) };
+      return {
+        kind: 'rejected',
+        message: l10n.t(
+          'Avala says this key has expired: "{0}" Regenerate it in Mission Control, then log in with the new key. Nothing was stored.',
+          words,
+        ),
+      };
     case 'missingKey':
-      return { kind: 'failed', message: l10n.t('The key did not reach Avala ("{0}"): a proxy between VS Code and {1} may strip the X-Avala-Api-Key header. Nothing was stored.', words, host) };
+      return {
+        kind: 'failed',
+        message: l10n.t(
+          'The key did not reach Avala ("{0}"): a proxy between VS Code and {1} may strip the X-Avala-Api-Key header. Nothing was stored.',
+          words,
+          host,
+        ),
+      };
     case 'insecureUrl':
       return { kind: 'failed', message: l10n.t('Cannot check the key: {0}', failure.message) };
     case 'forbidden':
       // The key authenticated; it only may not read its own permissions.
       return { kind: 'store', check: { state: 'forbidden', at, detail: failure.detail } };
     case 'rateLimited':
-      return { kind: 'throttled', message: l10n.t('Avala is throttling requests; try again in {0} seconds. Nothing was stored.', failure.retryAfterSeconds ?? 60) };
+      return {
+        kind: 'throttled',
+        message: l10n.t('Avala is throttling requests; try again in {0} seconds. Nothing was stored.', failure.retryAfterSeconds ?? 60),
+      };
     default:
       return {
         kind: 'unreachable',
-        message: l10n.t('Cannot reach Avala at {0} to check the key: {1} You can store it unchecked and check it later.', host, failure.message),
+        message: l10n.t(
+          'Cannot reach Avala at {0} to check the key: {1} You can store it unchecked and check it later.',
+          host,
+          failure.message,
+        ),
         check: { state: 'unreachable', at, detail: failure.message },
       };
   }

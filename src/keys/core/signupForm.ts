@@ -58,7 +58,10 @@ export function checkPasswordLocally(value: string): string | undefined {
  * Maps a 400's errors onto the form. A bare `detail` string about the email (already
  * registered) belongs to the email field; anything unplaceable goes to `general`.
  */
-export function fieldErrorsFromServer(fieldErrors: Record<string, string[]> | undefined, detail: string | undefined): { fields: Partial<Record<SignUpField, string>>; general?: string } {
+export function fieldErrorsFromServer(
+  fieldErrors: Record<string, string[]> | undefined,
+  detail: string | undefined,
+): { fields: Partial<Record<SignUpField, string>>; general?: string } {
   const fields: Partial<Record<SignUpField, string>> = {};
   const general: string[] = [];
   for (const [name, messages] of Object.entries(fieldErrors ?? {})) {

@@ -72,7 +72,10 @@ function globToRegex(glob: string): string {
       if (close < 0) {
         out += '\\[';
       } else {
-        out += `[${glob.slice(i + 1, close).replace(/^!/, '^').replace(/\\/g, '\\\\')}]`;
+        out += `[${glob
+          .slice(i + 1, close)
+          .replace(/^!/, '^')
+          .replace(/\\/g, '\\\\')}]`;
         i = close;
       }
     } else {

@@ -113,7 +113,7 @@ function prefixedKeys(text: string): KeyFinding[] {
       continue;
     }
     let end = at + 4;
-    while (end < text.length && (classOf(text.charCodeAt(end)) !== OTHER || text.charCodeAt(end) === 45 /* - */)) {
+    while (end < text.length && (classOf(text.charCodeAt(end)) !== OTHER || text.charCodeAt(end) === 45) /* - */) {
       end++;
     }
     if (end - at - 4 >= 16) {
@@ -173,7 +173,10 @@ function contextOf(text: string, start: number): { kind: FindingKind; name?: str
   // indented value, a header dict split over lines).
   if (lineStart > 0 && text[lineStart - 1] === '\n' && /^[\s"'`-]*$/.test(text.slice(lineStart, start))) {
     const previousStart = lineStartWithin(text, lineStart - 1, PREFIX_WINDOW);
-    const previous = text.slice(Math.max(previousStart, lineStart - 1 - PREFIX_WINDOW), lineStart - 1).replace(/\r$/, '').trimEnd();
+    const previous = text
+      .slice(Math.max(previousStart, lineStart - 1 - PREFIX_WINDOW), lineStart - 1)
+      .replace(/\r$/, '')
+      .trimEnd();
     if (/[:=,>]$/.test(previous) || /[|>][-+]?$/.test(previous)) {
       return judgePrefix(previous.replace(/\s*[|>][-+]?$/, '') + ' ');
     }
@@ -214,13 +217,17 @@ function judgePrefix(before: string): { kind: FindingKind; name?: string } | und
 export function describeFinding(finding: KeyFinding, storedLabel: string | undefined, lesserEvil: 'env' | 'ignored' | undefined): string {
   const masked = maskKey(finding.value);
   const what =
-    finding.kind === 'header' ? l10n.t('An Avala API key ({0}) is written into the X-Avala-Api-Key header here.', masked)
-    : finding.kind === 'assignment' && finding.name ? l10n.t('An Avala API key ({0}) is assigned to {1} here.', masked, finding.name)
-    : l10n.t('An Avala API key ({0}) is written into this file.', masked);
+    finding.kind === 'header'
+      ? l10n.t('An Avala API key ({0}) is written into the X-Avala-Api-Key header here.', masked)
+      : finding.kind === 'assignment' && finding.name
+        ? l10n.t('An Avala API key ({0}) is assigned to {1} here.', masked, finding.name)
+        : l10n.t('An Avala API key ({0}) is written into this file.', masked);
   const whose = storedLabel ? ` ${l10n.t("This is your key '{0}'.", storedLabel)}` : '';
   const advice =
-    lesserEvil === 'env' ? l10n.t('A .env file is the lesser evil, but VS Code\'s secret storage cannot be committed or shared by accident.')
-    : lesserEvil === 'ignored' ? l10n.t('The file is ignored by git, the lesser evil; VS Code\'s secret storage is safer still.')
-    : l10n.t('Never hard-code API keys: keep it in secret storage and read AVALA_API_KEY from the environment.');
+    lesserEvil === 'env'
+      ? l10n.t("A .env file is the lesser evil, but VS Code's secret storage cannot be committed or shared by accident.")
+      : lesserEvil === 'ignored'
+        ? l10n.t("The file is ignored by git, the lesser evil; VS Code's secret storage is safer still.")
+        : l10n.t('Never hard-code API keys: keep it in secret storage and read AVALA_API_KEY from the environment.');
   return `${what}${whose} ${advice}`;
 }

@@ -6,7 +6,13 @@ import * as l10n from '../../core/l10n';
 import { redact } from '../../core/redact';
 
 /** The settings that decide where keys are sent; only the user's own settings may set them. */
-export const MACHINE_SETTINGS = ['avala.apiBaseUrl', 'avala.missionControlUrl', 'avala.allowInsecureLoopback', 'avala.mcp.command', 'avala.mcp.readsBaseUrl'] as const;
+export const MACHINE_SETTINGS = [
+  'avala.apiBaseUrl',
+  'avala.missionControlUrl',
+  'avala.allowInsecureLoopback',
+  'avala.mcp.command',
+  'avala.mcp.readsBaseUrl',
+] as const;
 
 export interface SettingAttempt {
   setting: (typeof MACHINE_SETTINGS)[number];
@@ -77,7 +83,7 @@ function isRecord(value: unknown): value is Record<string, unknown> {
 
 /** How a value is shown to the user: no credentials in URLs, no keys, not too long. */
 export function showValue(value: unknown): string {
-  let text = typeof value === 'string' ? value : JSON.stringify(value) ?? String(value);
+  let text = typeof value === 'string' ? value : (JSON.stringify(value) ?? String(value));
   text = text.replace(/^([a-z][a-z0-9+.-]*:\/\/)[^/@\s]*@/i, '$1');
   text = redact(text);
   return text.length > 80 ? `${text.slice(0, 77)}…` : text;
@@ -87,13 +93,19 @@ export function showValue(value: unknown): string {
 export function describeAttempts(attempts: SettingAttempt[]): string {
   const sources = [...new Set(attempts.map((a) => a.source))];
   const oneSource = sources.length === 1;
-  const parts = attempts.map((a) => `${a.setting} = ${JSON.stringify(showValue(a.value))}${oneSource ? '' : ` ${l10n.t('(in {0})', a.source)}`}`);
+  const parts = attempts.map(
+    (a) => `${a.setting} = ${JSON.stringify(showValue(a.value))}${oneSource ? '' : ` ${l10n.t('(in {0})', a.source)}`}`,
+  );
   const which = parts.length === 1 ? parts[0] : l10n.t('{0} and {1}', parts.slice(0, -1).join(', '), parts[parts.length - 1]);
   return (
     `${oneSource ? l10n.t("This workspace's settings ({0}) try to set {1}.", sources[0], which) : l10n.t("This workspace's settings try to set {0}.", which)} ` +
     (attempts.length === 1
-      ? l10n.t('Avala ignores it: where your API keys are sent is decided only by your user settings, so a repository cannot redirect your keys to another host.')
-      : l10n.t('Avala ignores them: where your API keys are sent is decided only by your user settings, so a repository cannot redirect your keys to another host.'))
+      ? l10n.t(
+          'Avala ignores it: where your API keys are sent is decided only by your user settings, so a repository cannot redirect your keys to another host.',
+        )
+      : l10n.t(
+          'Avala ignores them: where your API keys are sent is decided only by your user settings, so a repository cannot redirect your keys to another host.',
+        ))
   );
 }
 
@@ -120,9 +132,16 @@ export function describeKeyHosts(keys: HostedKey[], newBaseUrl: string, activeLa
   }
   const list = [...counts.entries()]
     .sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]))
-    .map(([host, n]) => `${n === 1 ? l10n.t('1 key for {0}', host) : l10n.t('{0} keys for {1}', n, host)}${host === newHost ? ` ${l10n.t('(the new API)')}` : ''}`)
+    .map(
+      ([host, n]) =>
+        `${n === 1 ? l10n.t('1 key for {0}', host) : l10n.t('{0} keys for {1}', n, host)}${host === newHost ? ` ${l10n.t('(the new API)')}` : ''}`,
+    )
     .join(', ');
-  let text = l10n.t('Avala now talks to {0}. Each key is only ever sent to the API it was stored for: {1}. New keys will be stored for {0}.', newHost, list);
+  let text = l10n.t(
+    'Avala now talks to {0}. Each key is only ever sent to the API it was stored for: {1}. New keys will be stored for {0}.',
+    newHost,
+    list,
+  );
   const active = activeLabel ? keys.find((k) => k.label === activeLabel) : undefined;
   if (active && hostOf(active.baseUrl) !== newHost) {
     text += ` ${l10n.t('The active key "{0}" belongs to {1} and is still sent only there.', active.label, hostOf(active.baseUrl))}`;

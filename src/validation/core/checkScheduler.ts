@@ -69,7 +69,10 @@ export class CheckScheduler implements Disposable {
     const id = this.deps.keys.activeId();
     this.lastActiveId = id;
     const s = this.deps.settings();
-    if (id && wantsCheck(this.deps.keys.get(id)?.lastCheck, startupFreshMinutes(s.intervalMinutes, s.staleAfterMinutes), this.deps.clock.now())) {
+    if (
+      id &&
+      wantsCheck(this.deps.keys.get(id)?.lastCheck, startupFreshMinutes(s.intervalMinutes, s.staleAfterMinutes), this.deps.clock.now())
+    ) {
       return this.check(id, 'startup');
     }
     this.arm();

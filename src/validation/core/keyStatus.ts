@@ -89,16 +89,29 @@ export function explainCheck(check: KeyCheck, host: string, formatTime: (ms: num
     case 'valid':
       return l10n.t('Avala accepts the key.');
     case 'invalid':
-      return l10n.t('Avala does not accept the key{0}: it is mistyped or was revoked in Mission Control. Log in with a working key.', quoted(check.detail));
+      return l10n.t(
+        'Avala does not accept the key{0}: it is mistyped or was revoked in Mission Control. Log in with a working key.',
+        quoted(check.detail),
+      );
     case 'expired':
-      return l10n.t('The key has expired{0}. Regenerate it in Mission Control (Settings → Security), then log in with the new key to replace this one.', quoted(check.detail));
+      return l10n.t(
+        'The key has expired{0}. Regenerate it in Mission Control (Settings → Security), then log in with the new key to replace this one.',
+        quoted(check.detail),
+      );
     case 'missing':
       if (check.detail === DETAIL.missingKey) {
-        return l10n.t('Avala answered “{0}”: the key was not sent. A proxy between VS Code and {1} may be stripping the X-Avala-Api-Key header.', DETAIL.missingKey, host);
+        return l10n.t(
+          'Avala answered “{0}”: the key was not sent. A proxy between VS Code and {1} may be stripping the X-Avala-Api-Key header.',
+          DETAIL.missingKey,
+          host,
+        );
       }
       return l10n.t('The key was not sent. {0}', check.detail ?? '').trim();
     case 'forbidden':
-      return l10n.t('The key works but lacks permission{0}. Give it the scopes it needs in Mission Control, or use another key.', quoted(check.detail));
+      return l10n.t(
+        'The key works but lacks permission{0}. Give it the scopes it needs in Mission Control, or use another key.',
+        quoted(check.detail),
+      );
     case 'throttled': {
       const until = check.retryAt ? Date.parse(check.retryAt) : NaN;
       return Number.isNaN(until)
@@ -107,7 +120,11 @@ export function explainCheck(check: KeyCheck, host: string, formatTime: (ms: num
     }
     case 'unreachable':
       return check.detail
-        ? l10n.t('Cannot reach Avala at {0}: {1}. This says nothing about the key itself; it was not marked bad.', host, check.detail.replace(/\.$/, ''))
+        ? l10n.t(
+            'Cannot reach Avala at {0}: {1}. This says nothing about the key itself; it was not marked bad.',
+            host,
+            check.detail.replace(/\.$/, ''),
+          )
         : l10n.t('Cannot reach Avala at {0}. This says nothing about the key itself; it was not marked bad.', host);
   }
 }
@@ -167,7 +184,8 @@ export function statusView(input: StatusInput): StatusView {
   }
   if (check) {
     const checked = l10n.t('checked {0} ({1})', relativeTime(check.at, input.now), formatTime(Date.parse(check.at)));
-    const head = state === 'valid' ? `$(pass) ${l10n.t('Valid — {0}', checked)}` : `$(${look.icon}) ${capitalize(look.words || state)} — ${checked}`;
+    const head =
+      state === 'valid' ? `$(pass) ${l10n.t('Valid — {0}', checked)}` : `$(${look.icon}) ${capitalize(look.words || state)} — ${checked}`;
     lines.push(head);
     if (state !== 'valid') {
       lines.push(escapeMarkdown(explainCheck(check, host, formatTime)));
@@ -185,7 +203,11 @@ export function statusView(input: StatusInput): StatusView {
   lines.push(l10n.t('API: {0}', escapeMarkdown(host)));
   lines.push(`_${l10n.t('Click for actions.')}_`);
 
-  const title = l10n.t('Avala: {0} — {1}', key.label, input.checking ? l10n.t('checking…') : state === 'valid' ? l10n.t('valid') : look.words || state);
+  const title = l10n.t(
+    'Avala: {0} — {1}',
+    key.label,
+    input.checking ? l10n.t('checking…') : state === 'valid' ? l10n.t('valid') : look.words || state,
+  );
   return {
     text,
     tone,
@@ -252,16 +274,31 @@ export function statusActions(key: KeyMeta, state: KeyState, input: Pick<StatusI
         out.push(validate, action('missionControl'), action('showLog'), action('login'));
         break;
       case 'invalid':
-        out.push(replace, action('missionControl', undefined, l10n.t('See whether the key was revoked, or create a new one')), validate, action('showLog'));
+        out.push(
+          replace,
+          action('missionControl', undefined, l10n.t('See whether the key was revoked, or create a new one')),
+          validate,
+          action('showLog'),
+        );
         break;
       case 'expired':
-        out.push(action('missionControl', undefined, l10n.t('Regenerate the key in Settings → Security, then log in with it')), replace, validate, action('showLog'));
+        out.push(
+          action('missionControl', undefined, l10n.t('Regenerate the key in Settings → Security, then log in with it')),
+          replace,
+          validate,
+          action('showLog'),
+        );
         break;
       case 'missing':
         out.push(validate, action('showLog'), action('login'));
         break;
       case 'forbidden':
-        out.push(action('missionControl', undefined, l10n.t('Give the key the scopes it needs')), validate, action('showLog'), action('login'));
+        out.push(
+          action('missionControl', undefined, l10n.t('Give the key the scopes it needs')),
+          validate,
+          action('showLog'),
+          action('login'),
+        );
         break;
       case 'throttled':
         // No "Validate Now" while Avala asks to wait: it would not be sent. The check runs by itself then.
@@ -309,7 +346,9 @@ export function transitionNotice(key: KeyMeta, lastKnown: KeyState | undefined, 
     return undefined;
   }
   const host = hostOf(key.baseUrl);
-  const lead = isKeyFailure(to.state) ? l10n.t('Your Avala key "{0}" stopped working.', key.label) : l10n.t('Your Avala key "{0}" needs attention.', key.label);
+  const lead = isKeyFailure(to.state)
+    ? l10n.t('Your Avala key "{0}" stopped working.', key.label)
+    : l10n.t('Your Avala key "{0}" needs attention.', key.label);
   return {
     severity: isKeyFailure(to.state) ? 'error' : 'warning',
     message: `${lead} ${explainCheck(to, host)}`,
@@ -325,11 +364,20 @@ export function validationResult(key: KeyMeta, check: KeyCheck, sent: boolean, f
   }
   switch (check.state) {
     case 'valid': {
-      const scopes = key.scopes === undefined ? l10n.t('scopes not reported') : key.scopes.length === 0 ? l10n.t('full organization access') : l10n.t('scopes: {0}', key.scopes.join(', '));
+      const scopes =
+        key.scopes === undefined
+          ? l10n.t('scopes not reported')
+          : key.scopes.length === 0
+            ? l10n.t('full organization access')
+            : l10n.t('scopes: {0}', key.scopes.join(', '));
       return { severity: 'info', message: l10n.t('"{0}" is valid ({1}).', key.label, scopes), actions: [] };
     }
     case 'unreachable':
-      return { severity: 'warning', message: explainCheck(check, host, formatTime), actions: [action('validate', l10n.t('Retry')), action('showLog')].map(plainLabel) };
+      return {
+        severity: 'warning',
+        message: explainCheck(check, host, formatTime),
+        actions: [action('validate', l10n.t('Retry')), action('showLog')].map(plainLabel),
+      };
     case 'throttled':
       return { severity: 'warning', message: explainCheck(check, host, formatTime), actions: [] };
     default:

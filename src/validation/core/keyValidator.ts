@@ -159,7 +159,11 @@ export class KeyValidator implements Disposable {
     }
     try {
       // A network failure keeps the last known good scopes; it says nothing about the key.
-      await this.deps.store.update(id, { lastCheck: check, scopes, storedUnchecked: check.state === 'valid' ? undefined : meta?.storedUnchecked });
+      await this.deps.store.update(id, {
+        lastCheck: check,
+        scopes,
+        storedUnchecked: check.state === 'valid' ? undefined : meta?.storedUnchecked,
+      });
     } catch (error) {
       this.deps.log.warn(`The result of checking "${label}" could not be saved: ${redactedMessage(error)}`);
     }

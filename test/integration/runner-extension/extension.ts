@@ -60,7 +60,12 @@ export function activate(context: vscode.ExtensionContext): void {
       appendLog(run, `extension host ${process.pid} (another window?) left the run to extension host ${owner}`);
       return;
     }
-    const begun = fs.existsSync(run.logFile) ? fs.readFileSync(run.logFile, 'utf8').split('\n').filter((line) => line.includes(' begin: ')) : [];
+    const begun = fs.existsSync(run.logFile)
+      ? fs
+          .readFileSync(run.logFile, 'utf8')
+          .split('\n')
+          .filter((line) => line.includes(' begin: '))
+      : [];
     const last = begun.at(-1)?.split(' begin: ')[1] ?? '(none yet)';
     writeResults(run, { error: `The extension host restarted while the tests ran. The last test or hook that started: ${last}` });
     return;

@@ -19,7 +19,11 @@ describe('classifyResponse', () => {
     ['a server error', json(503, { detail: 'down' }), 'server'],
     ['a redirect', { status: 302, headers: { location: 'http://127.0.0.2/' }, body: '' }, 'redirect'],
     ['an HTML gateway page', { status: 502, headers: { 'content-type': 'text/html' }, body: '<html>Bad gateway</html>' }, 'server'],
-    ['HTML with a 200-range status that is not an error', { status: 418, headers: { 'content-type': 'text/html' }, body: '<p>teapot</p>' }, 'malformedResponse'],
+    [
+      'HTML with a 200-range status that is not an error',
+      { status: 418, headers: { 'content-type': 'text/html' }, body: '<p>teapot</p>' },
+      'malformedResponse',
+    ],
   ];
   for (const [what, response, reason] of table) {
     it(`names ${what} as ${reason}`, () => {
@@ -35,7 +39,13 @@ describe('classifyResponse', () => {
   });
 
   it('reads the wait of a 429 from Retry-After and the rate-limit headers', () => {
-    const error = classifyResponse(json(429, { detail: 'Request was throttled. Expected available in 9 seconds.' }, { 'retry-after': '9', 'x-ratelimit-limit': '100', 'x-ratelimit-remaining': '0', 'x-ratelimit-reset': '1800000000' }));
+    const error = classifyResponse(
+      json(
+        429,
+        { detail: 'Request was throttled. Expected available in 9 seconds.' },
+        { 'retry-after': '9', 'x-ratelimit-limit': '100', 'x-ratelimit-remaining': '0', 'x-ratelimit-reset': '1800000000' },
+      ),
+    );
     assert.equal(error.retryAfterSeconds, 9);
     assert.deepEqual(error.rateLimit, { limit: 100, remaining: 0, reset: 1800000000 });
   });
@@ -55,7 +65,10 @@ describe('classifyResponse', () => {
 describe('retryAfterSeconds', () => {
   it('falls back from Retry-After to the detail sentence to the reset header', () => {
     assert.equal(retryAfterSeconds({ 'retry-after': '12' }, undefined), 12);
-    assert.equal(retryAfterSeconds({ 'retry-after': new Date(Date.UTC(2030, 0, 1, 0, 0, 30)).toUTCString() }, undefined, Date.UTC(2030, 0, 1)), 30);
+    assert.equal(
+      retryAfterSeconds({ 'retry-after': new Date(Date.UTC(2030, 0, 1, 0, 0, 30)).toUTCString() }, undefined, Date.UTC(2030, 0, 1)),
+      30,
+    );
     assert.equal(retryAfterSeconds({}, 'Request was throttled. Expected available in 4 seconds.'), 4);
     assert.equal(retryAfterSeconds({ 'x-ratelimit-reset': '1000' }, undefined, 990_000), 10);
   });

@@ -34,7 +34,12 @@ describe('AvalaClient against the emulator', function () {
   beforeEach(() => {
     emulator.reset();
     log = [];
-    client = new AvalaClient({ baseUrl: `${emulator.baseUrl}/`, allowInsecureLoopback: true, timeoutMs: 2000, onRequest: (e) => log.push(e) });
+    client = new AvalaClient({
+      baseUrl: `${emulator.baseUrl}/`,
+      allowInsecureLoopback: true,
+      timeoutMs: 2000,
+      onRequest: (e) => log.push(e),
+    });
   });
   after(async () => {
     await closeSharedTransports();
@@ -65,7 +70,10 @@ describe('AvalaClient against the emulator', function () {
       const permissions = await client.getPermissions(key);
       assert.equal(permissions.source, 'organizations');
       assert.equal(permissions.scopes, undefined);
-      assert.deepEqual(emulator.requests.map((r) => `${r.path}?${r.query}`.replace(/\?$/, '')), ['/api/v1/users/me/permissions/', '/api/v1/organizations/?limit=1']);
+      assert.deepEqual(
+        emulator.requests.map((r) => `${r.path}?${r.query}`.replace(/\?$/, '')),
+        ['/api/v1/users/me/permissions/', '/api/v1/organizations/?limit=1'],
+      );
     });
 
     it('reuses one kept-alive connection for consecutive requests', async () => {
@@ -97,7 +105,10 @@ describe('AvalaClient against the emulator', function () {
 
   describe('every row of the error table', () => {
     it('an invalid key is invalidKey with the exact detail', async () => {
-      await assert.rejects(client.getPermissions('avk_' + '1'.repeat(40)), (e: unknown) => expectReason('invalidKey', '1'.repeat(40))(e) && (e as AvalaApiError).detail === 'Invalid API key.');
+      await assert.rejects(
+        client.getPermissions('avk_' + '1'.repeat(40)),
+        (e: unknown) => expectReason('invalidKey', '1'.repeat(40))(e) && (e as AvalaApiError).detail === 'Invalid API key.',
+      );
     });
     it('a revoked key is invalidKey', async () => {
       const { id, key } = emulator.createKey({ name: 'r', scopes: [] });
@@ -107,14 +118,24 @@ describe('AvalaClient against the emulator', function () {
     it('an expired key is expiredKey with the exact detail', async () => {
       const { id, key } = emulator.createKey({ name: 'e', scopes: [] });
       emulator.expireKey(id);
-      await assert.rejects(client.getPermissions(key), (e: unknown) => expectReason('expiredKey', key)(e) && (e as AvalaApiError).detail === 'API key has expired.');
+      await assert.rejects(
+        client.getPermissions(key),
+        (e: unknown) => expectReason('expiredKey', key)(e) && (e as AvalaApiError).detail === 'API key has expired.',
+      );
     });
     it('a request without the key header is missingKey with the exact detail', async () => {
-      await assert.rejects(client.request('GET', '/agents/'), (e: unknown) => expectReason('missingKey')(e) && (e as AvalaApiError).detail === 'Authentication credentials were not provided.');
+      await assert.rejects(
+        client.request('GET', '/agents/'),
+        (e: unknown) => expectReason('missingKey')(e) && (e as AvalaApiError).detail === 'Authentication credentials were not provided.',
+      );
     });
     it('a key without the scope is forbidden', async () => {
       const { key } = emulator.createKey({ name: 's', scopes: ['exports.create'] });
-      await assert.rejects(client.request('GET', '/datasets/', { key }), (e: unknown) => expectReason('forbidden', key)(e) && (e as AvalaApiError).detail === 'You do not have permission to perform this action.');
+      await assert.rejects(
+        client.request('GET', '/datasets/', { key }),
+        (e: unknown) =>
+          expectReason('forbidden', key)(e) && (e as AvalaApiError).detail === 'You do not have permission to perform this action.',
+      );
     });
     it('throttling is rateLimited with the seconds to wait and the rate-limit headers', async () => {
       emulator.configure({ rateLimitPerMinute: 2 });
@@ -143,26 +164,42 @@ describe('AvalaClient against the emulator', function () {
     });
     it('names a duplicate email as a validation error on the email', async () => {
       await client.signUp({ email: 'dup@acme.com', password: PASSWORD });
-      await assert.rejects(client.signUp({ email: 'dup@acme.com', password: PASSWORD }), (e: unknown) => expectReason('validation', PASSWORD)(e) && (e as AvalaApiError).detail === 'Email already registered.');
+      await assert.rejects(
+        client.signUp({ email: 'dup@acme.com', password: PASSWORD }),
+        (e: unknown) => expectReason('validation', PASSWORD)(e) && (e as AvalaApiError).detail === 'Email already registered.',
+      );
     });
     it('maps an invalid email to its field', async () => {
-      await assert.rejects(client.signUp({ email: 'not-an-email', password: PASSWORD }), (e: unknown) => expectReason('validation', PASSWORD)(e) && (e as AvalaApiError).fieldErrors?.email?.[0] === 'Enter a valid email address.');
+      await assert.rejects(
+        client.signUp({ email: 'not-an-email', password: PASSWORD }),
+        (e: unknown) =>
+          expectReason('validation', PASSWORD)(e) && (e as AvalaApiError).fieldErrors?.email?.[0] === 'Enter a valid email address.',
+      );
     });
     it('maps a weak password to its field without repeating the password', async () => {
-      await assert.rejects(client.signUp({ email: 'weak@acme.com', password: 'short1' }), (e: unknown) => expectReason('validation', 'short1')(e) && !!(e as AvalaApiError).fieldErrors?.password);
+      await assert.rejects(
+        client.signUp({ email: 'weak@acme.com', password: 'short1' }),
+        (e: unknown) => expectReason('validation', 'short1')(e) && !!(e as AvalaApiError).fieldErrors?.password,
+      );
     });
     it('the sixth sign-up in a minute is rateLimited with Retry-After', async () => {
       for (let i = 0; i < 5; i++) {
         await client.signUp({ email: `u${i}@acme.com`, password: PASSWORD }).catch(() => undefined);
       }
-      await assert.rejects(client.signUp({ email: 'u6@acme.com', password: PASSWORD }), (e: unknown) => expectReason('rateLimited', PASSWORD)(e) && (e as AvalaApiError).retryAfterSeconds! >= 1);
+      await assert.rejects(
+        client.signUp({ email: 'u6@acme.com', password: PASSWORD }),
+        (e: unknown) => expectReason('rateLimited', PASSWORD)(e) && (e as AvalaApiError).retryAfterSeconds! >= 1,
+      );
     });
   });
 
   describe('transport failures', () => {
     it('refuses plain HTTP to loopback unless insecure loopback is allowed', () => {
       assert.throws(() => new AvalaClient({ baseUrl: emulator.baseUrl }), expectReason('insecureUrl'));
-      assert.throws(() => new AvalaClient({ baseUrl: 'http://api.avala.ai/api/v1', allowInsecureLoopback: true }), expectReason('insecureUrl'));
+      assert.throws(
+        () => new AvalaClient({ baseUrl: 'http://api.avala.ai/api/v1', allowInsecureLoopback: true }),
+        expectReason('insecureUrl'),
+      );
     });
 
     it('does not follow a redirect, so no key reaches the other host', async () => {
@@ -171,7 +208,10 @@ describe('AvalaClient against the emulator', function () {
         const { key } = emulator.createKey({ name: 'x', scopes: [] });
         // The emulator's redirect points at another host; we also check a target we control.
         emulator.setFault({ mode: 'redirect', count: 1 });
-        await assert.rejects(client.getPermissions(key), (e: unknown) => expectReason('redirect', key)(e) && (e as AvalaApiError).status === 302);
+        await assert.rejects(
+          client.getPermissions(key),
+          (e: unknown) => expectReason('redirect', key)(e) && (e as AvalaApiError).status === 302,
+        );
         const redirector = await listenRedirecting(other.url);
         try {
           const c2 = new AvalaClient({ baseUrl: redirector.url, allowInsecureLoopback: true, timeoutMs: 2000 });
@@ -195,7 +235,10 @@ describe('AvalaClient against the emulator', function () {
         assert.ok(isTransientReason(error.reason), 'a redirect says nothing about the key');
         return true;
       });
-      await assert.rejects(client.request('GET', '/organizations', { key, query: { limit: '1' } }), (e: unknown) => expectReason('redirect', key)(e) && (e as AvalaApiError).location === '/api/v1/organizations/?limit=1');
+      await assert.rejects(
+        client.request('GET', '/organizations', { key, query: { limit: '1' } }),
+        (e: unknown) => expectReason('redirect', key)(e) && (e as AvalaApiError).location === '/api/v1/organizations/?limit=1',
+      );
       assert.deepEqual(
         emulator.requests.map((r) => [r.path, r.status]),
         [
@@ -204,10 +247,13 @@ describe('AvalaClient against the emulator', function () {
         ],
         'only the slashless requests reached the emulator: the slashed Location was never requested',
       );
-      assert.deepEqual(log.map((e) => [e.path, e.outcome, e.status]), [
-        ['/agents', 'redirect', 301],
-        ['/organizations', 'redirect', 301],
-      ]);
+      assert.deepEqual(
+        log.map((e) => [e.path, e.outcome, e.status]),
+        [
+          ['/agents', 'redirect', 301],
+          ['/organizations', 'redirect', 301],
+        ],
+      );
     });
 
     it('a server error is server, a malformed body is malformedResponse', async () => {
@@ -255,7 +301,10 @@ describe('AvalaClient against the emulator', function () {
     it('a body over 1 MiB without Content-Length is cut off', async () => {
       const { key } = emulator.createKey({ name: 'big', scopes: [] });
       emulator.setFault({ mode: 'oversized', count: 1 });
-      await assert.rejects(client.getPermissions(key), (e: unknown) => expectReason('malformedResponse', key)(e) && /1048576/.test((e as Error).message));
+      await assert.rejects(
+        client.getPermissions(key),
+        (e: unknown) => expectReason('malformedResponse', key)(e) && /1048576/.test((e as Error).message),
+      );
     });
 
     it('logs each request by host, path and outcome, never the key', async () => {
@@ -263,10 +312,13 @@ describe('AvalaClient against the emulator', function () {
       await client.getPermissions(key);
       emulator.setFault({ mode: 'error500', count: 1 });
       await client.getPermissions(key).catch(() => undefined);
-      assert.deepEqual(log.map((e) => [e.path, e.outcome, e.status]), [
-        ['/users/me/permissions/', 'ok', 200],
-        ['/users/me/permissions/', 'server', 500],
-      ]);
+      assert.deepEqual(
+        log.map((e) => [e.path, e.outcome, e.status]),
+        [
+          ['/users/me/permissions/', 'ok', 200],
+          ['/users/me/permissions/', 'server', 500],
+        ],
+      );
       assert.ok(!JSON.stringify(log).includes(key));
     });
   });
@@ -280,7 +332,15 @@ async function listenCounting(): Promise<{ url: string; hits(): number; close():
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
-  return { url: `http://127.0.0.1:${port}/api/v1`, hits: () => hits, close: () => new Promise((resolve) => { server.closeAllConnections(); server.close(() => resolve()); }) };
+  return {
+    url: `http://127.0.0.1:${port}/api/v1`,
+    hits: () => hits,
+    close: () =>
+      new Promise((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
 }
 
 async function listenRedirecting(target: string): Promise<{ url: string; close(): Promise<void> }> {
@@ -290,7 +350,14 @@ async function listenRedirecting(target: string): Promise<{ url: string; close()
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
-  return { url: `http://127.0.0.1:${port}/api/v1`, close: () => new Promise((resolve) => { server.closeAllConnections(); server.close(() => resolve()); }) };
+  return {
+    url: `http://127.0.0.1:${port}/api/v1`,
+    close: () =>
+      new Promise((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
 }
 
 // Issue 7's "bad input" list, for what the tests above do not already cover: pasted keys
@@ -383,9 +450,18 @@ describe('a broken sign-up answer', () => {
       assert.equal(result.apiKey, key);
       const ring = new SharedKeyring();
       const store = new KeyStore({ secrets: ring.window(), workspaceState: new MemoryMemento(), globalState: new MemoryMemento() });
-      const { meta } = await store.add({ value: result.apiKey, label: 'dev', environment: 'development', baseUrl: broken.baseUrl, source: 'signup' });
+      const { meta } = await store.add({
+        value: result.apiKey,
+        label: 'dev',
+        environment: 'development',
+        baseUrl: broken.baseUrl,
+        source: 'signup',
+      });
       assert.equal(await store.getValue(meta.id), key);
-      assert.equal((await store.add({ value: key, label: 'again', environment: 'development', baseUrl: broken.baseUrl, source: 'login' })).existed, true);
+      assert.equal(
+        (await store.add({ value: key, label: 'again', environment: 'development', baseUrl: broken.baseUrl, source: 'login' })).existed,
+        true,
+      );
     } finally {
       await closeSharedTransports();
       await new Promise((resolve) => server.close(resolve));

@@ -13,7 +13,9 @@ describe('core/disposables: one way to let go of many subscriptions', () => {
 
   it('disposes every item in order, even after one throws, then throws the first error', () => {
     const log: string[] = [];
-    assert.throws(() => disposeAll([recorder(log, 'a'), recorder(log, 'b', true), recorder(log, 'c', true), recorder(log, 'd')]), { message: 'b failed' });
+    assert.throws(() => disposeAll([recorder(log, 'a'), recorder(log, 'b', true), recorder(log, 'c', true), recorder(log, 'd')]), {
+      message: 'b failed',
+    });
     assert.deepEqual(log, ['a', 'b', 'c', 'd']);
   });
 

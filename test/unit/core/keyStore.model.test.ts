@@ -46,7 +46,11 @@ interface Patch {
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 const fieldValue = (meta: KeyMeta, field: Field) => JSON.stringify(meta[field] ?? null);
-const describeKeys = (keys: KeyMeta[]) => keys.map((k) => `${k.id}:${k.label}`).sort().join(', ');
+const describeKeys = (keys: KeyMeta[]) =>
+  keys
+    .map((k) => `${k.id}:${k.label}`)
+    .sort()
+    .join(', ');
 
 /** Runs one schedule and returns what was wrong with the end state (empty: nothing). */
 async function runSchedule(seed: number): Promise<string[]> {
@@ -54,7 +58,10 @@ async function runSchedule(seed: number): Promise<string[]> {
   const pick = <T>(items: T[]): T | undefined => (items.length ? items[Math.floor(random() * items.length)] : undefined);
   const ring = new SharedKeyring(4, { random, eventDelayMs: 12, loseEvents: 0.15 });
   const global = new MemoryMemento();
-  const windows = Array.from({ length: 2 + Math.floor(random() * 3) }, () => new KeyStore({ secrets: ring.window(), workspaceState: new MemoryMemento(), globalState: global, verifyAfterMs: [20, 60] }));
+  const windows = Array.from(
+    { length: 2 + Math.floor(random() * 3) },
+    () => new KeyStore({ secrets: ring.window(), workspaceState: new MemoryMemento(), globalState: global, verifyAfterMs: [20, 60] }),
+  );
   await Promise.all(windows.map((w) => w.ready));
 
   let clock = 0;
@@ -107,12 +114,23 @@ async function runSchedule(seed: number): Promise<string[]> {
           return;
         }
         const field: Field = op.kind === 'rename' ? 'label' : op.field;
-        const patch = field === 'label' ? { label: `rename-${i}` } : field === 'scopes' ? { scopes: [`scope-${i}`] } : { lastCheck: { state: 'valid' as const, at: `check-${i}` } };
+        const patch =
+          field === 'label'
+            ? { label: `rename-${i}` }
+            : field === 'scopes'
+              ? { scopes: [`scope-${i}`] }
+              : { lastCheck: { state: 'valid' as const, at: `check-${i}` } };
         const result = await store.update(target.id, patch);
         if (result) {
           // What was asked for, not what the store answered (a newer patch from another window may
           // already show): a store that drops its own patch must fail the end-state check.
-          patches.push({ id: target.id, field, value: JSON.stringify((patch as Record<string, unknown>)[field]), started, finished: ++clock });
+          patches.push({
+            id: target.id,
+            field,
+            value: JSON.stringify((patch as Record<string, unknown>)[field]),
+            started,
+            finished: ++clock,
+          });
         }
         return;
       }
@@ -147,15 +165,22 @@ async function runSchedule(seed: number): Promise<string[]> {
 
   for (const id of expected) {
     if (!indexIds.has(id)) {
-      problems.push(`key ${id} was added and never removed, but the index lost it${secretIds.has(id) ? ' (its secret is still stored: an orphan)' : ''}`);
+      problems.push(
+        `key ${id} was added and never removed, but the index lost it${secretIds.has(id) ? ' (its secret is still stored: an orphan)' : ''}`,
+      );
     }
   }
   for (const meta of index) {
     if (removed.has(meta.id)) {
-      problems.push(`key ${meta.id} ("${meta.label}") was removed but is back in the index${secretIds.has(meta.id) ? '' : ' with no secret (a "missing" key)'}`);
+      problems.push(
+        `key ${meta.id} ("${meta.label}") was removed but is back in the index${secretIds.has(meta.id) ? '' : ' with no secret (a "missing" key)'}`,
+      );
     } else if (!secretIds.has(meta.id)) {
       problems.push(`key ${meta.id} ("${meta.label}") is in the index but its secret is gone`);
-    } else if (ring.data.get(`avala.key.${meta.id}`) !== values.get(meta.id) || meta.fingerprint !== fingerprintOf(values.get(meta.id) ?? '')) {
+    } else if (
+      ring.data.get(`avala.key.${meta.id}`) !== values.get(meta.id) ||
+      meta.fingerprint !== fingerprintOf(values.get(meta.id) ?? '')
+    ) {
       problems.push(`key ${meta.id} ("${meta.label}") has another key's value or fingerprint`);
     }
   }
@@ -175,7 +200,9 @@ async function runSchedule(seed: number): Promise<string[]> {
       // The last word is a patch no other successful patch started after it finished.
       const allowed = mine.filter((p) => !mine.some((q) => q.started > p.finished)).map((p) => p.value);
       if (!allowed.includes(fieldValue(meta, field))) {
-        problems.push(`key ${meta.id}: ${field} is ${fieldValue(meta, field)}, but the last patch${allowed.length > 1 ? 'es' : ''} set ${allowed.join(' or ')} (a lost patch)`);
+        problems.push(
+          `key ${meta.id}: ${field} is ${fieldValue(meta, field)}, but the last patch${allowed.length > 1 ? 'es' : ''} set ${allowed.join(' or ')} (a lost patch)`,
+        );
       }
     }
   }

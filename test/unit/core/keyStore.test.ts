@@ -46,7 +46,11 @@ describe('KeyStore', () => {
   });
 
   it('stores the same key twice only once and reports the existing entry', async () => {
-    const store = new KeyStore({ secrets: new SharedKeyring().window(), workspaceState: new MemoryMemento(), globalState: new MemoryMemento() });
+    const store = new KeyStore({
+      secrets: new SharedKeyring().window(),
+      workspaceState: new MemoryMemento(),
+      globalState: new MemoryMemento(),
+    });
     const first = await store.add(newKey(7, 'ci'));
     const second = await store.add(newKey(7, 'again'));
     assert.equal(second.existed, true);
@@ -55,7 +59,11 @@ describe('KeyStore', () => {
   });
 
   it('gives clashing labels a number instead of hiding a key', async () => {
-    const store = new KeyStore({ secrets: new SharedKeyring().window(), workspaceState: new MemoryMemento(), globalState: new MemoryMemento() });
+    const store = new KeyStore({
+      secrets: new SharedKeyring().window(),
+      workspaceState: new MemoryMemento(),
+      globalState: new MemoryMemento(),
+    });
     await store.add(newKey(1, 'ci'));
     const { meta } = await store.add(newKey(2, 'ci'));
     assert.equal(meta.label, 'ci (2)');
@@ -78,7 +86,11 @@ describe('KeyStore', () => {
     for (let round = 0; round < 5; round++) {
       await Promise.all([a.add(newKey(100 + round)), b.add(newKey(200 + round))]);
     }
-    await waitFor(() => a.list().length === 10 && b.list().length === 10, { description: 'both stores to hold all 10 keys', timeoutMs: 5000, intervalMs: 10 });
+    await waitFor(() => a.list().length === 10 && b.list().length === 10, {
+      description: 'both stores to hold all 10 keys',
+      timeoutMs: 5000,
+      intervalMs: 10,
+    });
     const ids = new Set(a.list().map((k) => k.id));
     for (const k of b.list()) {
       assert.ok(ids.has(k.id));
@@ -93,7 +105,11 @@ describe('KeyStore', () => {
     let changes = 0;
     b.onDidChange(() => changes++);
     await a.add(newKey(3, 'from A'));
-    await waitFor(() => b.findByLabel('from A') !== undefined, { description: 'store b to see the key store a added', timeoutMs: 3000, intervalMs: 10 });
+    await waitFor(() => b.findByLabel('from A') !== undefined, {
+      description: 'store b to see the key store a added',
+      timeoutMs: 3000,
+      intervalMs: 10,
+    });
     assert.ok(changes >= 1);
   });
 
@@ -102,7 +118,11 @@ describe('KeyStore', () => {
     const a = new KeyStore({ secrets: ring.window(), workspaceState: new MemoryMemento(), globalState: new MemoryMemento() });
     const b = new KeyStore({ secrets: ring.window(), workspaceState: new MemoryMemento(), globalState: new MemoryMemento() });
     const { meta } = await a.add(newKey(4));
-    await waitFor(() => b.get(meta.id) !== undefined, { description: 'store b to see the key store a added', timeoutMs: 3000, intervalMs: 10 });
+    await waitFor(() => b.get(meta.id) !== undefined, {
+      description: 'store b to see the key store a added',
+      timeoutMs: 3000,
+      intervalMs: 10,
+    });
     await b.remove(meta.id);
     await waitFor(() => a.get(meta.id) === undefined, { description: 'store a to see the removal', timeoutMs: 3000, intervalMs: 10 });
     await new Promise((r) => setTimeout(r, 50));
@@ -124,7 +144,10 @@ describe('KeyStore', () => {
     const store = new KeyStore({ secrets: ring.window(), workspaceState: new MemoryMemento(), globalState: new MemoryMemento() });
     await store.ready;
     ring.failWrites = true;
-    await assert.rejects(store.add(newKey(6)), (error: unknown) => error instanceof KeyringError && /keyring/i.test(error.message) && !error.message.includes(fakeKey(6)));
+    await assert.rejects(
+      store.add(newKey(6)),
+      (error: unknown) => error instanceof KeyringError && /keyring/i.test(error.message) && !error.message.includes(fakeKey(6)),
+    );
     assert.equal(store.list().length, 0);
   });
 
@@ -166,34 +189,64 @@ describe('KeyStore', () => {
 
   it('a stale write from another window brings back neither a removed key nor drops a patch', async () => {
     const ring = new SharedKeyring();
-    const a = new KeyStore({ secrets: ring.window(), workspaceState: new MemoryMemento(), globalState: new MemoryMemento(), verifyAfterMs: [20] });
-    const b = new KeyStore({ secrets: ring.window(), workspaceState: new MemoryMemento(), globalState: new MemoryMemento(), verifyAfterMs: [20] });
+    const a = new KeyStore({
+      secrets: ring.window(),
+      workspaceState: new MemoryMemento(),
+      globalState: new MemoryMemento(),
+      verifyAfterMs: [20],
+    });
+    const b = new KeyStore({
+      secrets: ring.window(),
+      workspaceState: new MemoryMemento(),
+      globalState: new MemoryMemento(),
+      verifyAfterMs: [20],
+    });
     const x = (await a.add(newKey(21, 'x'))).meta;
     const y = (await a.add(newKey(22, 'y'))).meta;
-    await waitFor(() => b.get(x.id) !== undefined && b.get(y.id) !== undefined, { description: 'store b to see x and y', timeoutMs: 3000, intervalMs: 10 });
+    await waitFor(() => b.get(x.id) !== undefined && b.get(y.id) !== undefined, {
+      description: 'store b to see x and y',
+      timeoutMs: 3000,
+      intervalMs: 10,
+    });
     const stale = ring.data.get(INDEX_SECRET);
     await b.remove(x.id);
     await a.update(y.id, { label: 'y renamed' });
     // A third window writes the index it read before both changes.
     await ring.window().store(INDEX_SECRET, stale!);
-    await waitFor(() => {
-      const index = parseIndex(ring.data.get(INDEX_SECRET));
-      return !index.some((k) => k.id === x.id) && index.find((k) => k.id === y.id)?.label === 'y renamed';
-    }, { description: 'the index to drop x and keep y renamed', timeoutMs: 3000, intervalMs: 10 });
-    await waitFor(() => a.get(x.id) === undefined && b.get(y.id)?.label === 'y renamed', { description: 'both stores to drop x and see y renamed', timeoutMs: 3000, intervalMs: 10 });
+    await waitFor(
+      () => {
+        const index = parseIndex(ring.data.get(INDEX_SECRET));
+        return !index.some((k) => k.id === x.id) && index.find((k) => k.id === y.id)?.label === 'y renamed';
+      },
+      { description: 'the index to drop x and keep y renamed', timeoutMs: 3000, intervalMs: 10 },
+    );
+    await waitFor(() => a.get(x.id) === undefined && b.get(y.id)?.label === 'y renamed', {
+      description: 'both stores to drop x and see y renamed',
+      timeoutMs: 3000,
+      intervalMs: 10,
+    });
     a.dispose();
     b.dispose();
   });
 
   it('a value read that fails while repairing a dropped entry is retried, not taken as deletion', async () => {
     const ring = new SharedKeyring();
-    const a = new KeyStore({ secrets: ring.window(), workspaceState: new MemoryMemento(), globalState: new MemoryMemento(), verifyAfterMs: [20] });
+    const a = new KeyStore({
+      secrets: ring.window(),
+      workspaceState: new MemoryMemento(),
+      globalState: new MemoryMemento(),
+      verifyAfterMs: [20],
+    });
     await a.ready;
     const before = ring.data.get(INDEX_SECRET) ?? JSON.stringify({ version: 1, keys: [] });
     const { meta } = await a.add(newKey(23, 'kept'));
     ring.failNextReads.set(`avala.key.${meta.id}`, 2);
     await ring.window().store(INDEX_SECRET, before);
-    await waitFor(() => parseIndex(ring.data.get(INDEX_SECRET)).some((k) => k.id === meta.id), { description: 'the index to list the kept key again', timeoutMs: 3000, intervalMs: 10 });
+    await waitFor(() => parseIndex(ring.data.get(INDEX_SECRET)).some((k) => k.id === meta.id), {
+      description: 'the index to list the kept key again',
+      timeoutMs: 3000,
+      intervalMs: 10,
+    });
     assert.equal(a.get(meta.id)?.label, 'kept');
     assert.equal(await a.getValue(meta.id), fakeKey(23));
     a.dispose();
@@ -201,13 +254,22 @@ describe('KeyStore', () => {
 
   it('reports a key value that no entry lists, and can give it an entry again or delete it', async () => {
     const ring = new SharedKeyring();
-    const store = new KeyStore({ secrets: ring.window(), workspaceState: new MemoryMemento(), globalState: new MemoryMemento(), settleMs: 30 });
+    const store = new KeyStore({
+      secrets: ring.window(),
+      workspaceState: new MemoryMemento(),
+      globalState: new MemoryMemento(),
+      settleMs: 30,
+    });
     await store.ready;
     let changes = 0;
     store.onDidChange(() => changes++);
     await ring.window().store('avala.key.klost1', fakeKey(24));
     await ring.window().store('avala.key.klost2', fakeKey(25));
-    await waitFor(() => store.orphanIds().length === 2, { description: 'both values to be reported as orphans', timeoutMs: 3000, intervalMs: 10 });
+    await waitFor(() => store.orphanIds().length === 2, {
+      description: 'both values to be reported as orphans',
+      timeoutMs: 3000,
+      intervalMs: 10,
+    });
     assert.ok(changes >= 1, 'the store says something changed');
     const recovered = await store.recoverOrphan('klost1', 'recovered', base);
     assert.equal(recovered?.masked, `avk_…${fakeKey(24).slice(-4)}`);
@@ -242,11 +304,24 @@ describe('KeyStore', () => {
     ring.data.delete(`avala.key.${removed.id}`);
     ring.data.set(INDEX_SECRET, stale);
     const b = new KeyStore({ secrets: ring.window(), workspaceState: new MemoryMemento(), globalState: new MemoryMemento(), settleMs: 30 });
-    await waitFor(() => b.get(removed.id) === undefined && b.orphanIds().includes(lost.id), { description: 'store b to drop the removed key and report the lost value', timeoutMs: 3000, intervalMs: 10 });
-    assert.deepEqual(b.list().map((k) => k.label), ['kept']);
+    await waitFor(() => b.get(removed.id) === undefined && b.orphanIds().includes(lost.id), {
+      description: 'store b to drop the removed key and report the lost value',
+      timeoutMs: 3000,
+      intervalMs: 10,
+    });
+    assert.deepEqual(
+      b.list().map((k) => k.label),
+      ['kept'],
+    );
     assert.ok(!parseIndex(ring.data.get(INDEX_SECRET)).some((k) => k.id === removed.id), 'the dangling entry left the index');
     assert.equal((await b.recoverOrphan(lost.id, 'recovered', base))?.fingerprint, lost.fingerprint);
-    assert.deepEqual(b.list().map((k) => k.label).sort(), ['kept', 'recovered']);
+    assert.deepEqual(
+      b
+        .list()
+        .map((k) => k.label)
+        .sort(),
+      ['kept', 'recovered'],
+    );
     assert.equal(await b.getValue(kept.id), fakeKey(32));
     b.dispose();
   });
@@ -266,10 +341,18 @@ describe('a keyring that fails', () => {
     const keyring = new SharedKeyring();
     const store = new KeyStore({ secrets: keyring.window(), workspaceState: new MemoryMemento(), globalState: new MemoryMemento() });
     await store.ready;
-    const { meta } = await store.add({ value: fakeKey(1), label: 'kept', environment: 'development', baseUrl: 'https://api.avala.ai/api/v1', source: 'login' });
+    const { meta } = await store.add({
+      value: fakeKey(1),
+      label: 'kept',
+      environment: 'development',
+      baseUrl: 'https://api.avala.ai/api/v1',
+      source: 'login',
+    });
     const before = [...keyring.data.entries()];
     keyring.failReads = true;
-    await assert.rejects(store.add({ value: fakeKey(2), label: 'new', environment: 'development', baseUrl: 'https://api.avala.ai/api/v1', source: 'login' }));
+    await assert.rejects(
+      store.add({ value: fakeKey(2), label: 'new', environment: 'development', baseUrl: 'https://api.avala.ai/api/v1', source: 'login' }),
+    );
     keyring.failReads = false;
     assert.deepEqual([...keyring.data.entries()], before);
     assert.equal(await store.getValue(meta.id), fakeKey(1));
@@ -281,7 +364,12 @@ const staging = 'https://staging.avala.ai/api/v1';
 describe('reading a key to hand it out (KeyStore.readKey)', () => {
   async function storeWithKey() {
     const ring = new SharedKeyring();
-    const store = new KeyStore({ secrets: ring.window(), workspaceState: new MemoryMemento(), globalState: new MemoryMemento(), verifyAfterMs: [] });
+    const store = new KeyStore({
+      secrets: ring.window(),
+      workspaceState: new MemoryMemento(),
+      globalState: new MemoryMemento(),
+      verifyAfterMs: [],
+    });
     const { meta } = await store.add({ value: fakeKey(1), label: 'ci', environment: 'ci', baseUrl: staging, source: 'login' });
     return { ring, store, meta };
   }
@@ -305,7 +393,10 @@ describe('reading a key to hand it out (KeyStore.readKey)', () => {
 
   it('a key that is not listed at all is missing too, named by its id', async () => {
     const { store } = await storeWithKey();
-    await assert.rejects(store.readKey('knotthere'), (error: unknown) => error instanceof KeyValueMissingError && error.message.includes('"knotthere"'));
+    await assert.rejects(
+      store.readKey('knotthere'),
+      (error: unknown) => error instanceof KeyValueMissingError && error.message.includes('"knotthere"'),
+    );
     store.dispose();
   });
 

@@ -8,13 +8,19 @@ describe('l10n: the localizer of src/core', () => {
   afterEach(() => l10n.setLocalizer(undefined));
 
   it('fills {0}, {1} … in order, and a value used twice twice', () => {
-    assert.equal(l10n.t('The Avala API at {0} did not answer within {1} s.', 'api.avala.ai', 2.5), 'The Avala API at api.avala.ai did not answer within 2.5 s.');
+    assert.equal(
+      l10n.t('The Avala API at {0} did not answer within {1} s.', 'api.avala.ai', 2.5),
+      'The Avala API at api.avala.ai did not answer within 2.5 s.',
+    );
     assert.equal(l10n.t('{1} before {0}, {0} again', 'a', 'b'), 'b before a, a again');
     assert.equal(l10n.t('{0} {1} {2}', 'x', 0, false), 'x 0 false');
   });
 
   it('leaves named groups, missing arguments and messages without arguments untouched', () => {
-    assert.equal(l10n.t('Add an "env": {} or {name} to {0}, not {3}.', 'launch.json'), 'Add an "env": {} or {name} to launch.json, not {3}.');
+    assert.equal(
+      l10n.t('Add an "env": {} or {name} to {0}, not {3}.', 'launch.json'),
+      'Add an "env": {} or {name} to launch.json, not {3}.',
+    );
     assert.equal(l10n.t('No arguments: {0} stays.'), 'No arguments: {0} stays.');
   });
 
@@ -47,11 +53,16 @@ describe('l10n: the localizer of src/core', () => {
 
     assert.throws(
       () => normalizeBaseUrl('http://example.com/api'),
-      (error: unknown) => error instanceof AvalaApiError && error.reason === 'insecureUrl' && error.message === 'REFUSING PLAIN HTTP TO example.com: THE AVALA API BASE URL MUST USE HTTPS.',
+      (error: unknown) =>
+        error instanceof AvalaApiError &&
+        error.reason === 'insecureUrl' &&
+        error.message === 'REFUSING PLAIN HTTP TO example.com: THE AVALA API BASE URL MUST USE HTTPS.',
     );
 
     l10n.setLocalizer(undefined);
     assert.equal(statusView({ key: undefined, checking: false, keyCount: 0, now: Date.now() }).text, '$(key) Avala: Log In');
-    assert.throws(() => normalizeBaseUrl('http://example.com/api'), { message: 'Refusing plain HTTP to example.com: the Avala API base URL must use HTTPS.' });
+    assert.throws(() => normalizeBaseUrl('http://example.com/api'), {
+      message: 'Refusing plain HTTP to example.com: the Avala API base URL must use HTTPS.',
+    });
   });
 });

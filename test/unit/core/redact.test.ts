@@ -151,7 +151,9 @@ describe('redaction, as properties', () => {
           assert.ok(message.includes(hex.slice(-4)), 'the last four characters identify it');
         }
       }
-      const settings = describeAttempts([{ setting: 'avala.apiBaseUrl', value: `https://x.example/?k=${hex}`, source: '.vscode/settings.json' }]);
+      const settings = describeAttempts([
+        { setting: 'avala.apiBaseUrl', value: `https://x.example/?k=${hex}`, source: '.vscode/settings.json' },
+      ]);
       assert.ok(!settings.includes(hex), settings);
     }
   });

@@ -19,7 +19,13 @@ async function serve(handler: http.RequestListener): Promise<{ url: URL; close()
   };
 }
 
-const request = (url: URL, timeoutMs: number, maxBytes = 1024 * 1024) => ({ method: 'GET' as const, url, headers: { accept: 'application/json' }, timeoutMs, maxBytes });
+const request = (url: URL, timeoutMs: number, maxBytes = 1024 * 1024) => ({
+  method: 'GET' as const,
+  url,
+  headers: { accept: 'application/json' },
+  timeoutMs,
+  maxBytes,
+});
 
 describe('the transport', function () {
   this.timeout(10_000);
@@ -62,7 +68,10 @@ describe('the transport', function () {
     });
     try {
       const started = Date.now();
-      await assert.rejects(transport.send(request(server.url, 300)), (error: unknown) => error instanceof AvalaApiError && error.reason === 'timeout');
+      await assert.rejects(
+        transport.send(request(server.url, 300)),
+        (error: unknown) => error instanceof AvalaApiError && error.reason === 'timeout',
+      );
       // The deadline is two timeouts; the next byte after it ends the exchange.
       const took = Date.now() - started;
       assert.ok(took >= 550 && took < 2000, `gave up after ${took} ms`);
@@ -77,7 +86,10 @@ describe('the transport', function () {
       res.write('{"scopes":');
     });
     try {
-      await assert.rejects(transport.send(request(server.url, 300)), (error: unknown) => error instanceof AvalaApiError && error.reason === 'timeout');
+      await assert.rejects(
+        transport.send(request(server.url, 300)),
+        (error: unknown) => error instanceof AvalaApiError && error.reason === 'timeout',
+      );
     } finally {
       await server.close();
     }
@@ -90,7 +102,10 @@ describe('the transport', function () {
       res.end('x'.repeat(600));
     });
     try {
-      await assert.rejects(transport.send(request(server.url, 1000, 1000)), (error: unknown) => error instanceof AvalaApiError && error.reason === 'malformedResponse');
+      await assert.rejects(
+        transport.send(request(server.url, 1000, 1000)),
+        (error: unknown) => error instanceof AvalaApiError && error.reason === 'malformedResponse',
+      );
     } finally {
       await server.close();
     }

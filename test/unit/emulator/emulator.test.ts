@@ -43,13 +43,35 @@ const ALL_SCOPES = [
 /** The list routes Avala's SDKs and CLI call, with the scope each needs and the fields of Avala's SDK types. */
 const CLIENT_ROUTES = [
   { path: '/projects/', scope: 'projects.read', items: DEMO_PROJECTS, fields: ['created_at', 'name', 'status', 'uid', 'updated_at'] },
-  { path: '/users/me/projects/', scope: 'projects.read', items: DEMO_PROJECTS, fields: ['created_at', 'name', 'status', 'uid', 'updated_at'] },
-  { path: '/exports/', scope: 'exports.create', items: DEMO_EXPORTS, fields: ['created_at', 'download_url', 'status', 'uid', 'updated_at'] },
+  {
+    path: '/users/me/projects/',
+    scope: 'projects.read',
+    items: DEMO_PROJECTS,
+    fields: ['created_at', 'name', 'status', 'uid', 'updated_at'],
+  },
+  {
+    path: '/exports/',
+    scope: 'exports.create',
+    items: DEMO_EXPORTS,
+    fields: ['created_at', 'download_url', 'status', 'uid', 'updated_at'],
+  },
   {
     path: '/fleet/devices/',
     scope: 'fleet.read',
     items: DEMO_FLEET_DEVICES,
-    fields: ['created_at', 'device_token', 'firmware_version', 'last_seen_at', 'metadata', 'name', 'status', 'tags', 'type', 'uid', 'updated_at'],
+    fields: [
+      'created_at',
+      'device_token',
+      'firmware_version',
+      'last_seen_at',
+      'metadata',
+      'name',
+      'status',
+      'tags',
+      'type',
+      'uid',
+      'updated_at',
+    ],
   },
 ] as const;
 
@@ -183,10 +205,7 @@ describe('Avala API emulator', () => {
     it('rejects a short password with the exact nested detail', async () => {
       const res = await signup('dev@acme.com', 'aB3$xy');
       assert.equal(res.status, 400);
-      assert.equal(
-        await res.text(),
-        '{"detail":{"password":["This password is too short. It must contain at least 8 characters."]}}',
-      );
+      assert.equal(await res.text(), '{"detail":{"password":["This password is too short. It must contain at least 8 characters."]}}');
     });
 
     it('rejects an entirely numeric password', async () => {
@@ -226,7 +245,11 @@ describe('Avala API emulator', () => {
     });
 
     it('answers 415 to a body sent without a JSON content type', async () => {
-      const res = await call('/signup/', { method: 'POST', body: 'email=dev%40acme.com', headers: { 'Content-Type': 'application/x-www-form-urlencoded' } });
+      const res = await call('/signup/', {
+        method: 'POST',
+        body: 'email=dev%40acme.com',
+        headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
+      });
       assert.equal(res.status, 415);
       assert.deepEqual(await jsonOf(res), { detail: 'Unsupported media type "application/x-www-form-urlencoded" in request.' });
     });
@@ -517,7 +540,7 @@ describe('Avala API emulator', () => {
           await emu.close();
           await start();
           const other = (await jsonOf(await call(`${route.path}?limit=3`, { key: emu.createKey({ name: 'c' }).key }))) as Page;
-          assert.deepEqual(other.results, ((JSON.parse(first) as Page).results));
+          assert.deepEqual(other.results, (JSON.parse(first) as Page).results);
         });
 
         it('answers each 401 with its exact detail', async () => {
@@ -542,7 +565,10 @@ describe('Avala API emulator', () => {
           const res = await call(route.path, { key: others.key });
           assert.equal(res.status, 403);
           assert.equal(await res.text(), '{"detail":"You do not have permission to perform this action."}');
-          assert.equal((await call(route.path, { key: emu.createKey({ name: 'with', scopes: ['datasets.read', route.scope] }).key })).status, 200);
+          assert.equal(
+            (await call(route.path, { key: emu.createKey({ name: 'with', scopes: ['datasets.read', route.scope] }).key })).status,
+            200,
+          );
           assert.equal((await call(route.path, { key: emu.createKey({ name: 'full', scopes: [] }).key })).status, 200);
         });
 
@@ -566,7 +592,7 @@ describe('Avala API emulator', () => {
           assert.ok(Number.isInteger(n) && n >= 1 && n <= 60, `Retry-After ${n}`);
           assert.equal(res.headers.get('x-ratelimit-remaining'), '0');
           assert.deepEqual(await jsonOf(res), { detail: `Request was throttled. Expected available in ${n} seconds.` });
-          assert.equal((await call('/datasets/', { key: k.key })).status, 429, 'the budget is the key\'s, not the route\'s');
+          assert.equal((await call('/datasets/', { key: k.key })).status, 429, "the budget is the key's, not the route's");
         });
       });
     }
@@ -649,7 +675,11 @@ describe('Avala API emulator', () => {
       const slashless = await call('/signup', { json: { email: 'dev@acme.com', password: 'Correct-Horse-42' } });
       assert.equal(slashless.status, 301);
       assert.equal(slashless.headers.get('location'), '/api/v1/signup/');
-      assert.equal(((await jsonOf(await call('/__admin/keys'))) as { keys: unknown[] }).keys.length, 1, 'no key was made for the slashless sign-up');
+      assert.equal(
+        ((await jsonOf(await call('/__admin/keys'))) as { keys: unknown[] }).keys.length,
+        1,
+        'no key was made for the slashless sign-up',
+      );
       assert.equal((await signup('dev@acme.com')).status, 201, 'the email is still free');
     });
 
@@ -717,7 +747,9 @@ describe('Avala API emulator', () => {
       assert.equal((await call(`/__admin/keys/${b.id}/expire`, { method: 'POST' })).status, 200);
       assert.equal(await (await call('/agents/', { key: a.key })).text(), '{"detail":"Invalid API key."}');
       assert.equal(await (await call('/agents/', { key: b.key })).text(), '{"detail":"API key has expired."}');
-      const list = (await jsonOf(await call('/__admin/keys'))) as { keys: Array<{ id: string; revoked: boolean; expires_at: string | null }> };
+      const list = (await jsonOf(await call('/__admin/keys'))) as {
+        keys: Array<{ id: string; revoked: boolean; expires_at: string | null }>;
+      };
       assert.equal(list.keys.find((k) => k.id === a.id)?.revoked, true);
       assert.ok(Date.parse(list.keys.find((k) => k.id === b.id)?.expires_at ?? '') < Date.now());
       const missing = await call('/__admin/keys/key_00000000/revoke', { method: 'POST' });
@@ -923,7 +955,15 @@ describe('Avala API emulator', () => {
       assert.ok(a.seq < b.seq && b.seq < c.seq);
       assert.deepEqual(
         { method: a.method, path: a.path, query: a.query, status: a.status, keyId: a.keyId, keySent: a.keySent, client: a.client },
-        { method: 'GET', path: '/api/v1/organizations/', query: 'limit=1', status: 200, keyId: k.id, keySent: true, client: 'vscode_extension' },
+        {
+          method: 'GET',
+          path: '/api/v1/organizations/',
+          query: 'limit=1',
+          status: 200,
+          keyId: k.id,
+          keySent: true,
+          client: 'vscode_extension',
+        },
       );
       assert.equal(b.keySent, false);
       assert.equal(b.path, '/api/v1/agents');
@@ -983,7 +1023,11 @@ describe('Avala API emulator', () => {
           req.on('error', reject);
         });
         assert.equal(status, 401);
-        await waitFor(() => Object.values(agent.freeSockets).flat().length === 1, { description: 'the socket to go back to the pool', timeoutMs: 2000, intervalMs: 10 });
+        await waitFor(() => Object.values(agent.freeSockets).flat().length === 1, {
+          description: 'the socket to go back to the pool',
+          timeoutMs: 2000,
+          intervalMs: 10,
+        });
         const t0 = Date.now();
         await emu.close();
         assert.ok(Date.now() - t0 < 1000, `close took ${Date.now() - t0} ms`);

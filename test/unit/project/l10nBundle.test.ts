@@ -51,7 +51,10 @@ describe('the l10n bundle', () => {
     const { messages, unresolved } = extractMessages(
       new Map([
         ['use.ts', 'l10n.t(ADVICE); vscode.l10n.t(DETAIL.forbidden);'],
-        ['defs.ts', "export const ADVICE =\n  'Prefer scoped keys.';\nexport const DETAIL = {\n  invalid: 'Invalid.',\n  forbidden: 'No permission.',\n} as const;"],
+        [
+          'defs.ts',
+          "export const ADVICE =\n  'Prefer scoped keys.';\nexport const DETAIL = {\n  invalid: 'Invalid.',\n  forbidden: 'No permission.',\n} as const;",
+        ],
       ]),
     );
     assert.deepEqual(unresolved, []);

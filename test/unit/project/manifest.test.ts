@@ -52,8 +52,15 @@ function userFacingStrings(): [string, unknown][] {
   }
   (contributes.viewsWelcome as { view: string; contents: string }[]).forEach((w) => found.push([`welcome of ${w.view}`, w.contents]));
   (contributes.authentication as { id: string; label: string }[]).forEach((a) => found.push([`authentication ${a.id}`, a.label]));
-  (contributes.mcpServerDefinitionProviders as { id: string; label: string }[]).forEach((m) => found.push([`MCP provider ${m.id}`, m.label]));
-  for (const w of contributes.walkthroughs as { id: string; title: string; description: string; steps: { id: string; title: string; description: string }[] }[]) {
+  (contributes.mcpServerDefinitionProviders as { id: string; label: string }[]).forEach((m) =>
+    found.push([`MCP provider ${m.id}`, m.label]),
+  );
+  for (const w of contributes.walkthroughs as {
+    id: string;
+    title: string;
+    description: string;
+    steps: { id: string; title: string; description: string }[];
+  }[]) {
     found.push([`walkthrough ${w.id} title`, w.title], [`walkthrough ${w.id} description`, w.description]);
     w.steps.forEach((s) => found.push([`step ${s.id} title`, s.title], [`step ${s.id} description`, s.description]));
   }
@@ -64,33 +71,54 @@ describe('the manifest (package.json)', () => {
   it('takes every user-facing string from package.nls.json', () => {
     const raw = userFacingStrings().filter(([, value]) => typeof value !== 'string' || !/^%[^%]+%$/.test(value));
     assert.deepEqual(raw, [], 'move these strings to package.nls.json and refer to them as %key%');
-    const missing = userFacingStrings().map(([, value]) => String(value).slice(1, -1)).filter((key) => !(key in nls));
+    const missing = userFacingStrings()
+      .map(([, value]) => String(value).slice(1, -1))
+      .filter((key) => !(key in nls));
     assert.deepEqual(missing, [], 'these %keys% have no entry in package.nls.json');
   });
 
   it('has no unused entries in package.nls.json', () => {
     const text = JSON.stringify(manifest);
-    assert.deepEqual(Object.keys(nls).filter((key) => !text.includes(`"%${key}%"`)), []);
+    assert.deepEqual(
+      Object.keys(nls).filter((key) => !text.includes(`"%${key}%"`)),
+      [],
+    );
   });
 
   it('gives every command a category, and an icon to every command shown in a menu', () => {
     const commands = new Map((contributes.commands as Command[]).map((c) => [c.command, c]));
-    assert.deepEqual([...commands.values()].filter((c) => !c.category).map((c) => c.command), []);
+    assert.deepEqual(
+      [...commands.values()].filter((c) => !c.category).map((c) => c.command),
+      [],
+    );
     const shown = Object.entries(contributes.menus as Record<string, MenuItem[]>)
       .filter(([menu]) => menu !== 'commandPalette')
       .flatMap(([, items]) => items.map((i) => i.command));
-    assert.deepEqual([...new Set(shown)].filter((id) => !commands.get(id)?.icon), []);
+    assert.deepEqual(
+      [...new Set(shown)].filter((id) => !commands.get(id)?.icon),
+      [],
+    );
   });
 
   it('only refers to declared commands in menus', () => {
     const declared = new Set((contributes.commands as Command[]).map((c) => c.command));
     const referenced = Object.values(contributes.menus as Record<string, MenuItem[]>).flatMap((items) => items.map((i) => i.command));
-    assert.deepEqual(referenced.filter((id) => !declared.has(id)), []);
+    assert.deepEqual(
+      referenced.filter((id) => !declared.has(id)),
+      [],
+    );
   });
 
   it('hides commands that need a key, or an argument, from the palette until they make sense', () => {
     const palette = new Map((contributes.menus.commandPalette as MenuItem[]).map((i) => [i.command, i.when]));
-    for (const id of ['avala.copyKey', 'avala.validateKey', 'avala.removeKey', 'avala.renameKey', 'avala.switchKey', 'avala.mcp.chooseKey']) {
+    for (const id of [
+      'avala.copyKey',
+      'avala.validateKey',
+      'avala.removeKey',
+      'avala.renameKey',
+      'avala.switchKey',
+      'avala.mcp.chooseKey',
+    ]) {
       assert.match(palette.get(id) ?? '', /avala\.has(Active)?Keys?/, `${id} shows in the palette with no key stored`);
     }
     for (const id of ['avala.setActiveKey', 'avala.copySelectedKey', 'avala.validateSelectedKey', 'avala.mcp.useSelectedKey']) {
@@ -106,7 +134,14 @@ describe('the manifest (package.json)', () => {
       assert.ok(s.description ?? s.markdownDescription, `${id} has no description`);
       assert.ok(s.scope, `${id} has no explicit scope`);
     }
-    for (const id of ['avala.apiBaseUrl', 'avala.allowInsecureLoopback', 'avala.missionControlUrl', 'avala.mcp.enableMutations', 'avala.mcp.command', 'avala.mcp.readsBaseUrl']) {
+    for (const id of [
+      'avala.apiBaseUrl',
+      'avala.allowInsecureLoopback',
+      'avala.missionControlUrl',
+      'avala.mcp.enableMutations',
+      'avala.mcp.command',
+      'avala.mcp.readsBaseUrl',
+    ]) {
       assert.equal(settings[id].scope, 'machine', `a workspace must not be able to set ${id}`);
     }
   });
@@ -119,14 +154,26 @@ describe('the manifest (package.json)', () => {
   });
 
   it('declares the authentication provider and the MCP server definition provider the code registers', () => {
-    assert.deepEqual(contributes.authentication.map((a: { id: string }) => a.id), ['avala']);
-    assert.deepEqual(contributes.mcpServerDefinitionProviders.map((m: { id: string }) => m.id), ['avala.mcp']);
+    assert.deepEqual(
+      contributes.authentication.map((a: { id: string }) => a.id),
+      ['avala'],
+    );
+    assert.deepEqual(
+      contributes.mcpServerDefinitionProviders.map((m: { id: string }) => m.id),
+      ['avala.mcp'],
+    );
     assert.ok(manifest.activationEvents.includes('onAuthenticationRequest:avala'));
   });
 
   it('has a walkthrough of five steps whose media exist and whose command links are declared', () => {
-    const [walkthrough] = contributes.walkthroughs as { id: string; steps: { id: string; description: string; media: { markdown?: string; image?: string } }[] }[];
-    assert.deepEqual(walkthrough.steps.map((s) => s.id), ['signIn', 'keysAndScopes', 'statusBar', 'terminalAndDebug', 'keepSafe']);
+    const [walkthrough] = contributes.walkthroughs as {
+      id: string;
+      steps: { id: string; description: string; media: { markdown?: string; image?: string } }[];
+    }[];
+    assert.deepEqual(
+      walkthrough.steps.map((s) => s.id),
+      ['signIn', 'keysAndScopes', 'statusBar', 'terminalAndDebug', 'keepSafe'],
+    );
     const declared = new Set((contributes.commands as Command[]).map((c) => c.command));
     for (const step of walkthrough.steps) {
       const media = step.media.markdown ?? step.media.image;

@@ -81,7 +81,10 @@ describe('the MCP server environment', () => {
   it('the definition version changes with the key, its scopes and the mutations flag, and holds no key', () => {
     const a = mcpDefinitionVersion(chooseMcpKey([datasets], 'ds', undefined), readOnly);
     assert.notEqual(a, mcpDefinitionVersion(chooseMcpKey([datasets, projects], 'pr', undefined), readOnly));
-    assert.notEqual(a, mcpDefinitionVersion(chooseMcpKey([{ ...datasets, scopes: ['datasets.read', 'tasks.read'] }], 'ds', undefined), readOnly));
+    assert.notEqual(
+      a,
+      mcpDefinitionVersion(chooseMcpKey([{ ...datasets, scopes: ['datasets.read', 'tasks.read'] }], 'ds', undefined), readOnly),
+    );
     assert.notEqual(a, mcpDefinitionVersion(chooseMcpKey([datasets], 'ds', undefined), { ...readOnly, enableMutations: true }));
     assert.equal(a, mcpDefinitionVersion(chooseMcpKey([datasets], 'ds', undefined), readOnly));
   });

@@ -60,8 +60,14 @@ describe('session change events', () => {
 
   it('a new key is added, a removed key is removed', () => {
     const diff = diffSessions(shapes(datasets, projects), shapes(projects, full));
-    assert.deepEqual(diff.added.map((s) => s.id), ['full']);
-    assert.deepEqual(diff.removed.map((s) => s.id), ['ds']);
+    assert.deepEqual(
+      diff.added.map((s) => s.id),
+      ['full'],
+    );
+    assert.deepEqual(
+      diff.removed.map((s) => s.id),
+      ['ds'],
+    );
     assert.deepEqual(diff.changed, []);
   });
 
@@ -70,12 +76,18 @@ describe('session change events', () => {
     const moved = { ...projects, environment: 'production' };
     const rescoped = { ...full, scopes: ['tasks.read'] };
     const diff = diffSessions(shapes(datasets, projects, full), shapes(renamed, moved, rescoped));
-    assert.deepEqual(diff.changed.map((s) => s.id), ['ds', 'pr', 'full']);
+    assert.deepEqual(
+      diff.changed.map((s) => s.id),
+      ['ds', 'pr', 'full'],
+    );
     assert.equal(diff.changed[0].accountLabel, 'renamed (development)');
   });
 
   it('a check that learns the scopes of an unchecked key changes its session', () => {
-    assert.deepEqual(diffSessions(shapes(unknown), shapes({ ...unknown, scopes: [] })).changed.map((s) => s.id), ['unk']);
+    assert.deepEqual(
+      diffSessions(shapes(unknown), shapes({ ...unknown, scopes: [] })).changed.map((s) => s.id),
+      ['unk'],
+    );
   });
 
   it('a store change that touches no key (switching the active key) is no session change', () => {

@@ -1,6 +1,12 @@
 import * as assert from 'node:assert/strict';
 import { DEFAULT_BASE_URL } from '../../../../src/core/baseUrl';
-import { decideDebugInjection, mergeKeyEnvironment, unknownKeyMessage, unsafeKeyVariableUses, type LaunchConfig } from '../../../../src/inject/core/debugPlan';
+import {
+  decideDebugInjection,
+  mergeKeyEnvironment,
+  unknownKeyMessage,
+  unsafeKeyVariableUses,
+  type LaunchConfig,
+} from '../../../../src/inject/core/debugPlan';
 import { keyEnvironment } from '../../../../src/core/environment';
 import type { ResolvedKey } from '../../../../src/inject/core/terminalPlan';
 
@@ -14,18 +20,38 @@ describe('debug launches: whether a key is added', () => {
   const cases: [string, LaunchConfig, { trusted: boolean; injectByDefault: boolean }, string][] = [
     ['a Node launch gets the active key', node, on, 'inject:env:'],
     ['the pwa-node type VS Code renames node to is known too', { ...node, type: 'pwa-node' }, on, 'inject:env:'],
-    ['"avalaKey" picks a key even with avala.debug.injectKey off', { ...node, avalaKey: 'ci' }, { trusted: true, injectByDefault: false }, 'inject:env:ci'],
+    [
+      '"avalaKey" picks a key even with avala.debug.injectKey off',
+      { ...node, avalaKey: 'ci' },
+      { trusted: true, injectByDefault: false },
+      'inject:env:ci',
+    ],
     ['avala.debug.injectKey off leaves a plain configuration alone', node, { trusted: true, injectByDefault: false }, 'leave'],
     ['"avalaKey": false opts one configuration out', { ...node, avalaKey: false }, on, 'leave'],
     ['Restricted Mode adds nothing', node, { trusted: false, injectByDefault: true }, 'leave'],
-    ['Restricted Mode stops a launch that asks for a key by name', { ...node, avalaKey: 'ci' }, { trusted: false, injectByDefault: true }, 'refuse'],
+    [
+      'Restricted Mode stops a launch that asks for a key by name',
+      { ...node, avalaKey: 'ci' },
+      { trusted: false, injectByDefault: true },
+      'refuse',
+    ],
     ['an attach configuration is left alone', { ...node, request: 'attach' }, on, 'leave'],
     ['an unknown type without env is left alone', { type: 'chrome', request: 'launch', name: 'Web' }, on, 'leave'],
     ['an unknown type with an env object gets the key', { type: 'mydbg', request: 'launch', env: {} }, on, 'inject:env:'],
     ['cppdbg gets the key in its environment list', { type: 'cppdbg', request: 'launch' }, on, 'inject:environment:'],
-    ['an unknown type cannot be given a key by name: the launch stops', { type: 'chrome', request: 'launch', avalaKey: 'ci' }, on, 'refuse'],
+    [
+      'an unknown type cannot be given a key by name: the launch stops',
+      { type: 'chrome', request: 'launch', avalaKey: 'ci' },
+      on,
+      'refuse',
+    ],
     ['an "avalaKey" that is not a label stops the launch', { ...node, avalaKey: 3 }, on, 'refuse'],
-    ['js-debug\'s child session for the launched process is left alone', { ...node, type: 'pwa-node', __pendingTargetId: 't1' }, on, 'leave'],
+    [
+      "js-debug's child session for the launched process is left alone",
+      { ...node, type: 'pwa-node', __pendingTargetId: 't1' },
+      on,
+      'leave',
+    ],
   ];
   for (const [title, config, policy, expected] of cases) {
     it(title, () => {
@@ -46,7 +72,7 @@ describe('debug launches: whether a key is added', () => {
 describe('debug launches: adding the key to env', () => {
   const env = keyEnvironment(dev.value, EMULATOR);
 
-  it('adds the key and base URL variables, keeping the user\'s other variables', () => {
+  it("adds the key and base URL variables, keeping the user's other variables", () => {
     const merged = mergeKeyEnvironment({ type: 'node', env: { DEBUG: '1' } }, 'env', env);
     assert.deepEqual(merged.config.env, { DEBUG: '1', ...env });
     assert.deepEqual(merged.added, Object.keys(env));
@@ -76,20 +102,31 @@ describe('debug launches: adding the key to env', () => {
     const merged = mergeKeyEnvironment({ type: 'node', env: { AVALA_BASE_URL: 'https://other.example/api/v1' } }, 'env', env);
     assert.deepEqual(merged.added, []);
     assert.match(merged.conflict!, /AVALA_BASE_URL/);
-    const prodMerge = mergeKeyEnvironment({ type: 'node', env: { AVALA_BASE_URL: EMULATOR } }, 'env', keyEnvironment(prod.value, DEFAULT_BASE_URL));
+    const prodMerge = mergeKeyEnvironment(
+      { type: 'node', env: { AVALA_BASE_URL: EMULATOR } },
+      'env',
+      keyEnvironment(prod.value, DEFAULT_BASE_URL),
+    );
     assert.ok(prodMerge.conflict, 'a default-API key is not sent to the emulator either');
   });
 
-  it('a user base URL equal to the key\'s is fine, and their own flag value is kept', () => {
-    const merged = mergeKeyEnvironment({ type: 'node', env: { AVALA_BASE_URL: `${EMULATOR}/`, AVALA_ALLOW_INSECURE_BASE_URL: 'true' } }, 'env', env);
+  it("a user base URL equal to the key's is fine, and their own flag value is kept", () => {
+    const merged = mergeKeyEnvironment(
+      { type: 'node', env: { AVALA_BASE_URL: `${EMULATOR}/`, AVALA_ALLOW_INSECURE_BASE_URL: 'true' } },
+      'env',
+      env,
+    );
     assert.deepEqual(merged.added, ['AVALA_API_KEY']);
     assert.deepEqual(merged.kept, ['AVALA_ALLOW_INSECURE_BASE_URL']);
     assert.equal((merged.config.env as Record<string, string>).AVALA_ALLOW_INSECURE_BASE_URL, 'true');
   });
 
-  it('cppdbg\'s environment list gets name/value entries, after the user\'s', () => {
+  it("cppdbg's environment list gets name/value entries, after the user's", () => {
     const merged = mergeKeyEnvironment({ type: 'cppdbg', environment: [{ name: 'A', value: '1' }] }, 'environment', { AVALA_API_KEY: 'k' });
-    assert.deepEqual(merged.config.environment, [{ name: 'A', value: '1' }, { name: 'AVALA_API_KEY', value: 'k' }]);
+    assert.deepEqual(merged.config.environment, [
+      { name: 'A', value: '1' },
+      { name: 'AVALA_API_KEY', value: 'k' },
+    ]);
   });
 
   it('does not change the configuration object it was given', () => {
@@ -103,14 +140,24 @@ describe('${command:avala.apiKey} placement', () => {
   it('in env (launch) or options.env (tasks) is allowed', () => {
     assert.deepEqual(unsafeKeyVariableUses({ type: 'node', env: { AVALA_API_KEY: '${command:avala.apiKey}' } }), []);
     assert.deepEqual(unsafeKeyVariableUses({ options: { env: { AVALA_API_KEY: '${command:avala.pickKey}' } } }), []);
-    assert.deepEqual(unsafeKeyVariableUses({ type: 'cppdbg', environment: [{ name: 'AVALA_API_KEY', value: '${command:avala.apiKey}' }] }), []);
+    assert.deepEqual(
+      unsafeKeyVariableUses({ type: 'cppdbg', environment: [{ name: 'AVALA_API_KEY', value: '${command:avala.apiKey}' }] }),
+      [],
+    );
   });
 
   it('in args, program or a command line is refused, because VS Code echoes those', () => {
     assert.deepEqual(
-      unsafeKeyVariableUses({ type: 'node', program: 'x.js ${command:avala.apiKey}', args: ['--key', '${command:avala.pickKey}'], env: { A: '${command:avala.apiKey}x' } }),
+      unsafeKeyVariableUses({
+        type: 'node',
+        program: 'x.js ${command:avala.apiKey}',
+        args: ['--key', '${command:avala.pickKey}'],
+        env: { A: '${command:avala.apiKey}x' },
+      }),
       ['program', 'args[1]'],
     );
-    assert.deepEqual(unsafeKeyVariableUses({ type: 'cppdbg', environment: [{ name: '${command:avala.apiKey}', value: 'v' }] }), ['environment[0].name']);
+    assert.deepEqual(unsafeKeyVariableUses({ type: 'cppdbg', environment: [{ name: '${command:avala.apiKey}', value: 'v' }] }), [
+      'environment[0].name',
+    ]);
   });
 });

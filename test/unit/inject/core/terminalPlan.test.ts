@@ -1,7 +1,13 @@
 import * as assert from 'node:assert/strict';
 import { DEFAULT_BASE_URL } from '../../../../src/core/baseUrl';
 import { keyEnvironment } from '../../../../src/core/environment';
-import { diffEnvironment, planDigest, planTerminalEnvironment, StaleTerminals, type ResolvedKey } from '../../../../src/inject/core/terminalPlan';
+import {
+  diffEnvironment,
+  planDigest,
+  planTerminalEnvironment,
+  StaleTerminals,
+  type ResolvedKey,
+} from '../../../../src/inject/core/terminalPlan';
 
 const EMULATOR = 'http://127.0.0.1:4010/api/v1';
 const dev: ResolvedKey = { id: 'k1', label: 'dev', environment: 'development', baseUrl: EMULATOR, value: 'avk_dev_0000000000000001' };
@@ -10,7 +16,11 @@ const prod: ResolvedKey = { id: 'k3', label: 'prod', environment: 'production', 
 
 describe('terminal environment plan', () => {
   it('a terminal gets only AVALA_API_KEY when the key belongs to the default Avala API', () => {
-    const plan = planTerminalEnvironment({ workspaceKey: prod, folders: [{ uri: 'file:///a', key: prod }], configuredBaseUrl: DEFAULT_BASE_URL });
+    const plan = planTerminalEnvironment({
+      workspaceKey: prod,
+      folders: [{ uri: 'file:///a', key: prod }],
+      configuredBaseUrl: DEFAULT_BASE_URL,
+    });
     assert.deepEqual(plan.workspace.env, { AVALA_API_KEY: prod.value });
     assert.equal(plan.folders.size, 0);
   });
@@ -27,7 +37,12 @@ describe('terminal environment plan', () => {
   });
 
   it('Restricted Mode (or the setting off) puts nothing in terminals and says why', () => {
-    const plan = planTerminalEnvironment({ blocked: 'Restricted Mode', workspaceKey: dev, folders: [{ uri: 'file:///a', key: ci }], configuredBaseUrl: EMULATOR });
+    const plan = planTerminalEnvironment({
+      blocked: 'Restricted Mode',
+      workspaceKey: dev,
+      folders: [{ uri: 'file:///a', key: ci }],
+      configuredBaseUrl: EMULATOR,
+    });
     assert.deepEqual(plan.workspace.env, {});
     assert.equal(plan.folders.size, 0);
     assert.match(plan.workspace.description, /Restricted Mode/);
@@ -35,11 +50,21 @@ describe('terminal environment plan', () => {
 
   it('without a key, only a non-default configured base URL is passed on', () => {
     assert.deepEqual(planTerminalEnvironment({ folders: [], configuredBaseUrl: DEFAULT_BASE_URL }).workspace.env, {});
-    assert.deepEqual(planTerminalEnvironment({ folders: [], configuredBaseUrl: EMULATOR }).workspace.env, { AVALA_BASE_URL: EMULATOR, AVALA_ALLOW_INSECURE_BASE_URL: '1' });
+    assert.deepEqual(planTerminalEnvironment({ folders: [], configuredBaseUrl: EMULATOR }).workspace.env, {
+      AVALA_BASE_URL: EMULATOR,
+      AVALA_ALLOW_INSECURE_BASE_URL: '1',
+    });
   });
 
   it('a folder with its own key moves every key into per-folder scopes, none unscoped', () => {
-    const plan = planTerminalEnvironment({ workspaceKey: dev, folders: [{ uri: 'file:///app', key: dev }, { uri: 'file:///ops', key: ci }], configuredBaseUrl: DEFAULT_BASE_URL });
+    const plan = planTerminalEnvironment({
+      workspaceKey: dev,
+      folders: [
+        { uri: 'file:///app', key: dev },
+        { uri: 'file:///ops', key: ci },
+      ],
+      configuredBaseUrl: DEFAULT_BASE_URL,
+    });
     assert.deepEqual(plan.workspace.env, {});
     assert.equal(plan.folders.get('file:///app')?.env.AVALA_API_KEY, dev.value);
     assert.equal(plan.folders.get('file:///ops')?.env.AVALA_API_KEY, ci.value);
@@ -63,7 +88,10 @@ describe('writing the terminal environment', () => {
   });
 
   it('switching between two keys of the same API rewrites only AVALA_API_KEY', () => {
-    assert.deepEqual(diffEnvironment(keyEnvironment(dev.value, EMULATOR), keyEnvironment(ci.value, EMULATOR)), { set: [['AVALA_API_KEY', ci.value]], remove: [] });
+    assert.deepEqual(diffEnvironment(keyEnvironment(dev.value, EMULATOR), keyEnvironment(ci.value, EMULATOR)), {
+      set: [['AVALA_API_KEY', ci.value]],
+      remove: [],
+    });
   });
 
   it('switching to a key for the default API removes the base URL variables', () => {
@@ -73,7 +101,7 @@ describe('writing the terminal environment', () => {
     });
   });
 
-  it('variables that are not Avala\'s are never touched', () => {
+  it("variables that are not Avala's are never touched", () => {
     assert.deepEqual(diffEnvironment({ PATH: '/bin' } as Record<string, string>, {}), { set: [], remove: [] });
   });
 });

@@ -1,9 +1,14 @@
 import * as assert from 'node:assert/strict';
-import { KEY_ACCESS_STATE, keyAccessQuestion, keyAccessRefusedMessage, WorkspaceKeyAccess } from '../../../../src/inject/core/workspaceKeyAccess';
+import {
+  KEY_ACCESS_STATE,
+  keyAccessQuestion,
+  keyAccessRefusedMessage,
+  WorkspaceKeyAccess,
+} from '../../../../src/inject/core/workspaceKeyAccess';
 import { MemoryMemento } from '../../../support/fakes';
 
-describe("a repository asks before it takes a key", () => {
-  it("a launch configuration may use the active key without asking, any other key only after a yes", () => {
+describe('a repository asks before it takes a key', () => {
+  it('a launch configuration may use the active key without asking, any other key only after a yes', () => {
     const access = new WorkspaceKeyAccess(new MemoryMemento());
     assert.equal(access.decide('launch', 'kdev', 'kdev'), 'allowed');
     assert.equal(access.decide('launch', 'kprod', 'kdev'), 'ask');

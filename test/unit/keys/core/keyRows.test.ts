@@ -23,16 +23,23 @@ describe('Keys view rows', () => {
   });
   it('shows each scope with its meaning', () => {
     const rows = detailRows(meta({ scopes: ['datasets.read', 'exports.create'] }), 90, false);
-    assert.deepEqual(rows.slice(0, 2).map((r) => [r.label, r.description]), [
-      ['datasets.read', 'List and retrieve datasets and dataset items.'],
-      ['exports.create', 'Create new exports and download completed exports.'],
-    ]);
+    assert.deepEqual(
+      rows.slice(0, 2).map((r) => [r.label, r.description]),
+      [
+        ['datasets.read', 'List and retrieve datasets and dataset items.'],
+        ['exports.create', 'Create new exports and download completed exports.'],
+      ],
+    );
     assert.ok(rows.some((r) => r.label === 'Added 3 days ago'));
   });
   it('warns to rotate a key older than the policy and not a younger one', () => {
     assert.equal(needsRotation(meta({ addedAt: new Date(Date.now() - 91 * 86_400_000).toISOString() }), 90), true);
     assert.equal(needsRotation(meta({}), 90), false);
     assert.equal(needsRotation(meta({ addedAt: '2000-01-01T00:00:00Z' }), 0), false);
-    assert.ok(detailRows(meta({ addedAt: new Date(Date.now() - 100 * 86_400_000).toISOString() }), 90, false).some((r) => r.label === 'Rotate keys regularly'));
+    assert.ok(
+      detailRows(meta({ addedAt: new Date(Date.now() - 100 * 86_400_000).toISOString() }), 90, false).some(
+        (r) => r.label === 'Rotate keys regularly',
+      ),
+    );
   });
 });

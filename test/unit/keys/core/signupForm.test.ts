@@ -11,7 +11,10 @@ describe('sign-up form', () => {
   });
   it('puts "Email already registered." on the email field and field lists on their fields', () => {
     assert.deepEqual(fieldErrorsFromServer(undefined, 'Email already registered.').fields, { email: 'Email already registered.' });
-    assert.deepEqual(fieldErrorsFromServer({ password: ['Too short.'], first_name: ['Too long.'] }, undefined).fields, { password: 'Too short.', firstName: 'Too long.' });
+    assert.deepEqual(fieldErrorsFromServer({ password: ['Too short.'], first_name: ['Too long.'] }, undefined).fields, {
+      password: 'Too short.',
+      firstName: 'Too long.',
+    });
     assert.equal(fieldErrorsFromServer({ non_field_errors: ['Try later.'] }, undefined).general, 'Try later.');
   });
 });

@@ -10,10 +10,20 @@ const root = path.resolve(__dirname, '..', '..', '..', '..', '..');
 type Metafile = { inputs: Record<string, unknown> };
 interface ModuleState {
   MODULE_STATE: Record<string, string>;
-  moduleStateProblems(options: { chunks: Record<string, Metafile>; stateful?: Record<string, string>; exists: (file: string) => boolean }): string[];
+  moduleStateProblems(options: {
+    chunks: Record<string, Metafile>;
+    stateful?: Record<string, string>;
+    exists: (file: string) => boolean;
+  }): string[];
 }
 interface LazyChunks {
-  lazyChunks(options: { root: string; lazyByPath: Map<string, string>; entry?: string; shared?: Set<string>; used?: Set<string> }): esbuild.Plugin;
+  lazyChunks(options: {
+    root: string;
+    lazyByPath: Map<string, string>;
+    entry?: string;
+    shared?: Set<string>;
+    used?: Set<string>;
+  }): esbuild.Plugin;
 }
 
 // The build scripts are plain ES modules next to esbuild.mjs, loaded as the build loads them.
@@ -39,7 +49,10 @@ describe('the build fails when module state would be copied into a lazy chunk', 
   it('a chunk that takes the stateful modules from extension.js passes', async () => {
     const { moduleStateProblems, MODULE_STATE } = await load<ModuleState>('moduleState.mjs');
     const shared = Object.fromEntries(Object.keys(MODULE_STATE).map((file) => [`avala-shared:${file}`, {}]));
-    assert.deepEqual(moduleStateProblems({ chunks: { keyCommands: { inputs: { 'src/keys/keyCommands.ts': {}, ...shared } } }, exists }), []);
+    assert.deepEqual(
+      moduleStateProblems({ chunks: { keyCommands: { inputs: { 'src/keys/keyCommands.ts': {}, ...shared } } }, exists }),
+      [],
+    );
   });
 
   it('every listed module exists, and a list that names a missing one fails', async () => {

@@ -1,5 +1,12 @@
 import * as assert from 'node:assert/strict';
-import { envReplacement, idiomFamily, isEnvFile, pythonImportOs, type IdiomFamily, type OffsetEdit } from '../../../../src/security/core/envIdiom';
+import {
+  envReplacement,
+  idiomFamily,
+  isEnvFile,
+  pythonImportOs,
+  type IdiomFamily,
+  type OffsetEdit,
+} from '../../../../src/security/core/envIdiom';
 
 const KEY = 'avk_b12c82c05dd70f07be32af2818e838471eef6507';
 
@@ -24,27 +31,62 @@ const rows: [IdiomFamily, string, string, string | undefined][] = [
   ['js', 'a double-quoted literal, quotes and all', `const key = "${KEY}";`, 'const key = process.env.AVALA_API_KEY;'],
   ['js', 'a single-quoted literal', `new Avala({ apiKey: '${KEY}' })`, 'new Avala({ apiKey: process.env.AVALA_API_KEY })'],
   ['js', 'a template literal holding only the key', `const k = \`${KEY}\`;`, 'const k = process.env.AVALA_API_KEY;'],
-  ['js', 'a key inside a template literal', `const h = \`X-Avala-Api-Key: ${KEY}\`;`, 'const h = `X-Avala-Api-Key: ${process.env.AVALA_API_KEY}`;'],
+  [
+    'js',
+    'a key inside a template literal',
+    `const h = \`X-Avala-Api-Key: ${KEY}\`;`,
+    'const h = `X-Avala-Api-Key: ${process.env.AVALA_API_KEY}`;',
+  ],
   ['js', 'a key at the end of a string', `const h = "Key ${KEY}";`, 'const h = "Key " + process.env.AVALA_API_KEY;'],
   ['js', 'a key at the start of a string', `const h = "${KEY} is mine";`, 'const h = process.env.AVALA_API_KEY + " is mine";'],
-  ['js', 'a key in the middle of a string', `const u = 'https://x.test/?key=${KEY}&v=1';`, "const u = 'https://x.test/?key=' + process.env.AVALA_API_KEY + '&v=1';"],
+  [
+    'js',
+    'a key in the middle of a string',
+    `const u = 'https://x.test/?key=${KEY}&v=1';`,
+    "const u = 'https://x.test/?key=' + process.env.AVALA_API_KEY + '&v=1';",
+  ],
   ['js', 'a key in a line comment (no fix)', `// old key: ${KEY}`, undefined],
   ['js', 'a key after a string on a commented line (no fix)', `call("a"); // ${KEY}`, undefined],
   ['js', 'an escaped quote before the key', `const s = "say \\"hi\\" ${KEY}";`, 'const s = "say \\"hi\\" " + process.env.AVALA_API_KEY;'],
   // Python
   ['python', 'a literal, adding the import', `KEY = "${KEY}"\n`, `import os\nKEY = os.environ["AVALA_API_KEY"]\n`],
-  ['python', 'a literal when os is already imported', `import os\n\nclient = Avala(api_key='${KEY}')\n`, `import os\n\nclient = Avala(api_key=os.environ["AVALA_API_KEY"])\n`],
-  ['python', 'a literal when os is imported with others', `import sys, os\nk = '${KEY}'`, `import sys, os\nk = os.environ["AVALA_API_KEY"]`],
+  [
+    'python',
+    'a literal when os is already imported',
+    `import os\n\nclient = Avala(api_key='${KEY}')\n`,
+    `import os\n\nclient = Avala(api_key=os.environ["AVALA_API_KEY"])\n`,
+  ],
+  [
+    'python',
+    'a literal when os is imported with others',
+    `import sys, os\nk = '${KEY}'`,
+    `import sys, os\nk = os.environ["AVALA_API_KEY"]`,
+  ],
   ['python', 'an f-string', `h = f"X-Avala-Api-Key: ${KEY}"`, `import os\nh = f"X-Avala-Api-Key: {os.environ['AVALA_API_KEY']}"`],
   ['python', 'a raw string with text around the key', `u = r"k=${KEY};x"`, `import os\nu = r"k=" + os.environ["AVALA_API_KEY"] + r";x"`],
   ['python', 'a bytes literal (no fix)', `k = b"${KEY}"`, undefined],
   ['python', 'a triple-quoted literal', `k = """${KEY}"""`, `import os\nk = os.environ["AVALA_API_KEY"]`],
-  ['python', 'the import after the shebang, docstring and __future__', `#!/usr/bin/env python3\n"""Tool.\n\nMore.\n"""\nfrom __future__ import annotations\n\nimport sys\nK = "${KEY}"\n`, `#!/usr/bin/env python3\n"""Tool.\n\nMore.\n"""\nfrom __future__ import annotations\nimport os\n\nimport sys\nK = os.environ["AVALA_API_KEY"]\n`],
+  [
+    'python',
+    'the import after the shebang, docstring and __future__',
+    `#!/usr/bin/env python3\n"""Tool.\n\nMore.\n"""\nfrom __future__ import annotations\n\nimport sys\nK = "${KEY}"\n`,
+    `#!/usr/bin/env python3\n"""Tool.\n\nMore.\n"""\nfrom __future__ import annotations\nimport os\n\nimport sys\nK = os.environ["AVALA_API_KEY"]\n`,
+  ],
   // Shell
   ['shell', 'an unquoted export', `export AVALA_API_KEY=${KEY}`, 'export AVALA_API_KEY="$AVALA_API_KEY"'],
   ['shell', 'a double-quoted value', `KEY="${KEY}"`, 'KEY="$AVALA_API_KEY"'],
-  ['shell', 'a curl header in double quotes', `curl -H "X-Avala-Api-Key: ${KEY}" "$URL"`, 'curl -H "X-Avala-Api-Key: ${AVALA_API_KEY}" "$URL"'],
-  ['shell', 'a curl header in single quotes', `curl -H 'X-Avala-Api-Key: ${KEY}' "$URL"`, `curl -H 'X-Avala-Api-Key: '"$AVALA_API_KEY" "$URL"`],
+  [
+    'shell',
+    'a curl header in double quotes',
+    `curl -H "X-Avala-Api-Key: ${KEY}" "$URL"`,
+    'curl -H "X-Avala-Api-Key: ${AVALA_API_KEY}" "$URL"',
+  ],
+  [
+    'shell',
+    'a curl header in single quotes',
+    `curl -H 'X-Avala-Api-Key: ${KEY}' "$URL"`,
+    `curl -H 'X-Avala-Api-Key: '"$AVALA_API_KEY" "$URL"`,
+  ],
   ['shell', 'a key in the middle of a single-quoted string', `echo 'k=${KEY};'`, `echo 'k='"$AVALA_API_KEY"';'`],
   ['shell', 'a commented-out key (no fix)', `# export AVALA_API_KEY=${KEY}`, undefined],
   // YAML, Dockerfile, docker-compose, .env
@@ -97,7 +139,13 @@ describe('language families', () => {
   }
 
   it('.env, .env.local and .envrc are environment files; env.ts and .environment.md are too, by name, only when they start with .env', () => {
-    assert.deepEqual(['/w/.env', 'C:\\w\\.env.production', '/w/.envrc', '/w/env.ts', '/w/src/.env.example'].map(isEnvFile), [true, true, true, false, true]);
+    assert.deepEqual(['/w/.env', 'C:\\w\\.env.production', '/w/.envrc', '/w/env.ts', '/w/src/.env.example'].map(isEnvFile), [
+      true,
+      true,
+      true,
+      false,
+      true,
+    ]);
   });
 });
 

@@ -37,7 +37,14 @@ const positives: Row[] = [
   ['a .env line', `AVALA_API_KEY=${HEX}\n`, [['assignment', HEX]]],
   ['a JSON config', `{"avala": {"api_key": "${HEX}"}}`, [['assignment', HEX]]],
   // Several in one text, at the very start and end
-  ['two keys, one at each end of the text', `${AVK}\nx = 1\nAVALA_API_KEY=${HEX}`, [['prefixed', AVK], ['assignment', HEX]]],
+  [
+    'two keys, one at each end of the text',
+    `${AVK}\nx = 1\nAVALA_API_KEY=${HEX}`,
+    [
+      ['prefixed', AVK],
+      ['assignment', HEX],
+    ],
+  ],
 ];
 
 const negatives: [string, string][] = [

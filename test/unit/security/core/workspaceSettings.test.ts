@@ -1,5 +1,13 @@
 import * as assert from 'node:assert/strict';
-import { attemptMemo, describeAttempts, describeKeyHosts, findSettingAttempts, keySwitch, parseJsonc, showValue } from '../../../../src/security/core/workspaceSettings';
+import {
+  attemptMemo,
+  describeAttempts,
+  describeKeyHosts,
+  findSettingAttempts,
+  keySwitch,
+  parseJsonc,
+  showValue,
+} from '../../../../src/security/core/workspaceSettings';
 
 describe('settings a workspace cannot abuse', () => {
   it('finds the machine settings a .vscode/settings.json tries to set, comments and trailing commas included', () => {
@@ -35,7 +43,11 @@ describe('settings a workspace cannot abuse', () => {
 
   it('says what was ignored and why, without credentials or keys from the value', () => {
     const message = describeAttempts([
-      { setting: 'avala.apiBaseUrl', value: 'https://user:pa55@evil.example/api/v1?k=avk_b12c82c05dd70f07be32af2818e838471eef6507', source: '.vscode/settings.json' },
+      {
+        setting: 'avala.apiBaseUrl',
+        value: 'https://user:pa55@evil.example/api/v1?k=avk_b12c82c05dd70f07be32af2818e838471eef6507',
+        source: '.vscode/settings.json',
+      },
       { setting: 'avala.allowInsecureLoopback', value: true, source: '.vscode/settings.json' },
     ]);
     assert.match(message, /avala\.apiBaseUrl = "https:\/\/evil\.example\/api\/v1\?k=\[REDACTED\]"/);
@@ -51,7 +63,10 @@ describe('settings a workspace cannot abuse', () => {
       { setting: 'avala.apiBaseUrl', value: 'https://a.example', source: 'a/.vscode/settings.json' },
       { setting: 'avala.missionControlUrl', value: 'https://b.example', source: 'team.code-workspace' },
     ]);
-    assert.match(message, /avala\.apiBaseUrl = "https:\/\/a\.example" \(in a\/\.vscode\/settings\.json\) and avala\.missionControlUrl = "https:\/\/b\.example" \(in team\.code-workspace\)/);
+    assert.match(
+      message,
+      /avala\.apiBaseUrl = "https:\/\/a\.example" \(in a\/\.vscode\/settings\.json\) and avala\.missionControlUrl = "https:\/\/b\.example" \(in team\.code-workspace\)/,
+    );
   });
 
   it('remembers an attempt by setting and value, so a new value is told again', () => {

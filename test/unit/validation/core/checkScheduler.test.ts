@@ -59,7 +59,10 @@ describe('check scheduling of the active key', () => {
     await rig.scheduler.start();
     await rig.store.setActive(second.id);
     await rig.settle();
-    assert.deepEqual(rig.checks.map((c) => [c.id, c.trigger]), [[second.id, 'switch']]);
+    assert.deepEqual(
+      rig.checks.map((c) => [c.id, c.trigger]),
+      [[second.id, 'switch']],
+    );
     await rig.store.setActive(third.id);
     await rig.settle();
     assert.equal(api.requests, 1);

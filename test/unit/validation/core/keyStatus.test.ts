@@ -1,7 +1,14 @@
 import * as assert from 'node:assert/strict';
 import { DEFAULT_BASE_URL } from '../../../../src/core/baseUrl';
 import { DETAIL } from '../../../../src/core/classify';
-import { explainCheck, statusView, transitionNotice, validationResult, type StatusActionId, type StatusView } from '../../../../src/validation/core/keyStatus';
+import {
+  explainCheck,
+  statusView,
+  transitionNotice,
+  validationResult,
+  type StatusActionId,
+  type StatusView,
+} from '../../../../src/validation/core/keyStatus';
 import type { KeyMeta } from '../../../../src/core/keyStore';
 import type { KeyCheck, KeyState } from '../../../../src/core/keyState';
 
@@ -130,7 +137,12 @@ describe('status bar item for the active key', () => {
     },
     {
       shows: 'throttled: warning background and the time checking resumes; no Validate Now before it',
-      meta: key(checked('throttled', { detail: 'Request was throttled. Expected available in 42 seconds.', retryAt: new Date(NOW + 42_000).toISOString() })),
+      meta: key(
+        checked('throttled', {
+          detail: 'Request was throttled. Expected available in 42 seconds.',
+          retryAt: new Date(NOW + 42_000).toISOString(),
+        }),
+      ),
       text: '$(watch) ci-pipeline: throttled until 09:00:42',
       tone: 'warning',
       command: 'avala.showKeyStatus',
@@ -200,7 +212,11 @@ describe('status bar item for the active key', () => {
   });
 
   it('never tells the user the key is bad when the network failed', () => {
-    for (const detail of ['The Avala API at api.avala.ai refused the connection (ECONNREFUSED).', 'The Avala API had a server error (HTTP 500).', undefined]) {
+    for (const detail of [
+      'The Avala API at api.avala.ai refused the connection (ECONNREFUSED).',
+      'The Avala API had a server error (HTTP 500).',
+      undefined,
+    ]) {
       const text = explainCheck({ state: 'unreachable', at: minutesAgo(1), detail }, 'api.avala.ai');
       assert.doesNotMatch(text, /invalid|expired|revoked/i);
       const v = view(key(checked('unreachable', { detail })));
@@ -228,13 +244,19 @@ describe('notifications on a change of key state', () => {
   for (const [from, state, actions] of rows) {
     it(`${actions ? 'notifies once' : 'stays quiet'} when the last known state was ${from ?? 'unknown'} and a check says ${state}`, () => {
       const notice = transitionNotice(key(), from, to(state));
-      assert.deepEqual(notice?.actions.map((a) => a.id), actions);
+      assert.deepEqual(
+        notice?.actions.map((a) => a.id),
+        actions,
+      );
     });
   }
 
   it('notification buttons carry words, not icon syntax', () => {
     const notice = transitionNotice(key(), 'valid', to('expired', DETAIL.expiredKey))!;
-    assert.deepEqual(notice.actions.map((a) => a.label), ['Open Mission Control', 'Log In with New Key']);
+    assert.deepEqual(
+      notice.actions.map((a) => a.label),
+      ['Open Mission Control', 'Log In with New Key'],
+    );
     assert.equal(notice.severity, 'error');
     assert.match(notice.message, /"ci-pipeline" stopped working/);
     assert.match(notice.message, /Regenerate it in Mission Control/);
@@ -248,18 +270,33 @@ describe('the result of "Avala: Validate Active Key"', () => {
     assert.match(r.message, /"ci-pipeline" is valid \(scopes: datasets\.read, exports\.create\)/);
   });
   it('says a throttled check was not sent and when checking resumes', () => {
-    const r = validationResult(key(), { state: 'throttled', at: minutesAgo(0), retryAt: new Date(NOW + 30_000).toISOString() }, false, utcTime);
+    const r = validationResult(
+      key(),
+      { state: 'throttled', at: minutesAgo(0), retryAt: new Date(NOW + 30_000).toISOString() },
+      false,
+      utcTime,
+    );
     assert.match(r.message, /^Not checked: .*Checking resumes at 09:00:30/);
   });
   it('offers Retry and the log when Avala cannot be reached, and does not blame the key', () => {
-    const r = validationResult(key(), { state: 'unreachable', at: minutesAgo(0), detail: 'The Avala API had a server error (HTTP 500).' }, true);
-    assert.deepEqual(r.actions.map((a) => a.label), ['Retry', 'Show Log']);
+    const r = validationResult(
+      key(),
+      { state: 'unreachable', at: minutesAgo(0), detail: 'The Avala API had a server error (HTTP 500).' },
+      true,
+    );
+    assert.deepEqual(
+      r.actions.map((a) => a.label),
+      ['Retry', 'Show Log'],
+    );
     assert.doesNotMatch(r.message, /invalid|expired/i);
   });
   it('names the reason and the fix for an expired key', () => {
     const r = validationResult(key(), { state: 'expired', at: minutesAgo(0), detail: DETAIL.expiredKey }, true);
     assert.equal(r.severity, 'error');
     assert.match(r.message, /has expired \(“API key has expired\.”\)/);
-    assert.deepEqual(r.actions.map((a) => a.id), ['missionControl', 'replace']);
+    assert.deepEqual(
+      r.actions.map((a) => a.id),
+      ['missionControl', 'replace'],
+    );
   });
 });

@@ -139,7 +139,9 @@ describe('key validation against the emulator', function () {
       }
     }
     const throttledAnswers = emulator.requests.filter((r) => r.status === 429).length;
-    console.log(`      429 storm: ${triggers} triggers and ${rig.clock.fired} timer firings over 10 simulated minutes → ${sent()} requests (${throttledAnswers} answered 429)`);
+    console.log(
+      `      429 storm: ${triggers} triggers and ${rig.clock.fired} timer firings over 10 simulated minutes → ${sent()} requests (${throttledAnswers} answered 429)`,
+    );
     assert.equal(violations, 0, 'a request went out before Retry-After');
     assert.ok(sent() <= 2 + 1 + 11, `sent ${sent()} requests`);
   });
@@ -160,7 +162,9 @@ describe('key validation against the emulator', function () {
       assert.equal(rig.state(id), 'unreachable');
     }
     const during = sent() - start;
-    console.log(`      outage (HTTP 500): ${triggers} triggers and ${rig.clock.fired} timer firings over 120 simulated minutes → ${during} requests`);
+    console.log(
+      `      outage (HTTP 500): ${triggers} triggers and ${rig.clock.fired} timer firings over 120 simulated minutes → ${during} requests`,
+    );
     assert.ok(during <= 11, `sent ${during} requests`);
     emulator.setFault({ mode: 'none' });
     await rig.clock.runUntil(rig.clock.now() + 31 * MIN, () => rig.settle());
