@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
-import { KeyValueMissingError, type KeyMeta, type KeyStore } from '../core/keyStore';
+import { type KeyMeta } from '../core/keyIndex';
+import { KeyValueMissingError, type KeyStore } from '../core/keyStore';
 import { scopesCover } from '../core/scopes';
 import { diffSessions, isEmptyDiff, keysForSessionRequest, sessionShape, type SessionShape } from './core/sessions';
 import type { Log } from '../log';

@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
-import type { KeyMeta, KeyStore, StateBackend } from '../core/keyStore';
+import type { KeyMeta } from '../core/keyIndex';
+import type { KeyStore, StateBackend } from '../core/keyStore';
 import { DEFAULT_BASE_URL, hostOf } from '../core/baseUrl';
 import { keyIdOf, type KeyArg } from '../core/keyArg';
 import { pickKey } from '../keys/keyPicker';

@@ -1,7 +1,8 @@
 import * as vscode from 'vscode';
 import { unsafeKeyVariableUses } from './core/debugPlan';
 import { keyIdOf, type KeyArg } from '../core/keyArg';
-import type { KeyMeta, KeyStore } from '../core/keyStore';
+import type { KeyMeta } from '../core/keyIndex';
+import type { KeyStore } from '../core/keyStore';
 import type { Lazy } from '../core/lazy';
 import type { Log } from '../log';
 import type { KeyAccessGate } from './keyAccess';

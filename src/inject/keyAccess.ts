@@ -1,6 +1,7 @@
 import * as vscode from 'vscode';
 import { keyAccessQuestion, keyAccessRefusedMessage, WorkspaceKeyAccess, type KeyUse } from './core/workspaceKeyAccess';
-import type { KeyMeta, KeyStore, StateBackend } from '../core/keyStore';
+import type { KeyMeta } from '../core/keyIndex';
+import type { KeyStore, StateBackend } from '../core/keyStore';
 import type { Log } from '../log';
 
 export interface KeyAccessGateDeps {

@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
-import type { KeyMeta, KeyStore } from '../core/keyStore';
+import type { KeyMeta } from '../core/keyIndex';
+import type { KeyStore } from '../core/keyStore';
 import type { ResolvedKey } from './core/terminalPlan';
 
 /** Reads a key's value from secret storage; throws as `KeyStore.readKey` does. */

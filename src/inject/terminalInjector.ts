@@ -2,7 +2,8 @@ import * as vscode from 'vscode';
 import type { Settings } from '../config';
 import { DisposableStore } from '../core/disposables';
 import { ENV, keyEnvironment } from '../core/environment';
-import { KeyValueMissingError, type KeyMeta, type KeyStore } from '../core/keyStore';
+import { type KeyMeta } from '../core/keyIndex';
+import { KeyValueMissingError, type KeyStore } from '../core/keyStore';
 import {
   describeKey,
   diffEnvironment,

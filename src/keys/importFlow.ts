@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
-import type { KeyMeta, KeySource, KeyStore } from '../core/keyStore';
+import type { KeyMeta, KeySource } from '../core/keyIndex';
+import type { KeyStore } from '../core/keyStore';
 import { findEnvironmentKeys, type EnvironmentKeyCandidate } from './importCandidates';
 
 export interface ImportDeps {

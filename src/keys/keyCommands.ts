@@ -1,7 +1,8 @@
 import type { AvalaApi } from '../core/api';
 import type { Settings } from '../config';
 import type { KeyArg } from '../core/keyArg';
-import type { KeyMeta, KeySource, KeyStore } from '../core/keyStore';
+import type { KeyMeta, KeySource } from '../core/keyIndex';
+import type { KeyStore } from '../core/keyStore';
 import type { Log } from '../log';
 import type { SignUpForm } from './core/signupForm';
 import { ImportFlow } from './importFlow';

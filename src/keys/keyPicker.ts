@@ -1,7 +1,8 @@
 import * as vscode from 'vscode';
 import { hostOf } from '../core/baseUrl';
 import { describeState } from '../core/keyState';
-import type { KeyMeta, KeyStore } from '../core/keyStore';
+import type { KeyMeta } from '../core/keyIndex';
+import type { KeyStore } from '../core/keyStore';
 import { shownState } from './core/keyRows';
 
 export interface KeyRowOptions {

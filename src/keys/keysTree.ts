@@ -4,7 +4,8 @@ import { DisposableStore } from '../core/disposables';
 import { detailRows, needsRotation, shownState, type DetailRow, type RowIcon } from './core/keyRows';
 import { describeState, type KeyState } from '../core/keyState';
 import { escapeMarkdown } from '../core/markdown';
-import type { KeyMeta, KeyStore } from '../core/keyStore';
+import type { KeyMeta } from '../core/keyIndex';
+import type { KeyStore } from '../core/keyStore';
 
 /** What the tree needs from the validator: which keys are being checked right now. */
 export interface CheckActivity {

@@ -1,6 +1,7 @@
 import * as vscode from 'vscode';
 import { keyIdOf, type KeyArg } from '../core/keyArg';
-import type { KeyMeta, KeyStore } from '../core/keyStore';
+import type { KeyMeta } from '../core/keyIndex';
+import type { KeyStore } from '../core/keyStore';
 import { redactedMessage } from '../core/redact';
 import type { Log } from '../log';
 import { pickKey } from './keyPicker';

@@ -2,7 +2,8 @@ import * as vscode from 'vscode';
 import type { AvalaApi } from '../core/api';
 import { AvalaApiError } from '../core/errors';
 import { isTransientReason } from '../core/keyState';
-import { KeyringError, type KeyMeta, type KeyStore } from '../core/keyStore';
+import { type KeyMeta } from '../core/keyIndex';
+import { KeyringError, type KeyStore } from '../core/keyStore';
 import { redact, redactedMessage } from '../core/redact';
 import type { Log } from '../log';
 import {

@@ -1,6 +1,7 @@
 import * as vscode from 'vscode';
 import { envReplacement, idiomFamily, type Replacement } from './core/envIdiom';
-import type { KeyMeta, KeyStore } from '../core/keyStore';
+import type { KeyMeta } from '../core/keyIndex';
+import type { KeyStore } from '../core/keyStore';
 import { scanForKeys } from './core/secretScan';
 import type { Log } from '../log';
 import { DIAGNOSTIC_CODE, DIAGNOSTIC_SOURCE } from './keyDiagnostics';

@@ -1,7 +1,8 @@
 // The key store on VS Code's real SecretStorage (the runner extension's own, so Avala's keys
 // are not touched): many keys, concurrent adds, two stores as two windows, change events.
 import * as assert from 'node:assert/strict';
-import { KeyStore, INDEX_SECRET } from '../../src/core/keyStore';
+import { INDEX_SECRET } from '../../src/core/keyIndex';
+import { KeyStore } from '../../src/core/keyStore';
 import { waitFor } from '../harness/wait';
 import { runnerContext } from './support';
 

@@ -1,7 +1,7 @@
 // Answers the extension's prompts from inside the extension host, as a person pressing Enter would.
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
-import type { KeyMeta } from '../../src/core/keyStore';
+import type { KeyMeta } from '../../src/core/keyIndex';
 
 /**
  * Settles `work` while accepting whatever quick pick or input box it opens with its

@@ -1,6 +1,6 @@
 // Metadata of a stored key, as the key store lists it, for tests of what is built from it.
 import { DEFAULT_BASE_URL } from '../../src/core/baseUrl';
-import type { KeyMeta } from '../../src/core/keyStore';
+import type { KeyMeta } from '../../src/core/keyIndex';
 
 /** Key `id` for the default API, with these scopes (undefined: not known yet); `extra` overrides any field. */
 export function keyMeta(id: string, scopes: string[] | undefined, extra: Partial<KeyMeta> = {}): KeyMeta {

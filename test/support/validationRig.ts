@@ -3,7 +3,8 @@
 // client against the emulator.
 import { AvalaClient, type KeyPermissions } from '../../src/core/client';
 import { AvalaApiError, type ApiErrorReason } from '../../src/core/errors';
-import { KeyStore, type KeyMeta, type NewKey } from '../../src/core/keyStore';
+import { type KeyMeta } from '../../src/core/keyIndex';
+import { KeyStore, type NewKey } from '../../src/core/keyStore';
 import type { KeyCheck } from '../../src/core/keyState';
 import { CheckScheduler, type ScheduleSettings } from '../../src/validation/core/checkScheduler';
 import { KeyValidator, type CheckEvent, type PermissionsApi } from '../../src/validation/core/keyValidator';

@@ -1,7 +1,7 @@
 // Avala's MCP server as VS Code starts it: which key it gets and the environment it runs in.
 import { DEFAULT_BASE_URL, hostOf, sameBaseUrl } from '../../core/baseUrl';
 import { ENV, keyEnvironment } from '../../core/environment';
-import type { KeyMeta } from '../../core/keyStore';
+import type { KeyMeta } from '../../core/keyIndex';
 import * as l10n from '../../core/l10n';
 
 export const MCP_SERVER_LABEL = 'Avala';

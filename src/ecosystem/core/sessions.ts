@@ -1,6 +1,6 @@
 // Stored keys seen as authentication sessions, for VS Code's Accounts menu and for other
 // extensions that call `vscode.authentication.getSession('avala', scopes)`.
-import type { KeyMeta } from '../../core/keyStore';
+import type { KeyMeta } from '../../core/keyIndex';
 import { scopesCover } from '../../core/scopes';
 
 /** What a session shows about a key: everything but its value. */

@@ -3,7 +3,7 @@
 import type { Clock, TimerHandle } from '../../core/clock';
 import { disposeAll } from '../../core/disposables';
 import type { Disposable, Event } from '../../core/events';
-import type { KeyMeta } from '../../core/keyStore';
+import type { KeyMeta } from '../../core/keyIndex';
 import { nextScheduledCheck, startupFreshMinutes, SWITCH_FRESH_MINUTES, wantsCheck, type ScheduledCheck } from './validationPolicy';
 import type { CheckEvent, CheckOutcome, CheckTrigger } from './keyValidator';
 

@@ -1,7 +1,7 @@
 // What the status bar, its action picker and the validator's notifications say about the
 // active key. Pure: the status bar adapter only copies these values onto a StatusBarItem.
 import { DETAIL } from '../../core/classify';
-import type { KeyMeta } from '../../core/keyStore';
+import type { KeyMeta } from '../../core/keyIndex';
 import { isKeyFailure, needsAttention, relativeTime, type KeyCheck, type KeyState } from '../../core/keyState';
 import { hostOf } from '../../core/baseUrl';
 import * as l10n from '../../core/l10n';

@@ -5,7 +5,8 @@
 //
 // AVALA_MODEL_SEED=<n> replays one schedule; AVALA_MODEL_SCHEDULES=<n> runs more of them.
 import * as assert from 'node:assert/strict';
-import { INDEX_SECRET, KeyStore, fingerprintOf, parseIndex, type KeyMeta } from '../../../src/core/keyStore';
+import { INDEX_SECRET, parseIndex, type KeyMeta } from '../../../src/core/keyIndex';
+import { KeyStore, fingerprintOf } from '../../../src/core/keyStore';
 import { fakeKey, MemoryMemento, SharedKeyring } from '../../support/fakes';
 
 const SCHEDULES = Number(process.env.AVALA_MODEL_SCHEDULES ?? 60);

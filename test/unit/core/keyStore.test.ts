@@ -1,5 +1,6 @@
 import * as assert from 'node:assert/strict';
-import { KeyStore, KeyValueMissingError, KeyringError, INDEX_SECRET, parseIndex } from '../../../src/core/keyStore';
+import { INDEX_SECRET, parseIndex } from '../../../src/core/keyIndex';
+import { KeyStore, KeyValueMissingError, KeyringError } from '../../../src/core/keyStore';
 import { waitFor } from '../../harness/wait';
 import { fakeKey, MemoryMemento, SharedKeyring } from '../../support/fakes';
 

@@ -1,5 +1,5 @@
 import * as assert from 'node:assert/strict';
-import type { KeyMeta } from '../../../../src/core/keyStore';
+import type { KeyMeta } from '../../../../src/core/keyIndex';
 import { accountLabel, diffSessions, isEmptyDiff, keysForSessionRequest, sessionShape } from '../../../../src/ecosystem/core/sessions';
 import { keyMeta } from '../../../support/keyMeta';
 

@@ -1,7 +1,7 @@
 import * as assert from 'node:assert/strict';
 import { DEFAULT_BASE_URL } from '../../../../src/core/baseUrl';
 import { detailRows, needsRotation } from '../../../../src/keys/core/keyRows';
-import type { KeyMeta } from '../../../../src/core/keyStore';
+import type { KeyMeta } from '../../../../src/core/keyIndex';
 
 describe('Keys view rows', () => {
   const meta = (over: Partial<KeyMeta>): KeyMeta => ({

@@ -9,7 +9,7 @@ import {
   type StatusActionId,
   type StatusView,
 } from '../../../../src/validation/core/keyStatus';
-import type { KeyMeta } from '../../../../src/core/keyStore';
+import type { KeyMeta } from '../../../../src/core/keyIndex';
 import type { KeyCheck, KeyState } from '../../../../src/core/keyState';
 
 const NOW = Date.parse('2026-01-05T09:00:00Z');
