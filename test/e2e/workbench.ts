@@ -350,6 +350,20 @@ export async function openFile(page: Page, workspace: string, relative: string):
   await page.locator('.tab.active', { hasText: name }).waitFor({ timeout: UI_TIMEOUT_MS });
 }
 
+/** Saves the active editor with Ctrl+S and waits until `file` on disk contains `expected`; returns its text. */
+export async function saveActiveEditor(page: Page, file: string, expected: string): Promise<string> {
+  await focusWorkbench(page);
+  await page.locator('.editor-instance .monaco-editor .view-lines').first().click();
+  await page.keyboard.press('Control+S');
+  return waitFor(
+    () => {
+      const text = fs.readFileSync(file, 'utf8');
+      return text.includes(expected) && text;
+    },
+    { description: `${file} to be saved`, timeoutMs: UI_TIMEOUT_MS },
+  );
+}
+
 /** The Problems panel's row for the diagnostic containing `text` (opening the panel if needed). */
 export async function problem(page: Page, text: TextMatch): Promise<Locator> {
   const panel = page.locator('.markers-panel');
