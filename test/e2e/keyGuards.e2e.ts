@@ -11,10 +11,12 @@ import { searchLeaks, textSources } from './leakSearch';
 import {
   avalaActivated,
   dismissNotifications,
+  editorText,
   fillInput,
   openFile,
   openQuickFixes,
   openViewContainer,
+  pasteAndOpenPasteWidget,
   pickQuickItem,
   problem,
   saveActiveEditor,
@@ -38,7 +40,6 @@ describe('Key guards: the paste guard and live-leak triage', function () {
     this.timeout(240_000);
     s = await openSession();
     await avalaActivated(s.vscode);
-    await s.browser.context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: new URL(s.vscode.url).origin });
   });
   after(async () => {
     await s?.close();
@@ -53,11 +54,6 @@ describe('Key guards: the paste guard and live-leak triage', function () {
       .locator('.notifications-toasts .notification-toast', { hasText: /^Checking/ })
       .waitFor({ state: 'detached', timeout: UI_TIMEOUT_MS });
     await page.waitForTimeout(600);
-  }
-
-  /** The text the active editor shows (the lines on screen). */
-  async function editorText(page: Page): Promise<string> {
-    return (await page.locator('.editor-instance .monaco-editor .view-lines').first().innerText()).replace(/\u00a0/g, ' ');
   }
 
   /** Records the notifications on screen now, for the leak search. */
@@ -83,17 +79,8 @@ describe('Key guards: the paste guard and live-leak triage', function () {
     const key = emulator().createKey({ name: 'pasted', scopes: ['datasets.read'] });
     const file = writeWorkspaceFile(workspace, 'app/client.py', '"""Client."""\nimport requests\n\n');
     await openFile(page, workspace, 'app/client.py');
-    await page.locator('.editor-instance .monaco-editor .view-lines').first().click();
-    await page.keyboard.press('Control+End');
-    await page.evaluate(`navigator.clipboard.writeText(${JSON.stringify(`AVALA_API_KEY = "${key.key}"\n`)})`);
-    await page.keyboard.press('Control+V');
-
-    // Plain paste happened, and the paste widget offers ours.
-    const pasteControl = page.locator('.post-edit-widget');
-    await pasteControl.waitFor({ timeout: UI_TIMEOUT_MS });
-    assert.match(await editorText(page), /AVALA_API_KEY = "avk_/, 'a paste is a plain paste until the user chooses');
-    await page.keyboard.press('Control+.');
-    const menu = page.locator('.action-widget').first();
+    const { menu, afterPaste } = await pasteAndOpenPasteWidget(page, `AVALA_API_KEY = "${key.key}"\n`);
+    assert.match(afterPaste, /AVALA_API_KEY = "avk_/, 'a paste is a plain paste until the user chooses');
     await menu.getByText(PASTE_TITLE).waitFor({ timeout: UI_TIMEOUT_MS });
     assert.match(await menu.innerText(), /Insert Plain Text/);
     await screenshot(page, 'key-guards/01-paste-widget');
@@ -193,14 +180,8 @@ describe('Key guards: the paste guard and live-leak triage', function () {
     const key = emulator().createKey({ name: 'dotenv', scopes: [] });
     const file = writeWorkspaceFile(workspace, '.env', 'DEBUG=1\n');
     await openFile(page, workspace, '.env');
-    await page.locator('.editor-instance .monaco-editor .view-lines').first().click();
-    await page.keyboard.press('Control+End');
-    await page.evaluate(`navigator.clipboard.writeText(${JSON.stringify(`AVALA_API_KEY=${key.key}\n`)})`);
-    await page.keyboard.press('Control+V');
-    await page.locator('.post-edit-widget').waitFor({ timeout: UI_TIMEOUT_MS });
-    assert.match(await editorText(page), /AVALA_API_KEY=avk_/, 'a paste is a plain paste until the user chooses');
-    await page.keyboard.press('Control+.');
-    const menu = page.locator('.action-widget').first();
+    const { menu, afterPaste } = await pasteAndOpenPasteWidget(page, `AVALA_API_KEY=${key.key}\n`);
+    assert.match(afterPaste, /AVALA_API_KEY=avk_/, 'a paste is a plain paste until the user chooses');
     await menu.getByText(ENV_TITLE).click({ timeout: UI_TIMEOUT_MS });
     await fillInput(page, 'from-dotenv', { prompt: 'A label' });
     await pickQuickItem(page, 'development');
