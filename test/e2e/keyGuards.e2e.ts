@@ -10,6 +10,7 @@ import { emulator, openSession, type Session } from './hooks';
 import { searchLeaks, textSources } from './leakSearch';
 import {
   avalaActivated,
+  clickNotificationButton,
   dismissNotifications,
   editorText,
   fillInput,
@@ -196,6 +197,30 @@ describe('Key guards: the paste guard and live-leak triage', function () {
     assert.equal(fs.readFileSync(file, 'utf8'), 'DEBUG=1\n', 'nothing wrote the key to the file on disk');
     await openViewContainer(page, 'Avala');
     await treeItem(page, 'from-dotenv').waitFor({ timeout: UI_TIMEOUT_MS });
+    assertNoLeak(key);
+  });
+
+  it('"Store It" on a live key found in a file stores it as the quick fix does and puts the environment read in its place', async () => {
+    const { page, workspace } = s;
+    const key = emulator().createKey({ name: 'found', scopes: [] });
+    const file = writeWorkspaceFile(workspace, 'app/found.py', `import os\n\nclient = Client(api_key="${key.key}")\n`);
+    await openFile(page, workspace, 'app/found.py');
+    await problem(page, /is assigned to api_key here/);
+    const menu = await openQuickFixes(page, CHECK_TITLE);
+    await menu.getByText(CHECK_TITLE).first().click();
+    const full =
+      /The key avk_…[0-9a-f]{4} is live at 127\.0\.0\.1:\d+\. It has no scopes, so anyone holding it has full organization access/;
+    await waitForNotification(page, full);
+    await noteNotifications(page, 'full-access result');
+    await clickNotificationButton(page, full, 'Store It');
+    await fillInput(page, 'found-key', { prompt: 'A label' });
+    await pickQuickItem(page, 'development');
+    await waitForNotification(page, /app\/found\.py now reads the key with os\.environ\["AVALA_API_KEY"\]/);
+    await noteNotifications(page, 'after Store It');
+    const saved = await saveActiveEditor(page, file, 'os.environ');
+    assert.equal(saved, 'import os\n\nclient = Client(api_key=os.environ["AVALA_API_KEY"])\n');
+    await openViewContainer(page, 'Avala');
+    await treeItem(page, 'found-key').waitFor({ timeout: UI_TIMEOUT_MS });
     assertNoLeak(key);
   });
 });
