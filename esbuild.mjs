@@ -23,6 +23,10 @@ const LAZY = {
   keyCommands: 'src/keys/keyCommands.ts',
   // Asking before a workspace takes a key: on the first launch or task that needs the answer.
   keyAccess: 'src/inject/keyAccess.ts',
+  // Checking whether a key found in a file is live: on the first "Check whether this key is live".
+  liveKeyCheck: 'src/security/liveKeyCheck.ts',
+  // The paste guard's plans and its storing: on the first paste of text into an editor.
+  keyPasteGuard: 'src/security/keyPasteGuard.ts',
 };
 const lazyByPath = new Map(Object.entries(LAZY).map(([name, file]) => [path.join(root, file), name]));
 

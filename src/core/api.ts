@@ -1,6 +1,8 @@
 import type { AvalaSettings } from '../config';
 import type { AvalaClient, RequestLogEntry } from './client';
 import type { Log } from '../log';
+import * as l10n from './l10n';
+import { redactedMessage } from './redact';
 
 type ClientModule = typeof import('./client');
 let clientModule: ClientModule | undefined;
@@ -51,6 +53,15 @@ export class AvalaApi {
     });
     this.last = { baseUrl: url, allowInsecureLoopback, timeoutMs, client };
     return client;
+  }
+
+  /** A client for the configured API to check a key with, or the words that say why there is none (a refused `avala.apiBaseUrl`). */
+  checkingClient(): { client: AvalaClient } | { problem: string } {
+    try {
+      return { client: this.client() };
+    } catch (error) {
+      return { problem: l10n.t('Cannot check the key: {0} Check the "avala.apiBaseUrl" setting.', redactedMessage(error)) };
+    }
   }
 
   private logRequest(entry: RequestLogEntry): void {

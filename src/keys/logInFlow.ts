@@ -63,15 +63,12 @@ export class LogInFlow {
       return existing;
     }
 
-    let client;
-    try {
-      client = this.deps.api.client();
-    } catch (error) {
-      void vscode.window.showErrorMessage(
-        vscode.l10n.t('Cannot check the key: {0} Check the "avala.apiBaseUrl" setting.', redactedMessage(error)),
-      );
+    const configured = this.deps.api.checkingClient();
+    if ('problem' in configured) {
+      void vscode.window.showErrorMessage(configured.problem);
       return undefined;
     }
+    const client = configured.client;
 
     // Bounded retries: each needs the user to press Retry.
     for (let attempt = 0; attempt < 20; attempt++) {

@@ -2,16 +2,24 @@ import * as vscode from 'vscode';
 import { DisposableStore } from '../core/disposables';
 import { isEnvFile } from './core/envIdiom';
 import type { KeyStore } from '../core/keyStore';
-import { describeFinding, scanForKeys, type KeyFinding } from './core/secretScan';
+import { describeFinding, findingSeverity, scanForKeys, type KeyFinding } from './core/secretScan';
 import type { Log } from '../log';
 import type { GitIgnoredFiles } from './gitIgnored';
 import type { IgnoredKeyFiles } from './ignoredKeyFiles';
+import type { NotLiveKeys } from './notLiveKeys';
 
 export const DIAGNOSTIC_SOURCE = 'Avala';
 export const DIAGNOSTIC_CODE = 'hard-coded-key';
 const DEBOUNCE_MS = 300;
 /** Real files, unsaved ones and remote ones; not output channels, git history or settings views. */
 const SCANNED_SCHEMES = new Set(['file', 'untitled', 'vscode-remote', 'vscode-vfs', 'vscode-notebook-cell']);
+
+/** The key a diagnostic at `range` is about, read from the document now; undefined when it is gone. */
+export function findingAt(document: vscode.TextDocument, range: vscode.Range): KeyFinding | undefined {
+  const start = document.offsetAt(range.start);
+  const end = document.offsetAt(range.end);
+  return scanForKeys(document.getText()).findings.find((f) => f.start === start && f.end === end);
+}
 
 /** What the settings let the scanner do. */
 export interface DetectionSettings {
@@ -23,6 +31,8 @@ export interface HardcodedKeyDiagnosticsDeps {
   gitIgnored: GitIgnoredFiles;
   ignored: IgnoredKeyFiles;
   settings: DetectionSettings;
+  /** Keys Avala said are not live: their diagnostics are Information. */
+  notLive: Pick<NotLiveKeys, 'has' | 'onDidChange'>;
   log: Log;
 }
 
@@ -46,6 +56,7 @@ export class HardcodedKeyDiagnostics implements vscode.Disposable {
       deps.store.onDidChange(() => this.rescanAll()),
       deps.ignored.onDidChange(() => this.rescanAll()),
       deps.gitIgnored.onDidChange(() => this.rescanAll()),
+      deps.notLive.onDidChange(() => this.rescanAll()),
     );
     void deps.store.ready.then(() => this.rescanAll());
   }
@@ -131,10 +142,12 @@ export class HardcodedKeyDiagnostics implements vscode.Disposable {
 
   private diagnostic(document: vscode.TextDocument, finding: KeyFinding, lesserEvil: 'env' | 'ignored' | undefined): vscode.Diagnostic {
     const range = new vscode.Range(document.positionAt(finding.start), document.positionAt(finding.end));
+    const stored = this.deps.store.findByValue(finding.value);
+    const notLive = !stored && this.deps.notLive.has(finding.value);
     const diagnostic = new vscode.Diagnostic(
       range,
-      describeFinding(finding, this.deps.store.findByValue(finding.value)?.label, lesserEvil),
-      lesserEvil ? vscode.DiagnosticSeverity.Information : vscode.DiagnosticSeverity.Warning,
+      describeFinding(finding, stored?.label, lesserEvil, notLive),
+      findingSeverity(lesserEvil, notLive) === 'information' ? vscode.DiagnosticSeverity.Information : vscode.DiagnosticSeverity.Warning,
     );
     diagnostic.source = DIAGNOSTIC_SOURCE;
     diagnostic.code = DIAGNOSTIC_CODE;

@@ -4,7 +4,7 @@ import type { KeyMeta } from '../core/keyIndex';
 import type { KeyStore } from '../core/keyStore';
 import { scanForKeys } from './core/secretScan';
 import type { Log } from '../log';
-import { DIAGNOSTIC_CODE, DIAGNOSTIC_SOURCE } from './keyDiagnostics';
+import { DIAGNOSTIC_CODE, DIAGNOSTIC_SOURCE, findingAt } from './keyDiagnostics';
 import type { IgnoredKeyFiles } from './ignoredKeyFiles';
 
 // Functions, not constants: looked up when shown, after activation has set the user's language.
@@ -12,6 +12,7 @@ const WORDS = {
   moveTitle: () => vscode.l10n.t('Store in Avala secret storage and use the environment variable'),
   storeOnlyTitle: () => vscode.l10n.t('Store in Avala secret storage (then remove the key from this file)'),
   ignoreTitle: () => vscode.l10n.t('Ignore hard-coded Avala keys in this file'),
+  checkLiveTitle: () => vscode.l10n.t('Check whether this key is live'),
   restrictedTitle: () => vscode.l10n.t('Store in Avala secret storage… (needs a trusted workspace)'),
   restrictedReason: () => vscode.l10n.t('Restricted Mode: Avala does not edit files until you trust this workspace.'),
 };
@@ -67,6 +68,13 @@ export class KeyQuickFixes implements vscode.CodeActionProvider {
       move.isPreferred = trusted && canReplace;
       move.command = { command: 'avala.moveKeyToSecretStorage', title: move.title, arguments: [document.uri, diagnostic.range] };
       actions.push(move);
+      // Only a key nobody stored can be a stranger's leak; the check runs when chosen, never before.
+      if (!this.deps.store.findByValue(document.getText(diagnostic.range))) {
+        const check = new vscode.CodeAction(WORDS.checkLiveTitle(), vscode.CodeActionKind.QuickFix);
+        check.diagnostics = [diagnostic];
+        check.command = { command: 'avala.checkKeyLive', title: check.title, arguments: [document.uri, diagnostic.range] };
+        actions.push(check);
+      }
     }
     if (ours.length > 0) {
       const ignore = new vscode.CodeAction(WORDS.ignoreTitle(), vscode.CodeActionKind.QuickFix);
@@ -93,7 +101,7 @@ export class KeyQuickFixes implements vscode.CodeActionProvider {
     }
     const document = await vscode.workspace.openTextDocument(uri);
     const start = document.offsetAt(range.start);
-    const finding = scanForKeys(document.getText()).findings.find((f) => f.start === start && f.end === document.offsetAt(range.end));
+    const finding = findingAt(document, range);
     if (!finding) {
       void vscode.window.showInformationMessage(vscode.l10n.t('That key is no longer in the file.'));
       return {};
@@ -143,7 +151,8 @@ export class KeyQuickFixes implements vscode.CodeActionProvider {
     return { stored: meta, replacedWith: replacement.expression };
   }
 
-  private async afterMove(meta: KeyMeta, expression: string, uri: vscode.Uri): Promise<void> {
+  /** Says where the key went and what reads it now; offers Set Active and Mission Control. Also after a paste guard's paste. */
+  async afterMove(meta: KeyMeta, expression: string, uri: vscode.Uri): Promise<void> {
     const active = this.deps.store.activeId() === meta.id;
     const setActive = vscode.l10n.t('Set Active');
     const openMissionControl = vscode.l10n.t('Open Mission Control');

@@ -11,12 +11,14 @@ import {
   avalaActivated,
   dialog,
   dismissNotifications,
+  editorText,
   logIn,
   MOVE_TITLE,
   openFile,
   openQuickFixes,
   openTerminalAndRun,
   openViewContainer,
+  pasteAndOpenPasteWidget,
   pickQuickItem,
   problem,
   RESTRICTED_TITLE,
@@ -88,6 +90,32 @@ describe('Restricted Mode: keys are listed and flagged, but go nowhere until the
       /Stored key|Replaced a hard-coded key/,
       'nothing stored or replaced by the quick fix',
     );
+  });
+
+  it('pasting a key offers the environment read only as "needs a trusted workspace": choosing it explains, stores nothing and pastes the text as it was', async () => {
+    const { page, workspace, vscode } = s;
+    const pasted = emulator().createKey({ name: 'pasted-untrusted' });
+    const logBefore = (vscode.avalaLog() ?? '').length;
+    writeWorkspaceFile(workspace, 'src/paste.py', 'import os\n\n');
+    await openFile(page, workspace, 'src/paste.py');
+    const { menu } = await pasteAndOpenPasteWidget(page, `KEY = "${pasted.key}"\n`);
+    const title = 'Paste as an environment read and store the key (needs a trusted workspace)';
+    await menu.getByText(title).click({ timeout: UI_TIMEOUT_MS });
+    const told = await waitForNotification(
+      page,
+      /Restricted Mode: Avala stores no key pasted into this workspace until you trust it\. The text was pasted as it was/,
+    );
+    assert.ok(!(await told.innerText()).includes(pasted.key.slice(4, 20)), 'the notification does not show the key');
+    await waitFor(async () => (await editorText(page)).includes(`KEY = "${pasted.key}"`), {
+      description: 'the text to be pasted as it was',
+      timeoutMs: UI_TIMEOUT_MS,
+    });
+    await page.waitForTimeout(500); // the toast's slide-in, for the screenshot
+    await screenshot(page, 'security/10-restricted-paste-explained');
+    assert.ok(!emulator().requests.some((r) => r.keyId === pasted.id), 'the pasted key was not sent anywhere');
+    const log = (vscode.avalaLog() ?? '').slice(logBefore);
+    assert.doesNotMatch(log, /Stored key|Pasted /, 'nothing stored');
+    assert.ok(!log.includes(pasted.key.slice(4, 20)), 'the log does not hold the key');
   });
 
   it('terminals get no key until the workspace is trusted, and the Keys view says why', async () => {

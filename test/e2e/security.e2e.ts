@@ -6,23 +6,22 @@ import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { EmulatorKey } from '../emulator/emulator';
-import { testSettings, waitFor, writeUserSettings } from '../harness';
+import { testSettings, writeUserSettings } from '../harness';
 import { emulator, openSession, type Session } from './hooks';
 import {
   avalaActivated,
   dismissNotifications,
   fillInput,
-  focusWorkbench,
   IGNORE_TITLE,
   MOVE_TITLE,
   openFile,
   openQuickFixes,
   pickQuickItem,
   problem,
+  saveActiveEditor,
   screenshot,
   waitForNotification,
   writeWorkspaceFile,
-  UI_TIMEOUT_MS,
 } from './workbench';
 
 describe('Security: workspace settings, hard-coded keys, key hosts', function () {
@@ -96,13 +95,7 @@ describe('Security: workspace settings, hard-coded keys, key hosts', function ()
     await pickQuickItem(page, 'production');
     await waitForNotification(page, /jobs\/export\.py now reads the key with os\.environ\["AVALA_API_KEY"\]; save the file/);
     await screenshot(page, 'security/04-key-moved');
-    await focusWorkbench(page);
-    await page.locator('.editor-instance .monaco-editor .view-lines').first().click();
-    await page.keyboard.press('Control+S');
-    await waitFor(() => fs.readFileSync(file, 'utf8').includes('os.environ'), {
-      description: 'the file to be saved',
-      timeoutMs: UI_TIMEOUT_MS,
-    });
+    await saveActiveEditor(page, file, 'os.environ');
     assert.equal(
       fs.readFileSync(file, 'utf8'),
       '"""Nightly export."""\nimport os\nimport requests\n\nAVALA_API_KEY = os.environ["AVALA_API_KEY"]\n',

@@ -350,6 +350,45 @@ export async function openFile(page: Page, workspace: string, relative: string):
   await page.locator('.tab.active', { hasText: name }).waitFor({ timeout: UI_TIMEOUT_MS });
 }
 
+/** The text the active editor shows (the lines on screen, spaces as spaces). */
+export async function editorText(page: Page): Promise<string> {
+  return (await page.locator('.editor-instance .monaco-editor .view-lines').first().innerText()).replace(/\u00a0/g, ' ');
+}
+
+/**
+ * Puts `text` on the clipboard, pastes it with Ctrl+V at the end of the active editor and waits
+ * for VS Code's paste control (shown when more than one way to paste exists); then opens its
+ * list with Ctrl+. Returns the list and the editor's text right after the paste, before any
+ * choice. The clipboard permissions are granted to the page first.
+ */
+export async function pasteAndOpenPasteWidget(page: Page, text: string): Promise<{ menu: Locator; afterPaste: string }> {
+  await page.context().grantPermissions(['clipboard-read', 'clipboard-write'], { origin: new URL(page.url()).origin });
+  await page.locator('.editor-instance .monaco-editor .view-lines').first().click();
+  await page.keyboard.press('Control+End');
+  await page.evaluate(`navigator.clipboard.writeText(${JSON.stringify(text)})`);
+  await page.keyboard.press('Control+V');
+  await page.locator('.post-edit-widget').waitFor({ timeout: UI_TIMEOUT_MS });
+  const afterPaste = await editorText(page);
+  await page.keyboard.press('Control+.');
+  const menu = page.locator('.action-widget').first();
+  await menu.getByText('Insert Plain Text').waitFor({ timeout: UI_TIMEOUT_MS });
+  return { menu, afterPaste };
+}
+
+/** Saves the active editor with Ctrl+S and waits until `file` on disk contains `expected`; returns its text. */
+export async function saveActiveEditor(page: Page, file: string, expected: string): Promise<string> {
+  await focusWorkbench(page);
+  await page.locator('.editor-instance .monaco-editor .view-lines').first().click();
+  await page.keyboard.press('Control+S');
+  return waitFor(
+    () => {
+      const text = fs.readFileSync(file, 'utf8');
+      return text.includes(expected) && text;
+    },
+    { description: `${file} to be saved`, timeoutMs: UI_TIMEOUT_MS },
+  );
+}
+
 /** The Problems panel's row for the diagnostic containing `text` (opening the panel if needed). */
 export async function problem(page: Page, text: TextMatch): Promise<Locator> {
   const panel = page.locator('.markers-panel');

@@ -213,8 +213,18 @@ function judgePrefix(before: string): { kind: FindingKind; name?: string } | und
   return { kind: 'assignment', name: name.replace(/^-+/, '') };
 }
 
+/** The severity of a hard-coded key diagnostic: a .env or git-ignored file, or a key Avala said is not live, is an Information. */
+export function findingSeverity(lesserEvil: 'env' | 'ignored' | undefined, notLive: boolean): 'warning' | 'information' {
+  return lesserEvil || notLive ? 'information' : 'warning';
+}
+
 /** The diagnostic's words. The key itself never appears: only `avk_…6507`. */
-export function describeFinding(finding: KeyFinding, storedLabel: string | undefined, lesserEvil: 'env' | 'ignored' | undefined): string {
+export function describeFinding(
+  finding: KeyFinding,
+  storedLabel: string | undefined,
+  lesserEvil: 'env' | 'ignored' | undefined,
+  notLive = false,
+): string {
   const masked = maskKey(finding.value);
   const what =
     finding.kind === 'header'
@@ -223,11 +233,12 @@ export function describeFinding(finding: KeyFinding, storedLabel: string | undef
         ? l10n.t('An Avala API key ({0}) is assigned to {1} here.', masked, finding.name)
         : l10n.t('An Avala API key ({0}) is written into this file.', masked);
   const whose = storedLabel ? ` ${l10n.t("This is your key '{0}'.", storedLabel)}` : '';
+  const live = notLive ? ` ${l10n.t('Avala said it is not live (revoked or expired).')}` : '';
   const advice =
     lesserEvil === 'env'
       ? l10n.t("A .env file is the lesser evil, but VS Code's secret storage cannot be committed or shared by accident.")
       : lesserEvil === 'ignored'
         ? l10n.t("The file is ignored by git, the lesser evil; VS Code's secret storage is safer still.")
         : l10n.t('Never hard-code API keys: keep it in secret storage and read AVALA_API_KEY from the environment.');
-  return `${what}${whose} ${advice}`;
+  return `${what}${whose}${live} ${advice}`;
 }

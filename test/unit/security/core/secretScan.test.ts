@@ -1,6 +1,6 @@
 import * as assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
-import { scanForKeys, type FindingKind } from '../../../../src/security/core/secretScan';
+import { describeFinding, findingSeverity, scanForKeys, type FindingKind } from '../../../../src/security/core/secretScan';
 
 const HEX = 'b12c82c05dd70f07be32af2818e838471eef6507';
 const AVK = `avk_${HEX}`;
@@ -118,5 +118,19 @@ describe('hard-coded key detection', () => {
     assert.equal(findings.length, 1);
     // Generous: the real figure is a few ms (scripts/bench-scan.ts); this only catches a blow-up.
     assert.ok(ms < 2000, `took ${ms} ms`);
+  });
+
+  it('a key Avala said is not live is an Information that says so; .env and git-ignored files stay Information whatever the check said', () => {
+    assert.equal(findingSeverity(undefined, false), 'warning');
+    assert.equal(findingSeverity(undefined, true), 'information');
+    assert.equal(findingSeverity('ignored', false), 'information');
+    assert.equal(findingSeverity('ignored', true), 'information');
+    assert.equal(findingSeverity('env', false), 'information');
+    const [finding] = scanForKeys(`key = "${AVK}"`).findings;
+    assert.match(
+      describeFinding(finding, undefined, undefined, true),
+      /Avala said it is not live \(revoked or expired\)\. Never hard-code/,
+    );
+    assert.doesNotMatch(describeFinding(finding, undefined, undefined), /not live/);
   });
 });
