@@ -23,6 +23,10 @@ const LAZY = {
   keyCommands: 'src/keys/keyCommands.ts',
   // Asking before a workspace takes a key: on the first launch or task that needs the answer.
   keyAccess: 'src/inject/keyAccess.ts',
+  // What Avala's language-model tools answer: on an agent's first call.
+  agentTools: 'src/agents/agentTools.ts',
+  // The terminal tripwire's matchers and notifications: on the first command a terminal with shell integration runs.
+  tripwire: 'src/tripwire/terminalTripwire.ts',
 };
 const lazyByPath = new Map(Object.entries(LAZY).map(([name, file]) => [path.join(root, file), name]));
 
