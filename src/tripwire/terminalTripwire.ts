@@ -56,10 +56,10 @@ export class TerminalTripwire {
         e.terminal,
         stored.filter((m): m is KeyMeta => !!m),
         names,
-        historyAdvice(shell),
+        historyAdvice(shell, fresh[0].name),
       );
     } else {
-      await this.offerToStore(e.terminal, unstored[0], names, historyAdvice(shell));
+      await this.offerToStore(e.terminal, unstored[0], names, historyAdvice(shell, fresh[0].name));
     }
   }
 

@@ -6,7 +6,7 @@ import { DETAIL } from '../../core/classify';
 import * as l10n from '../../core/l10n';
 import { scanForKeys } from '../../security/core/secretScan';
 
-export type ShellKind = 'posix' | 'fish' | 'pwsh' | 'unknown';
+export type ShellKind = 'bash' | 'zsh' | 'fish' | 'pwsh' | 'unknown';
 
 export interface KeyAssignment {
   /** The variable the key was put into. */
@@ -72,8 +72,11 @@ function isKey(name: string, value: string): boolean {
 /** The shell behind a terminal, from VS Code's detected shell type or the shell's path. */
 export function shellKind(shellType: string | undefined, shellPath?: string): ShellKind {
   const name = (shellType ?? shellPath?.split(/[\\/]/).pop() ?? '').toLowerCase().replace(/\.exe$/, '');
-  if (['bash', 'zsh', 'sh', 'ksh', 'gitbash', 'wsl', 'dash'].includes(name)) {
-    return 'posix';
+  if (name === 'bash' || name === 'gitbash') {
+    return 'bash';
+  }
+  if (name === 'zsh') {
+    return 'zsh';
   }
   if (name === 'fish') {
     return 'fish';
@@ -84,23 +87,31 @@ export function shellKind(shellType: string | undefined, shellPath?: string): Sh
   return 'unknown';
 }
 
-/** How to take the command out of this shell's history. Plain text, no part of the key. */
-export function historyAdvice(shell: ShellKind): string {
+/** How to take the command out of this shell's history and drop the variable. Plain text, no part of the key. */
+export function historyAdvice(shell: ShellKind, name: string): string {
   switch (shell) {
-    case 'posix':
+    case 'bash':
       return l10n.t(
-        "To remove it from this shell's history: in bash, find its number with `history | tail` and run `history -d <number>` (then `history -w`); in zsh, edit ~/.zsh_history (run `fc -W` first). Then unset the variable.",
+        "To remove it from this shell's history, find its number with “history | tail”, run “history -d <number>”, then “history -w” to rewrite the history file; then “unset {0}”.",
+        name,
+      );
+    case 'zsh':
+      return l10n.t(
+        "zsh cannot delete one entry from a running shell's history: run “fc -W”, delete the line from $HISTFILE (usually ~/.zsh_history), then open a new terminal; and “unset {0}”.",
+        name,
       );
     case 'fish':
       return l10n.t(
-        "To remove it from this shell's history: run `history delete --contains AVALA_API_KEY` and pick the entry. Then `set -e` the variable.",
+        "To remove it from this shell's history, run “history delete --contains {0}” and pick the entry; then “set -e {0}”.",
+        name,
       );
     case 'pwsh':
       return l10n.t(
-        "To remove it from this shell's history: run `Clear-History`, and delete the line from the PSReadLine history file (`(Get-PSReadLineOption).HistorySavePath`). Then remove the variable.",
+        "To remove it from this shell's history, run “Clear-History” and delete the line from PSReadLine's history file (“(Get-PSReadLineOption).HistorySavePath”); then “Remove-Item env:{0}”.",
+        name,
       );
     case 'unknown':
-      return l10n.t("Remove the command from this shell's history (and its history file), then unset the variable.");
+      return l10n.t("Remove the command from this shell's history and its history file, then unset {0}.", name);
   }
 }
 

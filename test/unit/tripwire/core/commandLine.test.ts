@@ -78,8 +78,9 @@ describe("the terminal tripwire's command-line matcher", () => {
 
 describe('the shell a terminal runs', () => {
   it("comes from VS Code's shell type, else the shell path", () => {
-    assert.equal(shellKind('bash'), 'posix');
-    assert.equal(shellKind('zsh'), 'posix');
+    assert.equal(shellKind('bash'), 'bash');
+    assert.equal(shellKind('zsh'), 'zsh');
+    assert.equal(shellKind(undefined, '/bin/zsh'), 'zsh');
     assert.equal(shellKind('fish'), 'fish');
     assert.equal(shellKind('pwsh'), 'pwsh');
     assert.equal(shellKind(undefined, '/usr/bin/fish'), 'fish');
@@ -88,10 +89,11 @@ describe('the shell a terminal runs', () => {
   });
 
   it('decides how to remove a command from its history', () => {
-    assert.match(historyAdvice('posix'), /history -d/);
-    assert.match(historyAdvice('fish'), /history delete/);
-    assert.match(historyAdvice('pwsh'), /Clear-History[\s\S]*HistorySavePath/);
-    assert.match(historyAdvice('unknown'), /history/);
+    assert.match(historyAdvice('bash', 'AVALA_API_KEY'), /“history -d <number>”.*“history -w”.*“unset AVALA_API_KEY”/);
+    assert.match(historyAdvice('zsh', 'AVALA_API_KEY'), /fc -W.*HISTFILE/);
+    assert.match(historyAdvice('fish', 'AVALA_API_KEY'), /“history delete --contains AVALA_API_KEY”.*“set -e AVALA_API_KEY”/);
+    assert.match(historyAdvice('pwsh', 'AVALA_API_KEY'), /Clear-History.*HistorySavePath.*Remove-Item env:AVALA_API_KEY/);
+    assert.match(historyAdvice('unknown', 'TOKEN'), /history.*unset TOKEN/);
   });
 });
 
