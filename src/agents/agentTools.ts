@@ -24,7 +24,9 @@ export interface ScopesInput extends FolderInput {
 
 export interface AgentToolsDeps {
   store: KeyStore;
-  validator: KeyValidator;
+  validator: Pick<KeyValidator, 'validate' | 'isChecking'>;
+  /** Workspace trust: in Restricted Mode the tools answer only that they are off. */
+  isTrusted(): boolean;
 }
 
 /** Answers for the three tools; every answer is text with no part of any key. */
@@ -32,14 +34,14 @@ export class AgentTools {
   constructor(private readonly deps: AgentToolsDeps) {}
 
   async keyStatus(input: FolderInput): Promise<string> {
-    if (!vscode.workspace.isTrusted) {
+    if (!this.deps.isTrusted()) {
       return restrictedResult();
     }
     return keyStatusResult(await this.context(input));
   }
 
   async validateKey(input: FolderInput): Promise<string> {
-    if (!vscode.workspace.isTrusted) {
+    if (!this.deps.isTrusted()) {
       return restrictedResult();
     }
     const before = await this.context(input);
@@ -49,7 +51,7 @@ export class AgentTools {
   }
 
   async requiredScopes(input: ScopesInput): Promise<string> {
-    if (!vscode.workspace.isTrusted) {
+    if (!this.deps.isTrusted()) {
       return restrictedResult();
     }
     const calls = Array.isArray(input.calls) ? input.calls.filter((c): c is string => typeof c === 'string') : [];
@@ -58,7 +60,7 @@ export class AgentTools {
 
   /** What `prepareInvocation` of avala_validateKey says will happen. */
   async validatePreparation(input: FolderInput): Promise<string> {
-    if (!vscode.workspace.isTrusted) {
+    if (!this.deps.isTrusted()) {
       return restrictedResult();
     }
     return validateKeyPreparation((await this.context(input)).key);

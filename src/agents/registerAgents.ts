@@ -21,7 +21,7 @@ export function registerAgents(services: Services): vscode.Disposable[] {
   const tools = new Lazy<AgentTools>(() => {
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     const { AgentTools } = require('./agentTools') as typeof import('./agentTools');
-    return new AgentTools({ store, validator });
+    return new AgentTools({ store, validator, isTrusted: () => vscode.workspace.isTrusted });
   });
   const run = async (name: string, answer: () => Promise<string>): Promise<vscode.LanguageModelToolResult> => {
     log.info(`Language-model tool ${name} invoked.`);

@@ -5,7 +5,10 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
+import { AgentTools } from '../../src/agents/agentTools';
 import type { KeyMeta } from '../../src/core/keyIndex';
+import { KeyStore } from '../../src/core/keyStore';
+import { MemoryMemento, SharedKeyring } from '../support/fakes';
 import { resultsDir } from '../harness/paths';
 import { logInWith } from './prompts';
 import { activatedAvala, emulator, type AdminKey } from './support';
@@ -93,5 +96,40 @@ describe("Avala's language-model tools, as an agent calls them", function () {
     assert.match(b, /invalid or revoked/);
     const sent = (await emulator.requestsSince(since)).filter((r) => r.keyId === key.id);
     assert.equal(sent.length, 1);
+  });
+
+  it('in Restricted Mode every tool answers only that it is off: no key named, no check sent', async () => {
+    const store = new KeyStore({
+      secrets: new SharedKeyring().window(),
+      workspaceState: new MemoryMemento(),
+      globalState: new MemoryMemento(),
+    });
+    try {
+      await store.add({
+        value: key.key,
+        label: 'restricted-key',
+        environment: 'production',
+        baseUrl: meta.baseUrl,
+        source: 'login',
+        scopes: [],
+      });
+      let validations = 0;
+      const validator = { validate: async () => (validations++, undefined), isChecking: () => false };
+      const tools = new AgentTools({ store, validator, isTrusted: () => false });
+      const answers = [
+        await tools.keyStatus({}),
+        await tools.validateKey({}),
+        await tools.requiredScopes({ calls: ['GET /datasets/'] }),
+        await tools.validatePreparation({}),
+      ];
+      for (const text of answers) {
+        assert.match(text, /off in Restricted Mode/);
+        assert.ok(!text.includes('restricted-key'), 'no key is named');
+        assertNoPartOf(key.key, text, 'a Restricted Mode answer');
+      }
+      assert.equal(validations, 0);
+    } finally {
+      store.dispose();
+    }
   });
 });
