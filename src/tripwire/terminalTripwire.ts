@@ -65,11 +65,16 @@ export class TerminalTripwire {
 
   private async tellStored(terminal: vscode.Terminal, keys: KeyMeta[], names: string, advice: string): Promise<void> {
     const labels = keys.map((k) => `"${k.label}"`).join(', ');
+    const active = keys.some((k) => k.id === this.deps.store.activeId());
+    const instead = active
+      ? vscode.l10n.t('New terminals already get it without typing it.')
+      : vscode.l10n.t('"Avala: Open Terminal with Key…" opens a terminal with it, without typing it.');
     const message = vscode.l10n.t(
-      'The Avala key {0} typed into {1} in terminal "{2}" is now in this shell\'s history. It is already in secret storage, and new terminals get the active key without typing it. {3}',
+      'The Avala key {0} typed into {1} in terminal "{2}" is now in this shell\'s history. It is already in secret storage. {3} {4}',
       labels,
       names,
       terminal.name,
+      instead,
       advice,
     );
     await vscode.window.showWarningMessage(message);

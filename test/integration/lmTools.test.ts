@@ -10,6 +10,8 @@ import type { KeyMeta } from '../../src/core/keyIndex';
 import { KeyStore } from '../../src/core/keyStore';
 import { MemoryMemento, SharedKeyring } from '../support/fakes';
 import { resultsDir } from '../harness/paths';
+import { avalaLog } from '../harness/vscode';
+import { waitFor } from '../harness/wait';
 import { logInWith } from './prompts';
 import { activatedAvala, emulator, type AdminKey } from './support';
 
@@ -131,5 +133,19 @@ describe("Avala's language-model tools, as an agent calls them", function () {
     } finally {
       store.dispose();
     }
+  });
+
+  it('the Avala log says which tools ran and holds no part of the key', async () => {
+    const socket = process.env.CODE_SERVER_SESSION_SOCKET;
+    assert.ok(socket, 'CODE_SERVER_SESSION_SOCKET tells where the user data is');
+    const log = await waitFor(
+      () => {
+        const text = avalaLog(path.dirname(socket)) ?? '';
+        return text.includes('Language-model tool avala_requiredScopes invoked.') && text;
+      },
+      { description: 'the Avala log to name the tools', timeoutMs: 10_000, intervalMs: 100 },
+    );
+    assert.match(log, /Language-model tool avala_validateKey invoked\./);
+    assertNoPartOf(key.key, log, 'the Avala log');
   });
 });
