@@ -27,6 +27,10 @@ const LAZY = {
   liveKeyCheck: 'src/security/liveKeyCheck.ts',
   // The paste guard's plans and its storing: on the first paste of text into an editor.
   keyPasteGuard: 'src/security/keyPasteGuard.ts',
+  // What Avala's language-model tools answer: on an agent's first call.
+  agentTools: 'src/agents/agentTools.ts',
+  // The terminal tripwire's matchers and notifications: on the first command a terminal with shell integration runs.
+  tripwire: 'src/tripwire/terminalTripwire.ts',
 };
 const lazyByPath = new Map(Object.entries(LAZY).map(([name, file]) => [path.join(root, file), name]));
 

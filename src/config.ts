@@ -17,6 +17,8 @@ export interface AvalaSettings {
   intervalMinutes: number;
   staleAfterMinutes: number;
   terminalInjectKey: boolean;
+  /** The terminal tripwire (`avala.terminal.watchForKeys`). */
+  terminalWatchForKeys: boolean;
   debugInjectKey: boolean;
 }
 
@@ -49,6 +51,7 @@ export function readSettings(): AvalaSettings {
     staleAfterMinutes: clamp(config.get<number>('validation.staleAfterMinutes', 30), 1, 1440),
     // A workspace may turn these off, but not on against the user's own settings.
     terminalInjectKey: keySwitch(config.inspect<boolean>('terminal.injectKey'), true),
+    terminalWatchForKeys: keySwitch(config.inspect<boolean>('terminal.watchForKeys'), true),
     debugInjectKey: keySwitch(config.inspect<boolean>('debug.injectKey'), true),
   };
 }

@@ -6,6 +6,7 @@ import { systemClock } from './core/clock';
 import { setListenerErrorReporter } from './core/events';
 import { setLocalizer } from './core/l10n';
 import { KeyStore } from './core/keyStore';
+import { registerAgents } from './agents/registerAgents';
 import { registerEcosystem } from './ecosystem/registerEcosystem';
 import { Ipv6LoopbackNotice } from './inject/loopbackNotice';
 import { registerInjection } from './inject/registerInjection';
@@ -17,6 +18,7 @@ import { hostOf } from './core/baseUrl';
 import { Lazy } from './core/lazy';
 import { Log } from './log';
 import { registerSecurity } from './security/registerSecurity';
+import { registerTripwire } from './tripwire/registerTripwire';
 import { registerValidation } from './validation/registerValidation';
 import { KeyValidator } from './validation/core/keyValidator';
 
@@ -52,6 +54,8 @@ export function activate(context: vscode.ExtensionContext): void {
   context.subscriptions.push(...registerSecurity(services));
   context.subscriptions.push(...registerEcosystem(services));
   context.subscriptions.push(...registerKeyringUpkeep(services));
+  context.subscriptions.push(...registerAgents(services));
+  context.subscriptions.push(...registerTripwire(services));
 
   void store.ready.then(() => {
     if (store.loadError) {

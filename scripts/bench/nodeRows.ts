@@ -93,6 +93,7 @@ function apiSettings(baseUrl: string): AvalaSettings {
     intervalMinutes: 15,
     staleAfterMinutes: 30,
     terminalInjectKey: true,
+    terminalWatchForKeys: true,
     debugInjectKey: true,
   };
 }

@@ -10,7 +10,7 @@ import { isKeyFailure, stateFromReason, type KeyCheck } from '../../core/keyStat
 import { redactedMessage } from '../../core/redact';
 import { notBefore } from './validationPolicy';
 
-export type CheckTrigger = 'startup' | 'switch' | 'command' | 'focus' | 'interval' | 'retry' | 'login';
+export type CheckTrigger = 'startup' | 'switch' | 'command' | 'focus' | 'interval' | 'retry' | 'login' | 'terminal' | 'agent';
 
 export interface CheckOutcome {
   check: KeyCheck;
