@@ -11,6 +11,8 @@ import { vscodeApi } from './scripts/build/vscodeApi.mjs';
 
 const production = process.argv.includes('--production');
 const watch = process.argv.includes('--watch');
+// `--analyze`: also print what each source module adds to extension.js, largest first.
+const analyze = process.argv.includes('--analyze');
 const root = path.dirname(new URL(import.meta.url).pathname);
 
 /** Lazy chunks and their sources. */
@@ -76,12 +78,18 @@ async function buildAll() {
     ...modules.map((file, i) => `import * as shared${i} from './${file.replace(/\.ts$/, '')}';`),
     `export const __shared = { ${modules.map((file, i) => `${JSON.stringify(file)}: shared${i}`).join(', ')} };`,
   ].join('\n');
-  await esbuild.build({
+  const main = await esbuild.build({
     ...common,
     stdin: { contents, resolveDir: root, sourcefile: 'src/extension.entry.ts', loader: 'ts' },
     outfile: 'dist/extension.js',
+    metafile: analyze,
     plugins: plugins(),
   });
+  if (analyze) {
+    const inputs = Object.values(main.metafile.outputs).find((output) => output.entryPoint !== undefined || output.inputs)?.inputs ?? {};
+    const rows = Object.entries(inputs).sort(([, a], [, b]) => b.bytesInOutput - a.bytesInOutput);
+    console.log(rows.map(([file, { bytesInOutput }]) => `${String(bytesInOutput).padStart(7)} B  ${file}`).join('\n'));
+  }
   const sizes = ['extension', ...Object.keys(LAZY)].map(
     (name) => `${name}.js ${(fs.statSync(path.join(root, 'dist', `${name}.js`)).size / 1024).toFixed(1)} KB`,
   );
