@@ -25,6 +25,10 @@ const LAZY = {
   keyCommands: 'src/keys/keyCommands.ts',
   // Asking before a workspace takes a key: on the first launch or task that needs the answer.
   keyAccess: 'src/inject/keyAccess.ts',
+  // Hard-coded key diagnostics and quick fixes: on the first document to scan, or a quick-fix command.
+  securityFeature: 'src/security/securityFeature.ts',
+  // Workspace settings that try to redirect keys: once the keyring is read after startup.
+  settingsGuard: 'src/security/settingsGuard.ts',
 };
 const lazyByPath = new Map(Object.entries(LAZY).map(([name, file]) => [path.join(root, file), name]));
 

@@ -1,6 +1,7 @@
 import * as vscode from 'vscode';
 import { DisposableStore } from '../core/disposables';
 import { isEnvFile } from './core/envIdiom';
+import { isScannedScheme } from './core/scanTargets';
 import type { KeyStore } from '../core/keyStore';
 import { describeFinding, scanForKeys, type KeyFinding } from './core/secretScan';
 import type { Log } from '../log';
@@ -10,8 +11,6 @@ import type { IgnoredKeyFiles } from './ignoredKeyFiles';
 export const DIAGNOSTIC_SOURCE = 'Avala';
 export const DIAGNOSTIC_CODE = 'hard-coded-key';
 const DEBOUNCE_MS = 300;
-/** Real files, unsaved ones and remote ones; not output channels, git history or settings views. */
-const SCANNED_SCHEMES = new Set(['file', 'untitled', 'vscode-remote', 'vscode-vfs', 'vscode-notebook-cell']);
 
 /** What the settings let the scanner do. */
 export interface DetectionSettings {
@@ -70,7 +69,7 @@ export class HardcodedKeyDiagnostics implements vscode.Disposable {
   }
 
   private schedule(document: vscode.TextDocument, delayMs: number): void {
-    if (!SCANNED_SCHEMES.has(document.uri.scheme)) {
+    if (!isScannedScheme(document.uri.scheme)) {
       return;
     }
     const key = document.uri.toString();

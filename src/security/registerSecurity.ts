@@ -1,34 +1,61 @@
 import * as vscode from 'vscode';
+import { DisposableStore } from '../core/disposables';
+import { disposeIfLoaded, Lazy } from '../core/lazy';
 import type { Services } from '../services';
-import { GitIgnoredFiles } from './gitIgnored';
-import { IgnoredKeyFiles } from './ignoredKeyFiles';
-import { HardcodedKeyDiagnostics } from './keyDiagnostics';
-import { KeyQuickFixes } from './keyQuickFixes';
-import { SettingsGuard } from './settingsGuard';
+import { isScannedScheme } from './core/scanTargets';
+import type { SecurityFeature } from './securityFeature';
+import type { SettingsGuard } from './settingsGuard';
 
-/** Settings a workspace cannot abuse, and hard-coded key detection with its quick fixes. */
+/**
+ * Settings a workspace cannot abuse, and hard-coded key detection with its quick fixes. A thin
+ * shell: what it registers exists at once; the detection (its own chunk) loads when the first
+ * document is to be scanned or one of its commands runs, the settings guard once the keyring is read.
+ */
 export function registerSecurity(services: Services): vscode.Disposable[] {
-  const { context, store, settings, log, commands } = services;
-  const gitIgnored = new GitIgnoredFiles({ log });
-  const ignored = new IgnoredKeyFiles({ state: context.workspaceState });
-  const detection = { enabled: () => vscode.workspace.getConfiguration('avala').get<boolean>('security.detectHardcodedKeys', true) };
-  const diagnostics = new HardcodedKeyDiagnostics({ store, gitIgnored, ignored, settings: detection, log });
-  const fixes = new KeyQuickFixes({
-    store,
-    login: { logIn: (value, source, origin) => commands.value.logIn(value, source, origin) },
-    ignored,
-    log,
-    openMissionControl: () => commands.value.openMissionControl(),
+  const { context, store, settings, log } = services;
+  const feature = new Lazy<SecurityFeature>(() => {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const { SecurityFeature } = require('./securityFeature') as typeof import('./securityFeature');
+    return new SecurityFeature(services);
   });
-  const guard = new SettingsGuard({ state: context.workspaceState, settings, store, log });
+  const guard = new Lazy<SettingsGuard>(() => {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const { SettingsGuard } = require('./settingsGuard') as typeof import('./settingsGuard');
+    return new SettingsGuard({ state: context.workspaceState, settings, store, log });
+  });
+  const enabled = () => vscode.workspace.getConfiguration('avala').get<boolean>('security.detectHardcodedKeys', true);
+  const needsScan = (document: vscode.TextDocument) => isScannedScheme(document.uri.scheme);
+  // Until the detection loads: the one listener that loads it. Once loaded it listens itself.
+  const untilLoaded = new DisposableStore();
+  const loadIfNeeded = (documents: readonly vscode.TextDocument[]) => {
+    if (!feature.loaded && enabled() && documents.some(needsScan)) {
+      untilLoaded.dispose();
+      void feature.value;
+    }
+  };
+  untilLoaded.add(vscode.workspace.onDidOpenTextDocument((document) => loadIfNeeded([document])));
+  void store.ready.then(() => {
+    loadIfNeeded(vscode.workspace.textDocuments);
+    void guard.value;
+  });
+  const fixes = () => feature.value.fixes;
   return [
-    gitIgnored,
-    ignored,
-    diagnostics,
-    guard,
-    ...fixes.register(),
-    vscode.workspace.onDidChangeConfiguration((e) =>
-      e.affectsConfiguration('avala.security.detectHardcodedKeys') ? diagnostics.rescanAll() : undefined,
+    untilLoaded,
+    disposeIfLoaded(feature),
+    disposeIfLoaded(guard),
+    // Quick fixes act on this extension's diagnostics: none exist before the detection loaded.
+    vscode.languages.registerCodeActionsProvider(
+      { scheme: '*' },
+      { provideCodeActions: (document, range, asked) => (feature.loaded ? fixes().provideCodeActions(document, range, asked) : []) },
+      { providedCodeActionKinds: [vscode.CodeActionKind.QuickFix] },
     ),
+    vscode.commands.registerCommand('avala.moveKeyToSecretStorage', (uri: vscode.Uri, range: vscode.Range) => fixes().moveKey(uri, range)),
+    vscode.commands.registerCommand('avala.ignoreKeysInFile', (uri?: vscode.Uri) => fixes().ignoreFile(uri)),
+    vscode.commands.registerCommand('avala.resetIgnoredKeyWarnings', () => fixes().resetIgnored()),
+    vscode.workspace.onDidChangeConfiguration((e) => {
+      if (e.affectsConfiguration('avala.security.detectHardcodedKeys')) {
+        return feature.loaded ? feature.value.diagnostics.rescanAll() : loadIfNeeded(vscode.workspace.textDocuments);
+      }
+    }),
   ];
 }
