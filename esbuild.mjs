@@ -29,6 +29,10 @@ const LAZY = {
   securityFeature: 'src/security/securityFeature.ts',
   // Workspace settings that try to redirect keys: once the keyring is read after startup.
   settingsGuard: 'src/security/settingsGuard.ts',
+  // The Accounts menu's sessions: when VS Code first asks for them.
+  authProvider: 'src/ecosystem/authProvider.ts',
+  // The MCP server definition and its start: when VS Code first asks for servers, or a key is chosen for it.
+  mcpServer: 'src/ecosystem/mcpServer.ts',
 };
 const lazyByPath = new Map(Object.entries(LAZY).map(([name, file]) => [path.join(root, file), name]));
 
