@@ -33,6 +33,10 @@ const LAZY = {
   authProvider: 'src/ecosystem/authProvider.ts',
   // The MCP server definition and its start: when VS Code first asks for servers, or a key is chosen for it.
   mcpServer: 'src/ecosystem/mcpServer.ts',
+  // Keys for debug sessions: at the first launch.
+  debugProvider: 'src/inject/debugProvider.ts',
+  // ${command:avala.apiKey}, Open Terminal with Key…, Set Active Key for Folder…: at the first of them.
+  injectionCommands: 'src/inject/commands.ts',
 };
 const lazyByPath = new Map(Object.entries(LAZY).map(([name, file]) => [path.join(root, file), name]));
 

@@ -1,7 +1,8 @@
 import * as vscode from 'vscode';
 import type { Services } from '../services';
-import { InjectionCommands } from './commands';
-import { DebugKeyProvider } from './debugProvider';
+import type { KeyArg } from '../core/keyArg';
+import type { InjectionCommands } from './commands';
+import type { DebugKeyProvider } from './debugProvider';
 import { Lazy } from '../core/lazy';
 import type { KeyAccessGate } from './keyAccess';
 import { TerminalKeyInjector } from './terminalInjector';
@@ -17,12 +18,28 @@ export function registerInjection(services: Services): vscode.Disposable[] {
     const { KeyAccessGate } = require('./keyAccess') as typeof import('./keyAccess');
     return new KeyAccessGate({ workspaceState: context.workspaceState, store, log });
   });
-  const debug = new DebugKeyProvider({ store, settings, log, access, noticeBaseUrl });
-  const commands = new InjectionCommands({ store, log, terminals, access });
+  // The debug provider and the commands: their chunks load at the first launch or command.
+  const debug = new Lazy<DebugKeyProvider>(() => {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const { DebugKeyProvider } = require('./debugProvider') as typeof import('./debugProvider');
+    return new DebugKeyProvider({ store, settings, log, access, noticeBaseUrl });
+  });
+  const commands = new Lazy<InjectionCommands>(() => {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const { InjectionCommands } = require('./commands') as typeof import('./commands');
+    return new InjectionCommands({ store, log, terminals, access });
+  });
+  const command = vscode.commands.registerCommand;
   return [
     terminals,
-    debug.register(),
-    ...commands.register(),
+    vscode.debug.registerDebugConfigurationProvider('*', {
+      resolveDebugConfigurationWithSubstitutedVariables: (folder, config) =>
+        debug.value.resolveDebugConfigurationWithSubstitutedVariables(folder, config),
+    }),
+    command('avala.apiKey', (config?: unknown) => commands.value.apiKey(config)),
+    command('avala.pickKey', (config?: unknown) => commands.value.pickKey(config)),
+    command('avala.openTerminalWithKey', (arg?: KeyArg) => commands.value.openTerminalWithKey(arg)),
+    command('avala.setFolderKey', () => commands.value.setFolderKey()),
     vscode.commands.registerCommand('avala.manageWorkspaceKeyAccess', () => access.value.manage()),
   ];
 }
