@@ -37,6 +37,8 @@ const LAZY = {
   debugProvider: 'src/inject/debugProvider.ts',
   // ${command:avala.apiKey}, Open Terminal with Key…, Set Active Key for Folder…: at the first of them.
   injectionCommands: 'src/inject/commands.ts',
+  // How the Keys view draws keys and their rows: when the view first shows one.
+  keyTreeItems: 'src/keys/keyTreeItems.ts',
 };
 const lazyByPath = new Map(Object.entries(LAZY).map(([name, file]) => [path.join(root, file), name]));
 
