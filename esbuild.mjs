@@ -39,6 +39,10 @@ const LAZY = {
   injectionCommands: 'src/inject/commands.ts',
   // How the Keys view draws keys and their rows: when the view first shows one.
   keyTreeItems: 'src/keys/keyTreeItems.ts',
+  // What the status bar and the validation notices say: at the status bar's first render (the keyring read).
+  keyStatus: 'src/validation/core/keyStatus.ts',
+  // What the status bar's picker and the notices' buttons run: at the first click or notice.
+  keyActions: 'src/validation/keyActions.ts',
 };
 const lazyByPath = new Map(Object.entries(LAZY).map(([name, file]) => [path.join(root, file), name]));
 
