@@ -33,6 +33,8 @@ const LAZY = {
   authProvider: 'src/ecosystem/authProvider.ts',
   // The MCP server definition and its start: when VS Code first asks for servers, or a key is chosen for it.
   mcpServer: 'src/ecosystem/mcpServer.ts',
+  // The terminal environment: once the keyring is read after activation (it was written then before too).
+  terminalInjector: 'src/inject/terminalInjector.ts',
   // Keys for debug sessions: at the first launch.
   debugProvider: 'src/inject/debugProvider.ts',
   // ${command:avala.apiKey}, Open Terminal with Key…, Set Active Key for Folder…: at the first of them.

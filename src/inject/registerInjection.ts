@@ -3,15 +3,22 @@ import type { Services } from '../services';
 import type { KeyArg } from '../core/keyArg';
 import type { InjectionCommands } from './commands';
 import type { DebugKeyProvider } from './debugProvider';
-import { Lazy } from '../core/lazy';
+import { disposeIfLoaded, Lazy } from '../core/lazy';
 import type { KeyAccessGate } from './keyAccess';
-import { TerminalKeyInjector } from './terminalInjector';
+import type { TerminalKeyInjector } from './terminalInjector';
 
 /** Terminals, debug sessions and tasks get a key through their environment, never a file. */
 export function registerInjection(services: Services): vscode.Disposable[] {
   const { context, store, settings, log, loopbackNotice } = services;
   const noticeBaseUrl = (baseUrl: string) => void loopbackNotice.check(baseUrl);
-  const terminals = new TerminalKeyInjector({ collection: context.environmentVariableCollection, store, settings, log, noticeBaseUrl });
+  // The terminal environment is written once the keyring is read (as it always was): its chunk loads then.
+  const terminals = new Lazy<TerminalKeyInjector>(() => {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const { TerminalKeyInjector } = require('./terminalInjector') as typeof import('./terminalInjector');
+    return new TerminalKeyInjector({ collection: context.environmentVariableCollection, store, settings, log, noticeBaseUrl });
+  });
+  let disposed = false;
+  void store.ready.then(() => (disposed ? undefined : terminals.value));
   // Loaded when a launch or task first needs a key it must ask for (a chunk of its own).
   const access = new Lazy<KeyAccessGate>(() => {
     // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -27,11 +34,12 @@ export function registerInjection(services: Services): vscode.Disposable[] {
   const commands = new Lazy<InjectionCommands>(() => {
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     const { InjectionCommands } = require('./commands') as typeof import('./commands');
-    return new InjectionCommands({ store, log, terminals, access });
+    return new InjectionCommands({ store, log, terminals: terminals.value, access });
   });
   const command = vscode.commands.registerCommand;
   return [
-    terminals,
+    { dispose: () => (disposed = true) },
+    disposeIfLoaded(terminals),
     vscode.debug.registerDebugConfigurationProvider('*', {
       resolveDebugConfigurationWithSubstitutedVariables: (folder, config) =>
         debug.value.resolveDebugConfigurationWithSubstitutedVariables(folder, config),
