@@ -41,6 +41,8 @@ const LAZY = {
   injectionCommands: 'src/inject/commands.ts',
   // How the Keys view draws keys and their rows: when the view first shows one.
   keyTreeItems: 'src/keys/keyTreeItems.ts',
+  // When to check keys: once the keyring is read after activation (the schedule started then before too).
+  checkScheduler: 'src/validation/core/checkScheduler.ts',
   // What the status bar and the validation notices say: at the status bar's first render (the keyring read).
   keyStatus: 'src/validation/core/keyStatus.ts',
   // What the status bar's picker and the notices' buttons run: at the first click or notice.

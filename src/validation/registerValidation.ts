@@ -1,11 +1,11 @@
 import * as vscode from 'vscode';
 import { systemClock } from '../core/clock';
 import { keyIdOf, type KeyArg } from '../core/keyArg';
-import { Lazy } from '../core/lazy';
+import { disposeIfLoaded, Lazy } from '../core/lazy';
 import { isDefinitive, type KeyState } from '../core/keyState';
 import { STATUS_ACTIONS_COMMAND } from './core/statusCommands';
 import type { Services } from '../services';
-import { CheckScheduler } from './core/checkScheduler';
+import type { CheckScheduler } from './core/checkScheduler';
 import type { KeyActions } from './keyActions';
 import { KeyStatusBar, type StatusWords } from './statusBar';
 
@@ -22,7 +22,13 @@ export function registerValidation(services: Services): vscode.Disposable[] {
     return new KeyActions({ store, commands, log });
   });
   const statusBar = new KeyStatusBar({ store, validator, words });
-  const scheduler = new CheckScheduler({ keys: store, validator, settings: () => settings.current, clock: systemClock, log });
+  // The check schedule starts once the keyring is read (as it always did): its chunk loads then.
+  const scheduler = new Lazy<CheckScheduler>(() => {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const { CheckScheduler } = require('./core/checkScheduler') as typeof import('./core/checkScheduler');
+    return new CheckScheduler({ keys: store, validator, settings: () => settings.current, clock: systemClock, log });
+  });
+  let disposed = false;
 
   /** "Avala: Validate Active Key" (and the tree's Validate): forced past backoff, never past Retry-After. */
   const validate = async (arg?: KeyArg) => {
@@ -46,23 +52,26 @@ export function registerValidation(services: Services): vscode.Disposable[] {
     return outcome;
   };
 
-  void store.ready.then(() => scheduler.start());
+  void store.ready.then(() => (disposed ? undefined : scheduler.value.start()));
 
   return [
     statusBar,
-    scheduler,
+    { dispose: () => (disposed = true) },
+    disposeIfLoaded(scheduler),
     vscode.commands.registerCommand('avala.validateKey', validate),
     vscode.commands.registerCommand('avala.validateSelectedKey', validate),
     vscode.commands.registerCommand(STATUS_ACTIONS_COMMAND, () => actions.value.pick(statusBar)),
     vscode.commands.registerCommand('avala.showLog', () => log.show()),
     notifyTransitions(services, words, actions),
     vscode.window.onDidChangeWindowState((e) => {
-      if (e.focused) {
-        void scheduler.focusGained();
+      if (e.focused && scheduler.loaded) {
+        void scheduler.value.focusGained();
       }
     }),
     settings.onDidChange(() => {
-      scheduler.settingsChanged();
+      if (scheduler.loaded) {
+        scheduler.value.settingsChanged();
+      }
       statusBar.render();
     }),
   ];
