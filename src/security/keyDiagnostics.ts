@@ -3,7 +3,8 @@ import { DisposableStore } from '../core/disposables';
 import { isEnvFile } from './core/envIdiom';
 import { isScannedScheme } from './core/scanTargets';
 import type { KeyStore } from '../core/keyStore';
-import { describeFinding, scanForKeys, type KeyFinding } from './core/secretScan';
+import { findingsAfterEdit, rescanRegion } from './core/incrementalScan';
+import { describeFinding, MAX_SCAN_CHARS, scanForKeys, type KeyFinding, type ScanResult } from './core/secretScan';
 import type { Log } from '../log';
 import type { GitIgnoredFiles } from './gitIgnored';
 import type { IgnoredKeyFiles } from './ignoredKeyFiles';
@@ -33,13 +34,20 @@ export class HardcodedKeyDiagnostics implements vscode.Disposable {
   private readonly collection = vscode.languages.createDiagnosticCollection('avala');
   private readonly timers = new Map<string, ReturnType<typeof setTimeout>>();
   private readonly skippedLogged = new Set<string>();
+  /** Each document's findings at a version: an edit rescans only its lines (core/incrementalScan.ts). */
+  private readonly scanned = new Map<string, { version: number; findings: KeyFinding[] }>();
   private readonly disposables = new DisposableStore();
 
   constructor(private readonly deps: HardcodedKeyDiagnosticsDeps) {
     this.disposables.add(
       this.collection,
       vscode.workspace.onDidOpenTextDocument((d) => this.schedule(d, 0)),
-      vscode.workspace.onDidChangeTextDocument((e) => (e.contentChanges.length ? this.schedule(e.document, DEBOUNCE_MS) : undefined)),
+      vscode.workspace.onDidChangeTextDocument((e) => {
+        if (e.contentChanges.length) {
+          this.followEdit(e);
+          this.schedule(e.document, DEBOUNCE_MS);
+        }
+      }),
       vscode.workspace.onDidCloseTextDocument((d) => this.clear(d.uri)),
       // Which stored key a finding is, which files are ignored: both change the messages.
       deps.store.onDidChange(() => this.rescanAll()),
@@ -65,6 +73,7 @@ export class HardcodedKeyDiagnostics implements vscode.Disposable {
       clearTimeout(timer);
     }
     this.timers.clear();
+    this.scanned.clear();
     this.disposables.dispose();
   }
 
@@ -83,10 +92,43 @@ export class HardcodedKeyDiagnostics implements vscode.Disposable {
     );
   }
 
+  /**
+   * Keeps the findings current through one edit by rescanning the lines it touched, so typing
+   * into a large file costs a few lines' scan, not the whole file's. Anything else (several
+   * changes at once, a missed version, a file grown past the scan limit) leaves it to a full scan.
+   */
+  private followEdit(e: vscode.TextDocumentChangeEvent): void {
+    const { document } = e;
+    const key = document.uri.toString();
+    const known = this.scanned.get(key);
+    this.scanned.delete(key);
+    if (!known || known.version !== document.version - 1 || e.contentChanges.length !== 1) {
+      return;
+    }
+    const lastLine = document.lineAt(document.lineCount - 1);
+    if (document.offsetAt(lastLine.range.end) > MAX_SCAN_CHARS) {
+      return;
+    }
+    const [change] = e.contentChanges;
+    const edit = { start: change.rangeOffset, removed: change.rangeLength, inserted: change.text.length };
+    const region = rescanRegion(edit, {
+      lineCount: document.lineCount,
+      lineOf: (offset) => document.positionAt(offset).line,
+      lineStart: (line) => document.offsetAt(new vscode.Position(line, 0)),
+      lineEnd: (line) => document.offsetAt(document.lineAt(line).range.end),
+    });
+    const text = document.getText(new vscode.Range(document.positionAt(region.scanFrom), document.positionAt(region.end)));
+    const findings = findingsAfterEdit(known.findings, edit, region, text);
+    if (findings) {
+      this.scanned.set(key, { version: document.version, findings });
+    }
+  }
+
   private clear(uri: vscode.Uri): void {
     const key = uri.toString();
     clearTimeout(this.timers.get(key));
     this.timers.delete(key);
+    this.scanned.delete(key);
     this.collection.delete(uri);
     this.deps.gitIgnored.forget(uri);
   }
@@ -100,8 +142,11 @@ export class HardcodedKeyDiagnostics implements vscode.Disposable {
       return;
     }
     const version = document.version;
-    const { findings, skipped } = scanForKeys(document.getText());
+    const key = document.uri.toString();
+    const known = this.scanned.get(key);
+    const { findings, skipped }: ScanResult = known?.version === version ? known : scanForKeys(document.getText());
     if (skipped) {
+      this.scanned.delete(key);
       this.collection.delete(document.uri);
       if (!this.skippedLogged.has(document.uri.toString())) {
         this.skippedLogged.add(document.uri.toString());
@@ -111,6 +156,7 @@ export class HardcodedKeyDiagnostics implements vscode.Disposable {
       }
       return;
     }
+    this.scanned.set(key, { version, findings });
     if (findings.length === 0) {
       this.collection.delete(document.uri);
       return;
