@@ -34,12 +34,16 @@ export function registerSecurity(services: Services): vscode.Disposable[] {
     }
   };
   untilLoaded.add(vscode.workspace.onDidOpenTextDocument((document) => loadIfNeeded([document])));
+  let disposed = false;
   void store.ready.then(() => {
-    loadIfNeeded(vscode.workspace.textDocuments);
-    void guard.value;
+    if (!disposed) {
+      loadIfNeeded(vscode.workspace.textDocuments);
+      void guard.value;
+    }
   });
   const fixes = () => feature.value.fixes;
   return [
+    { dispose: () => (disposed = true) },
     untilLoaded,
     disposeIfLoaded(feature),
     disposeIfLoaded(guard),
