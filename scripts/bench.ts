@@ -1,7 +1,7 @@
 // npm run bench — activation, bundle, validation, tree, scan and startup-network costs, each
 // as a median with its spread beside an anchor measured in the same run (issue 9).
 //
-//   npm run bench                       # 5 windows, 60 s real idle watch
+//   npm run bench                       # 9 windows, 60 s real idle watch
 //   npm run bench -- --windows 3 --idle 20
 //
 // Starts its own emulators and code-server (through test/harness), cleans up after itself,
@@ -12,7 +12,8 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { startEmulator } from '../test/emulator/emulator';
 import { ensureCodeServer, formatDuration, packageExtension, repoRoot } from '../test/harness';
-import { fileBytes, measureLoad, measureScan, measureTree, measureValidation, simulateIdle } from './bench/nodeRows';
+import { fileBytes, measureLoad, measureMemory, measureScan, measureTree, measureValidation, simulateIdle } from './bench/nodeRows';
+import { measureTyping } from './bench/typing';
 import { fmtKB, fmtMs, ratio, spread, summarize } from './bench/stats';
 import { measureWindows } from './bench/windows';
 
@@ -46,7 +47,8 @@ function gitHead(): string {
 const mark = (met: boolean | undefined) => (met === undefined ? '—' : met ? '✅ met' : '❌ missed');
 
 async function main(): Promise<void> {
-  const windows = Math.max(2, Math.round(option('windows', 5)));
+  // Activation times spread widely on a busy machine: at least 9 windows by default (issue 16).
+  const windows = Math.max(2, Math.round(option('windows', 9)));
   const idleSeconds = option('idle', 60);
   const started = Date.now();
   const log = (line: string) => console.log(`${line}`);
@@ -81,6 +83,10 @@ async function main(): Promise<void> {
   const scan = measureScan(20);
   log('Row 6: check schedule over a simulated hour…');
   const idleSim = await simulateIdle();
+  log('Row 7: typing into a 5 MB file with keys (the real diagnostics, stub vscode)…');
+  const typing = await measureTyping(60, 5);
+  log('Row 8: heap retained with 500 keys after validating each (3 fresh processes each)…');
+  const memory = await measureMemory(ourMain, builtinMain, 500, 3);
 
   log(`Rows 1 and 6: ${windows} code-server windows…`);
   const emulator = await startEmulator({ port: 0 });
@@ -103,9 +109,20 @@ async function main(): Promise<void> {
     ours: fmtMs(oursAct.median),
     spread: spread(oursAct, fmtMs),
     anchor: `GitHub Authentication ${fmtMs(builtinAct.median)} (${spread(builtinAct, fmtMs)})`,
-    ratio: `${actRatios.median.toFixed(2)}× (median of per-window ratios, ${actRatios.min.toFixed(2)}–${actRatios.max.toFixed(2)})`,
-    budget: 'at or below the built-in',
-    met: pairs.length > 0 ? actRatios.median <= 1 : undefined,
+    ratio: `${actRatios.median.toFixed(2)}× (median of per-window ratios; spread ${actRatios.min.toFixed(2)}–${actRatios.max.toFixed(2)}, IQR ${actRatios.q1.toFixed(2)}–${actRatios.q3.toFixed(2)})`,
+    budget: '≤ 0.5× the built-in, over ≥ 9 windows',
+    met: pairs.length > 0 ? actRatios.median <= 0.5 && pairs.length >= 9 : undefined,
+  });
+  const statusBar = summarize(real.samples.map((s) => s.statusBarMs).filter((v): v is number => v !== undefined));
+  rows.push({
+    id: '1c',
+    measure: `Reload Window → the status bar item shows the key's label (${statusBar.n} reloads)`,
+    ours: fmtMs(statusBar.median),
+    spread: spread(statusBar, fmtMs),
+    anchor: 'the same row from a run before the change (README)',
+    ratio: '',
+    budget: 'no later than before',
+    met: undefined,
   });
   rows.push({
     id: '1b',
@@ -124,8 +141,8 @@ async function main(): Promise<void> {
     spread: 'same every run',
     anchor: `GitHub Authentication ${fmtKB(builtinLoad.bytes)}`,
     ratio: ratio(load.bytes, builtinLoad.bytes),
-    budget: '< 100 KB, no network code',
-    met: !load.error && load.bytes < 100 * 1024 && !load.networkLoaded,
+    budget: '< 40 KB, no network code',
+    met: !load.error && load.bytes < 40 * 1024 && !load.networkLoaded,
   });
   rows.push({
     id: '2a',
@@ -145,8 +162,8 @@ async function main(): Promise<void> {
     spread: `IQR ${fmtMs(validation.ours.q1)}–${fmtMs(validation.ours.q3)}`,
     anchor: `bare undici ${fmtMs(validation.bare.median)} (IQR ${fmtMs(validation.bare.q1)}–${fmtMs(validation.bare.q3)})`,
     ratio: `${valRatio.toFixed(2)}× (CPU per request ${ratio(validation.oursCpu, validation.bareCpu)}; bare against itself ${validation.aaRatio.toFixed(2)}×)`,
-    budget: 'ratio ≤ 1.15',
-    met: valRatio <= 1.15,
+    budget: 'ratio ≤ 1.05',
+    met: valRatio <= 1.05,
   });
   rows.push({
     id: '4',
@@ -195,12 +212,41 @@ async function main(): Promise<void> {
     met: worstIdle <= 1 && real.idle.requests <= 1,
   });
 
+  rows.push({
+    id: '7',
+    measure:
+      `Typing into a ${fmtKB(typing.bytes)} source file with ${typing.findings} keys: extension-host CPU per keystroke, change event to diagnostics set, ` +
+      `each keystroke followed by a pause (${typing.keystrokes} keystrokes; the real diagnostics in plain Node, stub vscode; wall ${fmtMs(typing.perKeystrokeWall.median)})`,
+    ours: fmtMs(typing.perKeystroke.median),
+    spread: spread(typing.perKeystroke, fmtMs),
+    anchor: `opening the file: first diagnostics after ${fmtMs(typing.firstDiagnostics.median)} (${spread(typing.firstDiagnostics, fmtMs)})`,
+    ratio: ratio(typing.perKeystroke.median, typing.firstDiagnostics.median),
+    budget: '< 2 ms median',
+    met: typing.perKeystroke.median < 2,
+  });
+  rows.push({
+    id: '8',
+    measure:
+      `Heap retained after activation with ${memory.keys} stored keys and a validation of each (${memory.validated} validated; plain Node, stub vscode, --expose-gc, ` +
+      `after full collections; GitHub Authentication with no account: one needs a real token it would verify online)`,
+    ours: fmtKB(memory.ours.median),
+    spread: spread(memory.ours, fmtKB),
+    anchor: `GitHub Authentication ${fmtKB(memory.builtin.median)}`,
+    ratio: ratio(memory.ours.median, memory.builtin.median),
+    budget: 'report, explain the gap',
+    met: undefined,
+  });
+
   const header = '| # | Measure | Avala (median) | Spread | Anchor (same run) | Ratio | Budget | Met |\n|---|---|---|---|---|---|---|---|';
   const table = [
     header,
     ...rows.map((r) => `| ${r.id} | ${r.measure} | ${r.ours} | ${r.spread} | ${r.anchor} | ${r.ratio} | ${r.budget} | ${mark(r.met)} |`),
   ].join('\n');
-  const problems = [...real.problems, ...(load.error ? [`activation probe: ${load.error.split('\n')[0]}`] : [])];
+  const problems = [
+    ...real.problems,
+    ...(load.error ? [`activation probe: ${load.error.split('\n')[0]}`] : []),
+    ...(memory.error ? [`memory probe: ${memory.error.split('\n')[0]}`] : []),
+  ];
   const text = [
     `Benchmark: ${context}; took ${formatDuration(Date.now() - started)}`,
     '',
@@ -216,7 +262,7 @@ async function main(): Promise<void> {
   fs.writeFileSync(path.join(outDir, 'table.md'), `${text}\n`);
   fs.writeFileSync(
     path.join(outDir, 'results.json'),
-    `${JSON.stringify({ context, load, builtinLoad, validation, tree, scan, idleSim, real }, null, 2)}\n`,
+    `${JSON.stringify({ context, load, builtinLoad, validation, tree, scan, idleSim, typing, memory, real }, null, 2)}\n`,
   );
   console.log(`Wrote .bench/table.md and .bench/results.json (${formatDuration(Date.now() - started)}).`);
 }

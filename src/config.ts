@@ -1,7 +1,7 @@
 import * as vscode from 'vscode';
 import { DEFAULT_BASE_URL, normalizeBaseUrl } from './core/baseUrl';
-import { mcpCommand, type McpServerSettings } from './ecosystem/core/mcpPlan';
-import { keySwitch } from './security/core/workspaceSettings';
+import { mcpCommand, type McpServerSettings } from './ecosystem/core/mcpCommand';
+import { keySwitch } from './security/core/keySwitch';
 
 export const DEFAULT_MISSION_CONTROL_URL = 'https://app.avala.ai';
 

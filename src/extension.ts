@@ -8,11 +8,11 @@ import { setLocalizer } from './core/l10n';
 import { KeyStore } from './core/keyStore';
 import { registerAgents } from './agents/registerAgents';
 import { registerEcosystem } from './ecosystem/registerEcosystem';
-import { Ipv6LoopbackNotice } from './inject/loopbackNotice';
+import type { Ipv6LoopbackNotice } from './inject/loopbackNotice';
 import { registerInjection } from './inject/registerInjection';
 import type { KeyCommands } from './keys/keyCommands';
 import { KeysTree } from './keys/keysTree';
-import { registerKeyringUpkeep } from './keys/orphanedKeys';
+import { registerKeyringUpkeep } from './keys/registerKeyringUpkeep';
 import { registerKeyCommands } from './keys/registerKeyCommands';
 import { hostOf } from './core/baseUrl';
 import { Lazy } from './core/lazy';
@@ -48,7 +48,12 @@ export function activate(context: vscode.ExtensionContext): void {
     vscode.commands.registerCommand('avala.refreshKeys', () => tree.refresh()),
   );
 
-  const loopbackNotice = new Ipv6LoopbackNotice({ globalState: context.globalState, log });
+  // Where AVALA_BASE_URL is handed out; loads with the first base URL handed out (its own chunk).
+  const loopbackNotice = new Lazy<Ipv6LoopbackNotice>(() => {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const { Ipv6LoopbackNotice } = require('./inject/loopbackNotice') as typeof import('./inject/loopbackNotice');
+    return new Ipv6LoopbackNotice({ globalState: context.globalState, log });
+  });
   const services = { context, log, settings, store, api, validator, commands, loopbackNotice };
   context.subscriptions.push(...registerValidation(services), ...registerInjection(services));
   context.subscriptions.push(...registerSecurity(services));

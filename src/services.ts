@@ -19,5 +19,5 @@ export interface Services {
   /** Sign up, log in, import and the rest: their module loads on first `.value`. */
   commands: Lazy<KeyCommands>;
   /** Wherever AVALA_BASE_URL is handed out: warns once about `http://[::1]`. */
-  loopbackNotice: Ipv6LoopbackNotice;
+  loopbackNotice: Lazy<Ipv6LoopbackNotice>;
 }

@@ -2,6 +2,7 @@
 // at 500 keys, the secret scan, and the check schedule over a simulated 10-minute idle window.
 import { execFile } from 'node:child_process';
 import * as fs from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
 import { promisify } from 'node:util';
 import { Agent } from 'undici';
@@ -9,7 +10,8 @@ import { AvalaApi } from '../../src/core/api';
 import type { AvalaSettings, Settings } from '../../src/config';
 import { CLIENT_NAME, closeSharedTransports } from '../../src/core/client';
 import { INDEX_SECRET, parseIndex, type KeyMeta } from '../../src/core/keyIndex';
-import { KeyStore } from '../../src/core/keyStore';
+import { maskKey } from '../../src/core/keyFormat';
+import { fingerprintOf, KeyStore } from '../../src/core/keyStore';
 import { redact } from '../../src/core/redact';
 import { scanForKeys } from '../../src/security/core/secretScan';
 import type { KeysTree } from '../../src/keys/keysTree';
@@ -18,6 +20,7 @@ import { startEmulator } from '../../test/emulator/emulator';
 import { MemoryMemento, SharedKeyring } from '../../test/support/fakes';
 import { emulatorApi, ValidationRig } from '../../test/support/validationRig';
 import type { ProbeResult } from './activationProbe';
+import type { MemoryResult, MemorySeed } from './memoryProbe';
 import { summarize, timed, type Summary } from './stats';
 import { installVSCodeStub } from '../../test/support/vscodeStub';
 
@@ -405,5 +408,63 @@ export function fileBytes(file: string): number {
     return fs.statSync(file).size;
   } catch {
     return NaN;
+  }
+}
+
+// ---- Row 8: heap retained with 500 keys -------------------------------------------------
+
+export interface MemoryRow {
+  keys: number;
+  validated: number;
+  /** Heap retained by the extension after activation and one validation of every key, bytes, per fresh process. */
+  ours: Summary;
+  /** GitHub Authentication activated the same way, with no account (see README: why not one). */
+  builtin: Summary;
+  error?: string;
+}
+
+/**
+ * Our bundle and the built-in GitHub Authentication, each in `samples` fresh Node processes
+ * (--expose-gc, stub `vscode`): ours over a keyring of `count` emulator keys, each validated
+ * once against the emulator through "Validate" (a full validation cycle).
+ */
+export async function measureMemory(ourMain: string, builtinMain: string, count: number, samples: number): Promise<MemoryRow> {
+  const emulator = await startEmulator({ port: 0, rateLimitPerMinute: 1_000_000 });
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'avala-bench-memory-'));
+  try {
+    const now = Date.now();
+    const secrets: Record<string, string> = {};
+    const keys: KeyMeta[] = sampleKeys(count, now).map((meta, i) => {
+      const { key } = emulator.createKey({ name: `memory-${i}`, scopes: ['datasets.read'] });
+      secrets[`avala.key.${meta.id}`] = key;
+      return { ...meta, baseUrl: emulator.baseUrl, masked: maskKey(key), fingerprint: fingerprintOf(key), lastCheck: undefined };
+    });
+    secrets[INDEX_SECRET] = JSON.stringify({ version: 1, keys });
+    const seedFile = path.join(dir, 'seed.json');
+    const settings = { 'avala.apiBaseUrl': emulator.baseUrl, 'avala.allowInsecureLoopback': true, 'avala.validation.intervalMinutes': 0 };
+    fs.writeFileSync(seedFile, JSON.stringify({ secrets, settings, validate: keys.map((k) => k.id) } satisfies MemorySeed));
+    const emptySeed = path.join(dir, 'empty.json');
+    fs.writeFileSync(emptySeed, JSON.stringify({ secrets: {}, settings: {}, validate: [] } satisfies MemorySeed));
+    const probe = path.join(__dirname, 'memoryProbe.js');
+    const once = async (main: string, seed: string) => {
+      const { stdout } = await run(process.execPath, ['--expose-gc', probe, main, seed], { maxBuffer: 16 * 1024 * 1024 });
+      return JSON.parse(stdout.trim().split('\n').pop() ?? '{}') as MemoryResult;
+    };
+    const ours: MemoryResult[] = [];
+    const builtin: MemoryResult[] = [];
+    for (let i = 0; i < samples; i++) {
+      ours.push(await once(ourMain, seedFile));
+      builtin.push(await once(builtinMain, emptySeed));
+    }
+    return {
+      keys: count,
+      validated: Math.min(...ours.map((r) => r.validated)),
+      ours: summarize(ours.map((r) => r.retainedBytes)),
+      builtin: summarize(builtin.map((r) => r.retainedBytes)),
+      error: [...ours, ...builtin].find((r) => r.error)?.error,
+    };
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+    await emulator.close();
   }
 }

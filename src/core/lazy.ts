@@ -9,8 +9,18 @@ export class Lazy<T> {
 
   constructor(private readonly create: () => T) {}
 
+  /** Whether `value` was created: a shell asks this to answer without loading (e.g. no diagnostics yet, so no quick fixes). */
+  get loaded(): boolean {
+    return this.created !== undefined;
+  }
+
   get value(): T {
     this.created ??= { value: this.create() };
     return this.created.value;
   }
+}
+
+/** Disposes a lazy value when it was created; one never created stays so (disposing loads nothing). */
+export function disposeIfLoaded(lazy: Lazy<{ dispose(): unknown }>): { dispose(): void } {
+  return { dispose: () => (lazy.loaded ? void lazy.value.dispose() : undefined) };
 }

@@ -5,9 +5,6 @@ import { scopesCover } from '../core/scopes';
 import { diffSessions, isEmptyDiff, keysForSessionRequest, sessionShape, type SessionShape } from './core/sessions';
 import type { Log } from '../log';
 
-export const AUTH_PROVIDER_ID = 'avala';
-export const AUTH_PROVIDER_LABEL = 'Avala';
-
 export interface AuthProviderDeps {
   store: KeyStore;
   log: Log;
@@ -119,13 +116,4 @@ export class AvalaAuthenticationProvider implements vscode.AuthenticationProvide
 
 function toSession(shape: SessionShape, accessToken: string): vscode.AuthenticationSession {
   return { id: shape.id, accessToken, account: { id: shape.id, label: shape.accountLabel }, scopes: shape.scopes };
-}
-
-export function registerAuthenticationProvider(deps: AuthProviderDeps): vscode.Disposable[] {
-  const provider = new AvalaAuthenticationProvider(deps);
-  // Multiple accounts: each key is one, and VS Code lets the user pick which a consumer gets.
-  const registration = vscode.authentication.registerAuthenticationProvider(AUTH_PROVIDER_ID, AUTH_PROVIDER_LABEL, provider, {
-    supportsMultipleAccounts: true,
-  });
-  return [provider, registration];
 }

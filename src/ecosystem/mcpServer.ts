@@ -21,11 +21,6 @@ import {
 import { FULL_ACCESS_ADVICE } from '../core/scopes';
 import type { Log } from '../log';
 
-/** Declared in package.json `contributes.mcpServerDefinitionProviders`. */
-export const MCP_PROVIDER_ID = 'avala.mcp';
-export const CHOOSE_MCP_KEY_COMMAND = 'avala.mcp.chooseKey';
-/** The same, from a key's context menu in the Keys view. */
-export const USE_KEY_FOR_MCP_COMMAND = 'avala.mcp.useSelectedKey';
 const CHOSEN_KEY_STATE = 'avala.mcp.keyId';
 const FULL_ACCESS_ACCEPTED_STATE = 'avala.mcp.fullAccessAccepted';
 
@@ -48,13 +43,11 @@ export interface McpDeps {
   noticeBaseUrl?(baseUrl: string): void;
 }
 
-/** The part of `vscode.lm` this feature needs; absent in hosts without the MCP API. */
-export type McpHost = Partial<Pick<typeof vscode.lm, 'registerMcpServerDefinitionProvider'>> | undefined;
-
 /**
  * Offers Avala's MCP server to VS Code's agents. The definition VS Code lists and caches
  * has no key; the key is read from secret storage only when the server starts, and only
- * ever travels in the process environment — never into mcp.json or settings.
+ * ever travels in the process environment — never into mcp.json or settings. A lazy chunk:
+ * registerEcosystem.ts registers a shell that loads it when VS Code first asks for servers.
  */
 export class AvalaMcpServerProvider implements vscode.McpServerDefinitionProvider<vscode.McpStdioServerDefinition>, vscode.Disposable {
   private readonly changed = new vscode.EventEmitter<void>();
@@ -336,37 +329,4 @@ function describeScopes(key: KeyMeta): string {
     return vscode.l10n.t('Full organization access — not recommended for agents.');
   }
   return vscode.l10n.t('Scopes: {0}', key.scopes.join(', '));
-}
-
-/**
- * Registers the provider where the running VS Code has the MCP API; elsewhere logs that
- * MCP is unavailable and leaves everything else working.
- */
-export function registerMcpServer(
-  deps: McpDeps,
-  host: McpHost = vscode.lm,
-): { disposables: vscode.Disposable[]; provider?: AvalaMcpServerProvider } {
-  const available =
-    typeof host?.registerMcpServerDefinitionProvider === 'function' && typeof vscode.McpStdioServerDefinition === 'function';
-  if (!available || !host?.registerMcpServerDefinitionProvider) {
-    deps.log.info('MCP is unavailable in this VS Code, so the Avala MCP server is not offered to agents. Everything else works as usual.');
-    return { disposables: [] };
-  }
-  const provider = new AvalaMcpServerProvider(deps);
-  return { disposables: [provider, host.registerMcpServerDefinitionProvider(MCP_PROVIDER_ID, provider)], provider };
-}
-
-/** "Avala: Choose Key for MCP Server", and "Use for MCP Server" on a key in the Keys view. */
-export function registerMcpCommands(provider: AvalaMcpServerProvider | undefined): vscode.Disposable[] {
-  void vscode.commands.executeCommand('setContext', 'avala.mcpAvailable', provider !== undefined);
-  const choose = provider
-    ? (arg?: KeyArg) => provider.chooseKey(arg)
-    : () =>
-        vscode.window.showInformationMessage(
-          vscode.l10n.t('This version of VS Code cannot run MCP servers for agents, so there is no key to choose for one.'),
-        );
-  return [
-    vscode.commands.registerCommand(CHOOSE_MCP_KEY_COMMAND, choose),
-    vscode.commands.registerCommand(USE_KEY_FOR_MCP_COMMAND, choose),
-  ];
 }

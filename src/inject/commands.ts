@@ -22,18 +22,10 @@ export interface InjectionCommandDeps {
  * `${command:avala.apiKey}` / `${command:avala.pickKey}` for launch.json and tasks.json,
  * "Open Terminal with Key…" and "Set Active Key for Folder…". None of them writes a key
  * anywhere: the variables return it to VS Code, which puts it where the user wrote them.
+ * A lazy chunk: registerInjection.ts registers the commands and loads it when one first runs.
  */
 export class InjectionCommands {
   constructor(private readonly deps: InjectionCommandDeps) {}
-
-  register(): vscode.Disposable[] {
-    return [
-      vscode.commands.registerCommand('avala.apiKey', (config?: unknown) => this.apiKey(config)),
-      vscode.commands.registerCommand('avala.pickKey', (config?: unknown) => this.pickKey(config)),
-      vscode.commands.registerCommand('avala.openTerminalWithKey', (arg?: KeyArg) => this.openTerminalWithKey(arg)),
-      vscode.commands.registerCommand('avala.setFolderKey', () => this.setFolderKey()),
-    ];
-  }
 
   /** The active key's value, for a command variable. `undefined` cancels the launch or task. */
   async apiKey(config?: unknown): Promise<string | undefined> {

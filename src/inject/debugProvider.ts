@@ -23,14 +23,11 @@ export interface DebugKeyProviderDeps {
 /**
  * Fills `env` with the key for every debug type, after VS Code substituted variables (so
  * a user's `${env:…}` or `${command:avala.apiKey}` values are seen as theirs). VS Code
- * calls this twice per launch; the merge leaves values it already added alone.
+ * calls this twice per launch; the merge leaves values it already added alone. A lazy chunk:
+ * registerInjection.ts registers a shell that loads it at the first launch.
  */
 export class DebugKeyProvider implements vscode.DebugConfigurationProvider {
   constructor(private readonly deps: DebugKeyProviderDeps) {}
-
-  register(): vscode.Disposable {
-    return vscode.debug.registerDebugConfigurationProvider('*', this);
-  }
 
   async resolveDebugConfigurationWithSubstitutedVariables(
     folder: vscode.WorkspaceFolder | undefined,

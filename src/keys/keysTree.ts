@@ -1,11 +1,10 @@
 import * as vscode from 'vscode';
 import type { Settings } from '../config';
 import { DisposableStore } from '../core/disposables';
-import { detailRows, needsRotation, shownState, type DetailRow, type RowIcon } from './core/keyRows';
-import { describeState, type KeyState } from '../core/keyState';
-import { escapeMarkdown } from '../core/markdown';
-import type { KeyMeta } from '../core/keyIndex';
+import type { DetailRow } from './core/keyRows';
+import { Lazy } from '../core/lazy';
 import type { KeyStore } from '../core/keyStore';
+import type { KeyTreeItems } from './keyTreeItems';
 
 /** What the tree needs from the validator: which keys are being checked right now. */
 export interface CheckActivity {
@@ -19,38 +18,27 @@ export interface KeysTreeDeps {
   activity: CheckActivity;
 }
 
-type Node = { type: 'key'; keyId: string } | { type: 'detail'; keyId: string; row: DetailRow; index: number };
+export type Node = { type: 'key'; keyId: string } | { type: 'detail'; keyId: string; row: DetailRow; index: number };
 
-const STATE_ICON: Record<KeyState, [string, string | undefined]> = {
-  unchecked: ['circle-large-outline', undefined],
-  valid: ['pass-filled', 'testing.iconPassed'],
-  invalid: ['error', 'errorForeground'],
-  expired: ['error', 'errorForeground'],
-  missing: ['warning', 'list.warningForeground'],
-  forbidden: ['warning', 'list.warningForeground'],
-  throttled: ['watch', 'list.warningForeground'],
-  unreachable: ['cloud', 'disabledForeground'],
-};
-
-const ROW_ICON: Record<RowIcon, string> = {
-  scope: 'symbol-key',
-  fullAccess: 'warning',
-  calendar: 'calendar',
-  check: 'history',
-  rotate: 'sync',
-  host: 'globe',
-  unknown: 'question',
-};
-
-/** The Keys view: renders the key store and the validator's results; never calls the API. */
+/**
+ * The Keys view: renders the key store and the validator's results; never calls the API. The
+ * view, its message and context keys exist from activation; how a key and its rows are drawn
+ * (keyTreeItems.ts, a lazy chunk) loads when VS Code first asks for an item.
+ */
 export class KeysTree implements vscode.TreeDataProvider<Node>, vscode.Disposable {
   private readonly changed = new vscode.EventEmitter<Node | undefined>();
   readonly onDidChangeTreeData = this.changed.event;
   private readonly view: vscode.TreeView<Node>;
   private readonly disposables = new DisposableStore();
   private readonly keyNodes = new Map<string, Node>();
+  private readonly items: Lazy<KeyTreeItems>;
 
   constructor(private readonly deps: KeysTreeDeps) {
+    this.items = new Lazy(() => {
+      // eslint-disable-next-line @typescript-eslint/no-require-imports
+      const { KeyTreeItems } = require('./keyTreeItems') as typeof import('./keyTreeItems');
+      return new KeyTreeItems(deps);
+    });
     this.view = vscode.window.createTreeView('avala.keys', { treeDataProvider: this, showCollapseAll: true });
     this.disposables.add(
       this.view,
@@ -88,7 +76,7 @@ export class KeysTree implements vscode.TreeDataProvider<Node>, vscode.Disposabl
     if (!meta) {
       return [];
     }
-    return detailRows(meta, this.deps.settings.current.keyRotationDays, this.deps.activity.isChecking(meta.id)).map((row, index) => ({
+    return this.items.value.detailRows(meta).map((row, index) => ({
       type: 'detail',
       keyId: meta.id,
       row,
@@ -105,7 +93,7 @@ export class KeysTree implements vscode.TreeDataProvider<Node>, vscode.Disposabl
     if (!meta) {
       return new vscode.TreeItem(vscode.l10n.t('(removed)'));
     }
-    return node.type === 'key' ? this.keyItem(meta) : this.detailItem(node.row, meta);
+    return node.type === 'key' ? this.items.value.keyItem(meta) : this.items.value.detailItem(node.row, meta);
   }
 
   dispose(): void {
@@ -119,49 +107,6 @@ export class KeysTree implements vscode.TreeDataProvider<Node>, vscode.Disposabl
       this.keyNodes.set(id, node);
     }
     return node;
-  }
-
-  private keyItem(meta: KeyMeta): vscode.TreeItem {
-    const active = this.deps.store.activeId() === meta.id;
-    const checking = this.deps.activity.isChecking(meta.id);
-    const state = shownState(meta);
-    const item = new vscode.TreeItem(meta.label, vscode.TreeItemCollapsibleState.Collapsed);
-    item.id = `key:${meta.id}`;
-    item.description = active
-      ? vscode.l10n.t('● active · {0} · {1}', meta.environment, meta.masked)
-      : `${meta.environment} · ${meta.masked}`;
-    const [icon, color] = STATE_ICON[state];
-    item.iconPath = checking
-      ? new vscode.ThemeIcon('loading~spin')
-      : new vscode.ThemeIcon(icon, color ? new vscode.ThemeColor(color) : undefined);
-    item.contextValue = active ? 'avalaKey.active' : 'avalaKey';
-    const tooltip = new vscode.MarkdownString(undefined, true);
-    const heading = `**${escapeMarkdown(meta.label)}**`;
-    tooltip.appendMarkdown(`${active ? vscode.l10n.t('{0} — active', heading) : heading}\n\n`);
-    tooltip.appendMarkdown(`$(key) \`${meta.masked}\` · ${escapeMarkdown(meta.environment)}\n\n`);
-    tooltip.appendMarkdown(
-      `${vscode.l10n.t('State: {0}', checking ? vscode.l10n.t('checking…') : describeState(state))}${meta.lastCheck?.detail ? ` — ${escapeMarkdown(meta.lastCheck.detail)}` : ''}\n\n`,
-    );
-    if (needsRotation(meta, this.deps.settings.current.keyRotationDays)) {
-      tooltip.appendMarkdown(`$(sync) ${vscode.l10n.t('Rotate keys regularly: this key is older than your rotation policy.')}\n\n`);
-    }
-    item.tooltip = tooltip;
-    item.accessibilityInformation = {
-      label: active
-        ? vscode.l10n.t('{0}, {1}, {2}, active key', meta.label, meta.environment, describeState(state))
-        : `${meta.label}, ${meta.environment}, ${describeState(state)}`,
-    };
-    return item;
-  }
-
-  private detailItem(row: DetailRow, meta: KeyMeta): vscode.TreeItem {
-    const item = new vscode.TreeItem(row.label, vscode.TreeItemCollapsibleState.None);
-    item.id = `key:${meta.id}:${row.kind}:${row.label}`;
-    item.description = row.description;
-    item.tooltip = row.tooltip;
-    item.iconPath = new vscode.ThemeIcon(ROW_ICON[row.icon], row.warning ? new vscode.ThemeColor('list.warningForeground') : undefined);
-    item.contextValue = `avalaDetail.${row.kind}`;
-    return item;
   }
 
   private updateMessage(): void {

@@ -1,19 +1,26 @@
+// Key values no entry lists: a lazy chunk (see LAZY in esbuild.mjs), loaded by
+// registerKeyringUpkeep.ts the first time the store knows of such a value.
 import * as vscode from 'vscode';
 import type { Services } from '../services';
 
+export type OrphanedKeyNoticesDeps = Pick<Services, 'store' | 'settings' | 'log'>;
+
 /**
  * A key value in secret storage that no entry lists cannot be seen, used or removed: say so
- * once per value and offer to restore or delete it. A window that regains focus re-reads the
- * list, in case it missed another window's change.
+ * once per value and offer to restore or delete it.
  */
-export function registerKeyringUpkeep({ store, settings, log }: Pick<Services, 'store' | 'settings' | 'log'>): vscode.Disposable[] {
-  const reported = new Set<string>();
-  const report = () => {
+export class OrphanedKeyNotices {
+  private readonly reported = new Set<string>();
+
+  constructor(private readonly deps: OrphanedKeyNoticesDeps) {}
+
+  report(): void {
+    const { store, settings, log } = this.deps;
     for (const id of store.orphanIds()) {
-      if (reported.has(id)) {
+      if (this.reported.has(id)) {
         continue;
       }
-      reported.add(id);
+      this.reported.add(id);
       log.warn(`Secret storage holds a key value (avala.key.${id}) that no Avala key entry lists.`);
       const restore = vscode.l10n.t('Restore');
       const remove = vscode.l10n.t('Delete It');
@@ -42,25 +49,5 @@ export function registerKeyringUpkeep({ store, settings, log }: Pick<Services, '
           () => undefined,
         );
     }
-  };
-  void store.swept.then(
-    ({ dropped, unlisted }) => {
-      const values =
-        unlisted === undefined
-          ? 'secret names cannot be listed here'
-          : `${unlisted.length} stored key value(s) not in the list, checked again shortly`;
-      log.info(
-        `Key list check at start: dropped ${dropped.length} entr${dropped.length === 1 ? 'y' : 'ies'} whose key value another window removed; ${values}.`,
-      );
-    },
-    (error: unknown) => log.warn(`Key list check at start failed: ${error instanceof Error ? error.message : String(error)}`),
-  );
-  return [
-    store.onDidChange(report),
-    vscode.window.onDidChangeWindowState((state) => {
-      if (state.focused) {
-        void store.refresh().catch(() => undefined);
-      }
-    }),
-  ];
+  }
 }

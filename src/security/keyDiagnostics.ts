@@ -1,8 +1,10 @@
 import * as vscode from 'vscode';
 import { DisposableStore } from '../core/disposables';
 import { isEnvFile } from './core/envIdiom';
+import { isScannedScheme } from './core/scanTargets';
 import type { KeyStore } from '../core/keyStore';
-import { describeFinding, findingSeverity, scanForKeys, type KeyFinding } from './core/secretScan';
+import { findingsAfterEdit, rescanRegion } from './core/incrementalScan';
+import { describeFinding, findingSeverity, MAX_SCAN_CHARS, scanForKeys, type KeyFinding, type ScanResult } from './core/secretScan';
 import type { Log } from '../log';
 import type { GitIgnoredFiles } from './gitIgnored';
 import type { IgnoredKeyFiles } from './ignoredKeyFiles';
@@ -11,8 +13,6 @@ import type { NotLiveKeys } from './notLiveKeys';
 export const DIAGNOSTIC_SOURCE = 'Avala';
 export const DIAGNOSTIC_CODE = 'hard-coded-key';
 const DEBOUNCE_MS = 300;
-/** Real files, unsaved ones and remote ones; not output channels, git history or settings views. */
-const SCANNED_SCHEMES = new Set(['file', 'untitled', 'vscode-remote', 'vscode-vfs', 'vscode-notebook-cell']);
 
 /** The key a diagnostic at `range` is about, read from the document now; undefined when it is gone. */
 export function findingAt(document: vscode.TextDocument, range: vscode.Range): KeyFinding | undefined {
@@ -44,13 +44,20 @@ export class HardcodedKeyDiagnostics implements vscode.Disposable {
   private readonly collection = vscode.languages.createDiagnosticCollection('avala');
   private readonly timers = new Map<string, ReturnType<typeof setTimeout>>();
   private readonly skippedLogged = new Set<string>();
+  /** Each document's findings at a version: an edit rescans only its lines (core/incrementalScan.ts). */
+  private readonly scanned = new Map<string, { version: number; findings: KeyFinding[] }>();
   private readonly disposables = new DisposableStore();
 
   constructor(private readonly deps: HardcodedKeyDiagnosticsDeps) {
     this.disposables.add(
       this.collection,
       vscode.workspace.onDidOpenTextDocument((d) => this.schedule(d, 0)),
-      vscode.workspace.onDidChangeTextDocument((e) => (e.contentChanges.length ? this.schedule(e.document, DEBOUNCE_MS) : undefined)),
+      vscode.workspace.onDidChangeTextDocument((e) => {
+        if (e.contentChanges.length) {
+          this.followEdit(e);
+          this.schedule(e.document, DEBOUNCE_MS);
+        }
+      }),
       vscode.workspace.onDidCloseTextDocument((d) => this.clear(d.uri)),
       // Which stored key a finding is, which files are ignored: both change the messages.
       deps.store.onDidChange(() => this.rescanAll()),
@@ -77,11 +84,12 @@ export class HardcodedKeyDiagnostics implements vscode.Disposable {
       clearTimeout(timer);
     }
     this.timers.clear();
+    this.scanned.clear();
     this.disposables.dispose();
   }
 
   private schedule(document: vscode.TextDocument, delayMs: number): void {
-    if (!SCANNED_SCHEMES.has(document.uri.scheme)) {
+    if (!isScannedScheme(document.uri.scheme)) {
       return;
     }
     const key = document.uri.toString();
@@ -95,10 +103,43 @@ export class HardcodedKeyDiagnostics implements vscode.Disposable {
     );
   }
 
+  /**
+   * Keeps the findings current through one edit by rescanning the lines it touched, so typing
+   * into a large file costs a few lines' scan, not the whole file's. Anything else (several
+   * changes at once, a missed version, a file grown past the scan limit) leaves it to a full scan.
+   */
+  private followEdit(e: vscode.TextDocumentChangeEvent): void {
+    const { document } = e;
+    const key = document.uri.toString();
+    const known = this.scanned.get(key);
+    this.scanned.delete(key);
+    if (!known || known.version !== document.version - 1 || e.contentChanges.length !== 1) {
+      return;
+    }
+    const lastLine = document.lineAt(document.lineCount - 1);
+    if (document.offsetAt(lastLine.range.end) > MAX_SCAN_CHARS) {
+      return;
+    }
+    const [change] = e.contentChanges;
+    const edit = { start: change.rangeOffset, removed: change.rangeLength, inserted: change.text.length };
+    const region = rescanRegion(edit, {
+      lineCount: document.lineCount,
+      lineOf: (offset) => document.positionAt(offset).line,
+      lineStart: (line) => document.offsetAt(new vscode.Position(line, 0)),
+      lineEnd: (line) => document.offsetAt(document.lineAt(line).range.end),
+    });
+    const text = document.getText(new vscode.Range(document.positionAt(region.scanFrom), document.positionAt(region.end)));
+    const findings = findingsAfterEdit(known.findings, edit, region, text);
+    if (findings) {
+      this.scanned.set(key, { version: document.version, findings });
+    }
+  }
+
   private clear(uri: vscode.Uri): void {
     const key = uri.toString();
     clearTimeout(this.timers.get(key));
     this.timers.delete(key);
+    this.scanned.delete(key);
     this.collection.delete(uri);
     this.deps.gitIgnored.forget(uri);
   }
@@ -112,8 +153,11 @@ export class HardcodedKeyDiagnostics implements vscode.Disposable {
       return;
     }
     const version = document.version;
-    const { findings, skipped } = scanForKeys(document.getText());
+    const key = document.uri.toString();
+    const known = this.scanned.get(key);
+    const { findings, skipped }: ScanResult = known?.version === version ? known : scanForKeys(document.getText());
     if (skipped) {
+      this.scanned.delete(key);
       this.collection.delete(document.uri);
       if (!this.skippedLogged.has(document.uri.toString())) {
         this.skippedLogged.add(document.uri.toString());
@@ -123,6 +167,7 @@ export class HardcodedKeyDiagnostics implements vscode.Disposable {
       }
       return;
     }
+    this.scanned.set(key, { version, findings });
     if (findings.length === 0) {
       this.collection.delete(document.uri);
       return;

@@ -35,20 +35,9 @@ export interface MoveResult {
   replacedWith?: string;
 }
 
-/** The quick fixes on a hard-coded key diagnostic, and the commands they run. */
+/** The quick fixes on a hard-coded key diagnostic, and the commands they run (registered by registerSecurity.ts). */
 export class KeyQuickFixes implements vscode.CodeActionProvider {
-  static readonly metadata: vscode.CodeActionProviderMetadata = { providedCodeActionKinds: [vscode.CodeActionKind.QuickFix] };
-
   constructor(private readonly deps: KeyQuickFixesDeps) {}
-
-  register(): vscode.Disposable[] {
-    return [
-      vscode.languages.registerCodeActionsProvider({ scheme: '*' }, this, KeyQuickFixes.metadata),
-      vscode.commands.registerCommand('avala.moveKeyToSecretStorage', (uri: vscode.Uri, range: vscode.Range) => this.moveKey(uri, range)),
-      vscode.commands.registerCommand('avala.ignoreKeysInFile', (uri?: vscode.Uri) => this.ignoreFile(uri)),
-      vscode.commands.registerCommand('avala.resetIgnoredKeyWarnings', () => this.resetIgnored()),
-    ];
-  }
 
   provideCodeActions(document: vscode.TextDocument, _range: vscode.Range, context: vscode.CodeActionContext): vscode.CodeAction[] {
     const ours = context.diagnostics.filter((d) => d.source === DIAGNOSTIC_SOURCE && d.code === DIAGNOSTIC_CODE);

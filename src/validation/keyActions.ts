@@ -1,11 +1,10 @@
 import * as vscode from 'vscode';
-import { transitionNotice, type Notice, type StatusAction, type StatusActionId } from './core/keyStatus';
-import { isDefinitive, isKeyFailure, type KeyState } from '../core/keyState';
+import type { Notice, StatusAction, StatusActionId } from './core/keyStatus';
+import { isKeyFailure } from '../core/keyState';
 import type { KeyStore } from '../core/keyStore';
 import type { Lazy } from '../core/lazy';
 import type { KeyCommands } from '../keys/keyCommands';
 import type { Log } from '../log';
-import type { Services } from '../services';
 import type { KeyStatusBar } from './statusBar';
 
 export interface KeyActionsDeps {
@@ -105,33 +104,4 @@ export class KeyActions {
       await this.run(picked.id, keyId);
     }
   }
-}
-
-/**
- * One notification per change from valid to a key failure. The last state that said
- * something about a key is remembered, so an outage in between neither notifies nor resets it.
- * "Validate Active Key" reports its own result, so its checks only update the memory.
- */
-export function notifyTransitions(
-  { store, validator, log }: Pick<Services, 'store' | 'validator' | 'log'>,
-  actions: KeyActions,
-): vscode.Disposable {
-  const lastKnown = new Map<string, KeyState>();
-  return validator.onDidCheck((e) => {
-    const meta = store.get(e.id);
-    const known = lastKnown.get(e.id) ?? (e.from && isDefinitive(e.from.state) ? e.from.state : undefined);
-    if (isDefinitive(e.to.state)) {
-      lastKnown.set(e.id, e.to.state);
-    } else if (known) {
-      lastKnown.set(e.id, known);
-    }
-    if (!meta || e.trigger === 'command') {
-      return;
-    }
-    const notice = transitionNotice(meta, known, e.to);
-    if (notice) {
-      log.info(`Notified: "${meta.label}" went from valid to ${e.to.state}.`);
-      void actions.show(notice, e.id);
-    }
-  });
 }

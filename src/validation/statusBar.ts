@@ -1,15 +1,21 @@
 import * as vscode from 'vscode';
 import { DisposableStore } from '../core/disposables';
-import { statusView, STATUS_ACTIONS_COMMAND, type StatusView } from './core/keyStatus';
+import type { StatusView } from './core/keyStatus';
+import { STATUS_ACTIONS_COMMAND } from './core/statusCommands';
 import type { KeyStore } from '../core/keyStore';
+import type { Lazy } from '../core/lazy';
 import type { KeyValidator } from './core/keyValidator';
 
 // Relative times in the tooltip ("checked 3 minutes ago") are re-rendered this often; no API call.
 const TOOLTIP_REFRESH_MS = 60_000;
 
+/** What the status bar says about a key (core/keyStatus.ts): a lazy chunk, loaded at the first render. */
+export type StatusWords = typeof import('./core/keyStatus');
+
 export interface KeyStatusBarDeps {
   store: KeyStore;
   validator: KeyValidator;
+  words: Lazy<StatusWords>;
 }
 
 /** The status bar item for the active key. Renders the store and the validator; never calls the API. */
@@ -48,7 +54,7 @@ export class KeyStatusBar implements vscode.Disposable {
       return;
     }
     const key = this.deps.store.active();
-    const view = statusView({
+    const view = this.deps.words.value.statusView({
       key,
       checking: key ? this.deps.validator.isChecking(key.id) : false,
       keyCount: this.deps.store.list().length,

@@ -9,7 +9,6 @@ import { describeState, relativeTime, type KeyCheck } from '../../core/keyState'
 import * as l10n from '../../core/l10n';
 import { redact } from '../../core/redact';
 import { FULL_ACCESS_ADVICE, scopeMeaning, scopesCover } from '../../core/scopes';
-import { explainCheck } from '../../validation/core/keyStatus';
 import { lookUpCall } from './scopeTable';
 
 export interface KeyContext {
@@ -56,6 +55,9 @@ function checkLines(key: KeyMeta, check: KeyCheck | undefined, now: number): str
         : l10n.t('The key has not been checked with Avala yet.'),
     ];
   }
+  // The status wording is a lazy chunk of its own (dist/keyStatus.js), shared with the status bar.
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { explainCheck } = require('../../validation/core/keyStatus') as typeof import('../../validation/core/keyStatus');
   const lines = [l10n.t('State: {0}.', describeState(check.state)), explainCheck(check, host)];
   if (check.detail) {
     lines.push(l10n.t('Avala\'s words: "{0}"', check.detail));

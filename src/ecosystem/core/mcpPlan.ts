@@ -3,43 +3,11 @@ import { DEFAULT_BASE_URL, hostOf, sameBaseUrl } from '../../core/baseUrl';
 import { ENV, keyEnvironment } from '../../core/environment';
 import type { KeyMeta } from '../../core/keyIndex';
 import * as l10n from '../../core/l10n';
+import type { McpServerSettings } from './mcpCommand';
 
 export const MCP_SERVER_LABEL = 'Avala';
-/** `avala.mcp.command` by default: Avala's published server, from the npm registry. */
-export const DEFAULT_MCP_COMMAND: readonly string[] = ['npx', '-y', '@avala-ai/mcp-server'];
+export { DEFAULT_MCP_COMMAND, mcpCommand, type McpServerSettings } from './mcpCommand';
 export const MCP_MUTATIONS_VAR = 'AVALA_MCP_ENABLE_MUTATIONS';
-
-/** How the user (never a workspace) set up the server: machine-scoped settings. */
-export interface McpServerSettings {
-  /** `avala.mcp.command`: the program, then its arguments. */
-  command: readonly string[];
-  /**
-   * `avala.mcp.readsBaseUrl`: the command sends its key to `AVALA_BASE_URL`. Avala's published
-   * server (0.7.0) does not: it always calls the production API.
-   */
-  readsBaseUrl: boolean;
-  enableMutations: boolean;
-}
-
-/**
- * `avala.mcp.command` as configured, or the default with the reason when it is not a list
- * of non-empty strings (a hand-edited settings.json can hold anything).
- */
-export function mcpCommand(value: unknown): { command: readonly string[]; problem?: string } {
-  if (value === undefined || value === null) {
-    return { command: DEFAULT_MCP_COMMAND };
-  }
-  if (Array.isArray(value) && value.length > 0 && value.every((part) => typeof part === 'string') && (value[0] as string).trim() !== '') {
-    return { command: value as string[] };
-  }
-  return {
-    command: DEFAULT_MCP_COMMAND,
-    problem: l10n.t(
-      '"avala.mcp.command" must be a list: the program first, then its arguments. Using "{0}" instead.',
-      DEFAULT_MCP_COMMAND.join(' '),
-    ),
-  };
-}
 
 /** The API the server sends the key it gets to. */
 export function mcpServerApi(settings: Pick<McpServerSettings, 'readsBaseUrl'>, key: Pick<KeyMeta, 'baseUrl'>): string {

@@ -1,5 +1,6 @@
 // What the status bar, its action picker and the validator's notifications say about the
-// active key. Pure: the status bar adapter only copies these values onto a StatusBarItem.
+// active key. Pure: the status bar adapter only copies these values onto a StatusBarItem. A lazy
+// chunk (see LAZY in esbuild.mjs): loaded at the status bar's first render, once the keyring is read.
 import { DETAIL } from '../../core/classify';
 import type { KeyMeta } from '../../core/keyIndex';
 import { isKeyFailure, needsAttention, relativeTime, type KeyCheck, type KeyState } from '../../core/keyState';
@@ -7,6 +8,7 @@ import { hostOf } from '../../core/baseUrl';
 import * as l10n from '../../core/l10n';
 import { escapeMarkdown } from '../../core/markdown';
 import { FULL_ACCESS_ADVICE } from '../../core/scopes';
+import { LOGIN_COMMAND, STATUS_ACTIONS_COMMAND } from './statusCommands';
 
 export type StatusTone = 'error' | 'warning';
 
@@ -18,8 +20,7 @@ export interface StatusAction {
   detail?: string;
 }
 
-export const LOGIN_COMMAND = 'avala.login';
-export const STATUS_ACTIONS_COMMAND = 'avala.showKeyStatus';
+export { LOGIN_COMMAND, STATUS_ACTIONS_COMMAND };
 
 export interface StatusView {
   /** Status bar text, with `$(icon)` codicons. */
