@@ -6,6 +6,7 @@ import { systemClock } from './core/clock';
 import { setListenerErrorReporter } from './core/events';
 import { setLocalizer } from './core/l10n';
 import { KeyStore } from './core/keyStore';
+import { RECORD_STATE } from './core/keyRecord';
 import { registerEcosystem } from './ecosystem/registerEcosystem';
 import { Ipv6LoopbackNotice } from './inject/loopbackNotice';
 import { registerInjection } from './inject/registerInjection';
@@ -25,7 +26,14 @@ export function activate(context: vscode.ExtensionContext): void {
   const log = new Log();
   setListenerErrorReporter((error) => log.error('An event listener failed:', error));
   const settings = new Settings();
-  const store = new KeyStore({ secrets: context.secrets, workspaceState: context.workspaceState, globalState: context.globalState });
+  const store = new KeyStore({
+    secrets: context.secrets,
+    workspaceState: context.workspaceState,
+    globalState: context.globalState,
+    deviceId: vscode.env.machineId,
+  });
+  // Key names (never values) follow the user through Settings Sync.
+  context.globalState.setKeysForSync([RECORD_STATE]);
   const api = new AvalaApi({ settings: () => settings.current, log });
   const validator = new KeyValidator({ store, api, log, clock: systemClock });
   const tree = new KeysTree({ store, settings, activity: validator });

@@ -6,6 +6,7 @@ import { describeState, type KeyState } from '../core/keyState';
 import { escapeMarkdown } from '../core/markdown';
 import type { KeyMeta } from '../core/keyIndex';
 import type { KeyStore } from '../core/keyStore';
+import type { MissingKey } from '../core/keyRecord';
 
 /** What the tree needs from the validator: which keys are being checked right now. */
 export interface CheckActivity {
@@ -19,7 +20,11 @@ export interface KeysTreeDeps {
   activity: CheckActivity;
 }
 
-type Node = { type: 'key'; keyId: string } | { type: 'detail'; keyId: string; row: DetailRow; index: number };
+type Node =
+  | { type: 'key'; keyId: string }
+  | { type: 'detail'; keyId: string; row: DetailRow; index: number }
+  /** A recorded key this device's secret storage does not hold (lost, or stored on another device). */
+  | { type: 'missing'; keyId: string };
 
 const STATE_ICON: Record<KeyState, [string, string | undefined]> = {
   unchecked: ['circle-large-outline', undefined],
@@ -79,7 +84,10 @@ export class KeysTree implements vscode.TreeDataProvider<Node>, vscode.Disposabl
 
   getChildren(node?: Node): Node[] {
     if (!node) {
-      return this.deps.store.list().map((k) => this.keyNode(k.id));
+      return [
+        ...this.deps.store.list().map((k) => this.keyNode(k.id)),
+        ...this.deps.store.missing().map((k): Node => ({ type: 'missing', keyId: k.id })),
+      ];
     }
     if (node.type !== 'key') {
       return [];
@@ -101,6 +109,10 @@ export class KeysTree implements vscode.TreeDataProvider<Node>, vscode.Disposabl
   }
 
   getTreeItem(node: Node): vscode.TreeItem {
+    if (node.type === 'missing') {
+      const missing = this.deps.store.missing().find((k) => k.id === node.keyId);
+      return missing ? missingItem(missing) : new vscode.TreeItem(vscode.l10n.t('(removed)'));
+    }
     const meta = this.deps.store.get(node.keyId);
     if (!meta) {
       return new vscode.TreeItem(vscode.l10n.t('(removed)'));
@@ -165,9 +177,13 @@ export class KeysTree implements vscode.TreeDataProvider<Node>, vscode.Disposabl
   }
 
   private updateMessage(): void {
+    const lost = this.deps.store.missing().filter((k) => k.where === 'lost').length;
     const problems: string[] = [];
     if (this.deps.store.loadError) {
       problems.push(this.deps.store.loadError.message);
+    }
+    if (lost > 0) {
+      problems.push(vscode.l10n.t('Secret storage lost {0} key(s) this device held: log in with them again, or forget them.', lost));
     }
     const baseUrlProblem = this.deps.settings.current.apiBaseUrlProblem;
     if (baseUrlProblem) {
@@ -180,4 +196,29 @@ export class KeysTree implements vscode.TreeDataProvider<Node>, vscode.Disposabl
     }
     this.view.message = problems.length ? problems.join(' ') : undefined;
   }
+}
+
+/** A recorded key that is not stored here: its name, what happened, and what to do. */
+function missingItem(key: MissingKey): vscode.TreeItem {
+  const lost = key.where === 'lost';
+  const item = new vscode.TreeItem(key.label, vscode.TreeItemCollapsibleState.None);
+  item.id = `missing:${key.id}`;
+  const what = lost ? vscode.l10n.t('lost from the keyring — log in again') : vscode.l10n.t('stored on another device — log in here');
+  item.description = `${key.environment} · ${what}`;
+  item.iconPath = new vscode.ThemeIcon(lost ? 'warning' : 'cloud', lost ? new vscode.ThemeColor('list.warningForeground') : undefined);
+  item.contextValue = lost ? 'avalaMissingKey.lost' : 'avalaMissingKey.elsewhere';
+  item.tooltip = new vscode.MarkdownString(
+    `**${escapeMarkdown(key.label)}** · ${escapeMarkdown(key.environment)}\n\n${
+      lost
+        ? vscode.l10n.t(
+            'Secret storage on this device no longer holds this key. Log in with the same key to use it again (it keeps this name), or forget it.',
+          )
+        : vscode.l10n.t(
+            'This key is stored on another device (its name came through Settings Sync). Log in with the same key to use it here.',
+          )
+    }`,
+  );
+  item.command = { command: 'avala.login', title: vscode.l10n.t('Log In') };
+  item.accessibilityInformation = { label: `${key.label}, ${key.environment}, ${what}` };
+  return item;
 }
