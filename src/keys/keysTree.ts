@@ -204,7 +204,7 @@ function missingItem(key: MissingKey): vscode.TreeItem {
   const item = new vscode.TreeItem(key.label, vscode.TreeItemCollapsibleState.None);
   item.id = `missing:${key.id}`;
   const what = lost ? vscode.l10n.t('lost from the keyring — log in again') : vscode.l10n.t('stored on another device — log in here');
-  item.description = `${key.environment} · ${what}`;
+  item.description = `${what} · ${key.environment}`;
   item.iconPath = new vscode.ThemeIcon(lost ? 'warning' : 'cloud', lost ? new vscode.ThemeColor('list.warningForeground') : undefined);
   item.contextValue = lost ? 'avalaMissingKey.lost' : 'avalaMissingKey.elsewhere';
   item.tooltip = new vscode.MarkdownString(
