@@ -145,6 +145,13 @@ export interface SweepResult {
   lost: string[];
 }
 
+/** A secret no entry points to, as the cleanup lists it. */
+export interface UnreferencedSecret {
+  name: string;
+  /** `avk_…a1b2` when the secret holds a key. */
+  masked?: string;
+}
+
 /** What `add` did: stored a new key, found it stored, and whether it took a recorded key's place. */
 export interface AddResult {
   meta: KeyMeta;
@@ -410,6 +417,55 @@ export class KeyStore implements Disposable {
       await this.saveRecord(forgetInRecord(this.readRecord(), forget, at));
       await this.reload({ mustWrite: true });
       this.changed.fire();
+    });
+  }
+
+  /**
+   * `avala.*` secrets that no index entry points to (values of removed or never-listed keys,
+   * leftovers of older versions), with the masked value of those that hold a key. `undefined`
+   * where the host cannot list secret names (VS Code before 1.105).
+   */
+  unreferencedSecrets(): Promise<UnreferencedSecret[] | undefined> {
+    return this.serialize(async () => {
+      if (!this.secrets.keys) {
+        return undefined;
+      }
+      await this.reload();
+      const names = this.unreferenced(await this.secrets.keys());
+      const found: UnreferencedSecret[] = [];
+      for (const name of names) {
+        const value = name.startsWith(VALUE_PREFIX) ? await Promise.resolve(this.secrets.get(name)).catch(() => undefined) : undefined;
+        const shape = value === undefined ? undefined : checkKeyShape(value);
+        found.push({ name, masked: shape?.ok ? maskKey(shape.key) : undefined });
+      }
+      return found;
+    });
+  }
+
+  /** Deletes the named secrets that still no entry points to; answers the names deleted. */
+  deleteUnreferenced(names: string[]): Promise<string[]> {
+    return this.serialize(async () => {
+      await this.reload();
+      const still = new Set(this.unreferenced(names));
+      const deleted: string[] = [];
+      for (const name of names.filter((n) => still.has(n))) {
+        await this.secrets.delete(name);
+        this.orphans.delete(name.slice(VALUE_PREFIX.length));
+        deleted.push(name);
+      }
+      this.changed.fire();
+      return deleted;
+    });
+  }
+
+  /** Of `names`, the `avala.*` secrets the index, an entry, a lost entry or an own write in flight do not explain. */
+  private unreferenced(names: string[]): string[] {
+    return names.filter((name) => {
+      if (!name.startsWith('avala.') || name === INDEX_SECRET) {
+        return false;
+      }
+      const id = name.startsWith(VALUE_PREFIX) ? name.slice(VALUE_PREFIX.length) : undefined;
+      return !id || !(this.keys.has(id) || this.valueGone.has(id) || this.intents.has(id));
     });
   }
 
