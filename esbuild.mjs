@@ -7,6 +7,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { lazyChunks } from './scripts/build/lazyChunks.mjs';
 import { moduleStateProblems } from './scripts/build/moduleState.mjs';
+import { browserTransport } from './scripts/build/browserTransport.mjs';
 import { vscodeApi } from './scripts/build/vscodeApi.mjs';
 
 const production = process.argv.includes('--production');
@@ -82,7 +83,18 @@ async function buildAll() {
     outfile: 'dist/extension.js',
     plugins: plugins(),
   });
-  const sizes = ['extension', ...Object.keys(LAZY)].map(
+  // 4. The browser entry for the web worker extension host: one file, no lazy chunks (a worker
+  // loads it once), the fetch transport instead of undici, and no Node module (esbuild fails
+  // the build on one).
+  await esbuild.build({
+    ...common,
+    platform: 'browser',
+    target: 'es2022',
+    entryPoints: { extension: 'src/extension.browser.ts' },
+    outdir: 'dist/browser',
+    plugins: [vscodeApi(root), browserTransport(root)],
+  });
+  const sizes = ['extension', ...Object.keys(LAZY), 'browser/extension'].map(
     (name) => `${name}.js ${(fs.statSync(path.join(root, 'dist', `${name}.js`)).size / 1024).toFixed(1)} KB`,
   );
   console.log(`dist/: ${sizes.join(', ')}`);

@@ -1,8 +1,8 @@
-import { createHash, randomBytes } from 'node:crypto';
 import { Emitter, type Disposable, type Event } from './events';
 import { checkKeyShape, maskKey } from './keyFormat';
 import * as l10n from './l10n';
 import { redact } from './redact';
+import { randomHex, sha256Hex } from './sha256';
 import type { KeyCheck } from './keyState';
 import {
   INDEX_SECRET,
@@ -99,7 +99,7 @@ export function keyringHelp(): string {
 }
 
 export function fingerprintOf(value: string): string {
-  return createHash('sha256').update(value, 'utf8').digest('hex').slice(0, 16);
+  return sha256Hex(value).slice(0, 16);
 }
 
 /**
@@ -301,7 +301,7 @@ export class KeyStore implements Disposable {
         }
       }
       const meta: KeyMeta = {
-        id: known?.id ?? `k${Date.now().toString(36)}${randomBytes(4).toString('hex')}`,
+        id: known?.id ?? `k${Date.now().toString(36)}${randomHex(4)}`,
         label: this.uniqueLabel(known?.label ?? input.label),
         environment: known?.environment ?? input.environment,
         baseUrl: input.baseUrl,
@@ -580,7 +580,7 @@ export class KeyStore implements Disposable {
         return candidate;
       }
     }
-    return `${base} (${randomBytes(2).toString('hex')})`;
+    return `${base} (${randomHex(2)})`;
   }
 
   private serialize<T>(task: () => Promise<T>): Promise<T> {

@@ -18,6 +18,8 @@ export interface KeysTreeDeps {
   store: KeyStore;
   settings: Settings;
   activity: CheckActivity;
+  /** One line about what this host cannot do (the web worker host), shown above the keys. */
+  hostNote?: () => string;
 }
 
 type Node =
@@ -179,6 +181,10 @@ export class KeysTree implements vscode.TreeDataProvider<Node>, vscode.Disposabl
   private updateMessage(): void {
     const lost = this.deps.store.missing().filter((k) => k.where === 'lost').length;
     const problems: string[] = [];
+    const note = this.deps.hostNote?.();
+    if (note) {
+      problems.push(note);
+    }
     if (this.deps.store.loadError) {
       problems.push(this.deps.store.loadError.message);
     }
