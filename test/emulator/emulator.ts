@@ -1381,7 +1381,7 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<Running
       req.resume();
       if (config.corsOrigin) {
         res.setHeader('Access-Control-Allow-Methods', 'GET, POST, PUT, PATCH, DELETE');
-        res.setHeader('Access-Control-Allow-Headers', 'X-Avala-Api-Key, Content-Type, Accept');
+        res.setHeader('Access-Control-Allow-Headers', 'X-Avala-Api-Key, X-Avala-Client, Content-Type, Accept');
         res.setHeader('Access-Control-Max-Age', '600');
       }
       res.writeHead(204, { 'Content-Length': '0' });

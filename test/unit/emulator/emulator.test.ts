@@ -726,6 +726,7 @@ describe('Avala API emulator', () => {
       assert.equal(res.status, 204);
       assert.equal(res.headers.get('access-control-allow-origin'), '*');
       assert.match(res.headers.get('access-control-allow-headers') ?? '', /X-Avala-Api-Key/i);
+      assert.match(res.headers.get('access-control-allow-headers') ?? '', /X-Avala-Client/i, 'the header the client names itself in');
       assert.match(res.headers.get('access-control-allow-methods') ?? '', /GET/);
       assert.equal(emu.requests.length, 0);
     });
