@@ -7,6 +7,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { lazyChunks } from './scripts/build/lazyChunks.mjs';
 import { moduleStateProblems } from './scripts/build/moduleState.mjs';
+import { nodeHash } from './scripts/build/nodeHash.mjs';
 import { browserTransport } from './scripts/build/browserTransport.mjs';
 import { vscodeApi } from './scripts/build/vscodeApi.mjs';
 
@@ -40,7 +41,7 @@ const common = {
   absWorkingDir: root,
 };
 
-const plugins = (chunk) => [vscodeApi(root), lazyChunks({ root, lazyByPath, ...chunk })];
+const plugins = (chunk) => [vscodeApi(root), nodeHash(root), lazyChunks({ root, lazyByPath, ...chunk })];
 
 async function buildAll() {
   // 1. What extension.js holds.

@@ -8,6 +8,7 @@ import type { SignUpForm } from './core/signupForm';
 import { cleanUpSecretStorage } from './cleanUpSecrets';
 import { ImportFlow } from './importFlow';
 import { LogInFlow } from './logInFlow';
+import { forgetMissing, reportLost } from './lostKeys';
 import { ManageKeys } from './manageKeys';
 import { SignUpFlow } from './signUpFlow';
 
@@ -76,6 +77,16 @@ export class KeyCommands {
   /** Answers the names of the secrets deleted. */
   cleanUpSecretStorage(): Promise<string[]> {
     return cleanUpSecretStorage({ store: this.deps.store, log: this.deps.log });
+  }
+
+  /** The one message about keys secret storage lost, with Log In Again / Forget Them. */
+  reportLostKeys(): Promise<void> {
+    return reportLost(this.deps.store, this.deps.log);
+  }
+
+  /** Forgets one recorded missing key, or every lost one. */
+  forgetMissingKeys(id?: string): Promise<void> {
+    return forgetMissing(this.deps.store, this.deps.log, id);
   }
 
   openMissionControl(): Promise<void> {

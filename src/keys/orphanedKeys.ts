@@ -1,5 +1,4 @@
 import * as vscode from 'vscode';
-import { keyringHelp } from '../core/keyStore';
 import type { Services } from '../services';
 
 /**
@@ -7,7 +6,12 @@ import type { Services } from '../services';
  * once per value and offer to restore or delete it. A window that regains focus re-reads the
  * list, in case it missed another window's change.
  */
-export function registerKeyringUpkeep({ store, settings, log }: Pick<Services, 'store' | 'settings' | 'log'>): vscode.Disposable[] {
+export function registerKeyringUpkeep({
+  store,
+  settings,
+  log,
+  commands,
+}: Pick<Services, 'store' | 'settings' | 'log' | 'commands'>): vscode.Disposable[] {
   const reported = new Set<string>();
   const report = () => {
     for (const id of store.orphanIds()) {
@@ -47,7 +51,8 @@ export function registerKeyringUpkeep({ store, settings, log }: Pick<Services, '
   void store.swept.then(
     ({ dropped, unlisted, lost }) => {
       if (lost.length > 0) {
-        void reportLost(store, log);
+        // Rare: the message and its actions load with the key commands (a lazy chunk).
+        void commands.value.reportLostKeys();
       }
       const values =
         unlisted === undefined
@@ -61,54 +66,11 @@ export function registerKeyringUpkeep({ store, settings, log }: Pick<Services, '
   );
   return [
     store.onDidChange(report),
-    vscode.commands.registerCommand('avala.forgetMissingKey', (arg?: { keyId?: string }) => forgetMissing(store, log, arg?.keyId)),
+    vscode.commands.registerCommand('avala.forgetMissingKey', (arg?: { keyId?: string }) => commands.value.forgetMissingKeys(arg?.keyId)),
     vscode.window.onDidChangeWindowState((state) => {
       if (state.focused) {
         void store.refresh().catch(() => undefined);
       }
     }),
   ];
-}
-
-/**
- * Secret storage forgot keys this device held (typically VS Code fell back to an in-memory
- * store): one message naming them, with the platform's fix. They stay listed in the Keys view
- * until the user logs in with them again or forgets them.
- */
-async function reportLost(store: Services['store'], log: Services['log']): Promise<void> {
-  const lost = store.missing().filter((k) => k.where === 'lost');
-  if (lost.length === 0) {
-    return;
-  }
-  const names = lost.map((k) => `"${k.label}"`).join(', ');
-  log.warn(`Secret storage no longer holds ${lost.length} key(s) this device stored: ${names}. Nothing was deleted.`);
-  const logInAgain = vscode.l10n.t('Log In Again');
-  const forget = vscode.l10n.t('Forget Them');
-  const choice = await vscode.window.showWarningMessage(
-    vscode.l10n.t(
-      'Secret storage lost {0} Avala key(s) this device held: {1}. They stay listed in the Keys view as lost; nothing was deleted. {2}',
-      lost.length,
-      names,
-      keyringHelp(),
-    ),
-    logInAgain,
-    forget,
-  );
-  if (choice === logInAgain) {
-    await vscode.commands.executeCommand('avala.login');
-  } else if (choice === forget) {
-    await forgetMissing(store, log);
-  }
-}
-
-/** Forgets one recorded missing key (from the Keys view), or every lost one. */
-async function forgetMissing(store: Services['store'], log: Services['log'], id?: string): Promise<void> {
-  const ids = id
-    ? [id]
-    : store
-        .missing()
-        .filter((k) => k.where === 'lost')
-        .map((k) => k.id);
-  await store.forgetMissing(ids);
-  log.info(`Forgot ${ids.length} recorded key name(s) secret storage no longer holds.`);
 }
