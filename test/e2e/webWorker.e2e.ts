@@ -9,7 +9,7 @@ import * as assert from 'node:assert/strict';
 import type { Page } from 'playwright-core';
 import { waitFor } from '../harness';
 import { emulator, openSession, type Session } from './hooks';
-import { logIn, openViewContainer, runCommand, screenshot, UI_TIMEOUT_MS, view } from './workbench';
+import { dismissNotifications, fillInput, logIn, openViewContainer, runCommand, screenshot, UI_TIMEOUT_MS, view } from './workbench';
 
 const STATUS_ID = 'avala.avala-vscode.avala.status';
 const IN_BROWSER = /In the browser: keys, checks and sign-in work here/;
@@ -69,9 +69,9 @@ describe('In the web worker extension host (code-server, remote.extensionKind: w
     // An API that does not allow the page's origin: the browser refuses the answer.
     const other = emulator().createKey({ name: 'web-key-2' });
     emulator().configure({ corsOrigin: '' });
+    await dismissNotifications(s.page);
     await runCommand(s.page, 'Avala: Log In with API Key');
-    await s.page.locator('.quick-input-widget .quick-input-box input').fill(other.key);
-    await s.page.locator('.quick-input-widget .quick-input-box input').press('Enter');
+    await fillInput(s.page, other.key, { prompt: 'Paste an Avala API key' });
     const toast = s.page.locator('.notifications-toasts .notification-toast', { hasText: /The browser blocked the request/ }).first();
     await toast.waitFor({ timeout: UI_TIMEOUT_MS });
     await screenshot(s.page, 'webWorker/blocked');
