@@ -50,6 +50,7 @@ export function activateIn(context: vscode.ExtensionContext, host: ExtensionHost
   context.globalState.setKeysForSync([RECORD_STATE]);
   const api = new AvalaApi({ settings: () => settings.current, log });
   const validator = new KeyValidator({ store, api, log, clock: systemClock });
+  void vscode.commands.executeCommand('setContext', 'avala.webHost', host === 'web');
   const tree = new KeysTree({
     store,
     settings,

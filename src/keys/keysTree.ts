@@ -181,7 +181,8 @@ export class KeysTree implements vscode.TreeDataProvider<Node>, vscode.Disposabl
   private updateMessage(): void {
     const lost = this.deps.store.missing().filter((k) => k.where === 'lost').length;
     const problems: string[] = [];
-    const note = this.deps.hostNote?.();
+    // Above the keys; with none, the welcome content says it (a message would hide its buttons).
+    const note = this.deps.store.list().length > 0 ? this.deps.hostNote?.() : undefined;
     if (note) {
       problems.push(note);
     }
