@@ -13,7 +13,9 @@ export type ApiErrorReason =
   | 'timeout'
   | 'redirect'
   | 'insecureUrl'
-  | 'malformedResponse';
+  | 'malformedResponse'
+  /** A browser refused the answer (CORS) or the connection, and says no more: the key was not checked. */
+  | 'blocked';
 
 export interface RateLimitInfo {
   limit?: number;

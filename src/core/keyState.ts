@@ -51,7 +51,7 @@ export function needsAttention(state: KeyState): boolean {
 
 /** Failures that say nothing about the key itself: the network or the server failed, or asked to wait. */
 export function isTransientReason(reason: ApiErrorReason): boolean {
-  return ['network', 'timeout', 'server', 'malformedResponse', 'redirect', 'rateLimited'].includes(reason);
+  return ['network', 'timeout', 'server', 'malformedResponse', 'redirect', 'rateLimited', 'blocked'].includes(reason);
 }
 
 /** Short words for a state, used by the tree, the status bar and pickers. */

@@ -1,8 +1,8 @@
-import { createHash, randomBytes } from 'node:crypto';
 import { Emitter, type Disposable, type Event } from './events';
 import { checkKeyShape, maskKey } from './keyFormat';
 import * as l10n from './l10n';
 import { redact } from './redact';
+import { randomHex, sha256Hex } from './sha256';
 import type { KeyCheck } from './keyState';
 import {
   INDEX_SECRET,
@@ -17,6 +17,16 @@ import {
   type PatchField,
   type Tombstone,
 } from './keyIndex';
+import {
+  RECORD_STATE,
+  forgetInRecord,
+  mergeRecord,
+  missingKeys,
+  parseRecord,
+  sameRecord,
+  type KeyRecord,
+  type MissingKey,
+} from './keyRecord';
 
 /** The part of vscode.SecretStorage the store needs. */
 export interface SecretBackend {
@@ -89,7 +99,7 @@ export function keyringHelp(): string {
 }
 
 export function fingerprintOf(value: string): string {
-  return createHash('sha256').update(value, 'utf8').digest('hex').slice(0, 16);
+  return sha256Hex(value).slice(0, 16);
 }
 
 /**
@@ -120,8 +130,10 @@ export interface KeyStoreDeps extends KeyStoreOptions {
   secrets: SecretBackend;
   /** This workspace's active key and folder keys. */
   workspaceState: StateBackend;
-  /** The active key a workspace without its own falls back to. */
+  /** The active key a workspace without its own falls back to, and the key record (./keyRecord). */
   globalState: StateBackend;
+  /** This device (vscode.env.machineId): the key record says which devices held a key. */
+  deviceId?: string;
 }
 
 /** What the check at start found: entries dropped because their value was gone, values no entry lists. */
@@ -129,6 +141,23 @@ export interface SweepResult {
   dropped: string[];
   /** `undefined` when the host cannot list secret names. */
   unlisted?: string[];
+  /** Recorded keys this device held whose values (or whole index) secret storage no longer has. */
+  lost: string[];
+}
+
+/** A secret no entry points to, as the cleanup lists it. */
+export interface UnreferencedSecret {
+  name: string;
+  /** `avk_…a1b2` when the secret holds a key. */
+  masked?: string;
+}
+
+/** What `add` did: stored a new key, found it stored, and whether it took a recorded key's place. */
+export interface AddResult {
+  meta: KeyMeta;
+  existed: boolean;
+  /** Set when the key had been recorded as lost here or stored on another device, and now is stored here again. */
+  linked?: MissingKey['where'];
 }
 
 /**
@@ -146,6 +175,13 @@ export class KeyStore implements Disposable {
   /** `avala.key.*` secrets with no entry and no tombstone: reported, never silently kept. */
   private readonly orphans = new Set<string>();
   private readonly orphanChecks = new Set<string>();
+  /** Entries whose value secret storage lost with every other value: hidden from `list`, named by `missing`. */
+  private readonly valueGone = new Set<string>();
+  /** The key record as this window last merged it, and as it was before this window touched it. */
+  private record: KeyRecord;
+  private readonly recordAtStart: KeyRecord;
+  /** Whether the check at start ran, so `missing` can be trusted. */
+  private checked = false;
   private readonly timers = new Set<ReturnType<typeof setTimeout>>();
   private lastStamp = 0;
   private disposed = false;
@@ -165,12 +201,15 @@ export class KeyStore implements Disposable {
   private readonly secrets: SecretBackend;
   private readonly workspaceState: StateBackend;
   private readonly globalState: StateBackend;
+  private readonly device: string;
 
   constructor(deps: KeyStoreDeps) {
     // Copied into fields: the backends are read in two dozen places.
     this.secrets = deps.secrets;
     this.workspaceState = deps.workspaceState;
     this.globalState = deps.globalState;
+    this.device = deps.deviceId ?? 'this-device';
+    this.recordAtStart = this.record = this.readRecord();
     this.settleMs = deps.settleMs ?? 5000;
     this.verifyAfterMs = deps.verifyAfterMs ?? [250, 1000, 5000];
     this.valueReadRetries = deps.valueReadRetries ?? 3;
@@ -234,7 +273,7 @@ export class KeyStore implements Disposable {
    * Adds a key, or returns the existing entry when the same key is already stored. The value
    * stored is the trimmed key `checkKeyShape` approves, whatever path it came from.
    */
-  add(input: NewKey): Promise<{ meta: KeyMeta; existed: boolean }> {
+  add(input: NewKey): Promise<AddResult> {
     return this.serialize(async () => {
       const shape = checkKeyShape(input.value);
       if (!shape.ok) {
@@ -247,12 +286,26 @@ export class KeyStore implements Disposable {
       if (existing) {
         return { meta: existing, existed: true };
       }
+      // The same key as one recorded missing here: it takes that key's place, name and all.
+      const known = this.missing().find((k) => k.fingerprint === fingerprint);
+      if (known && this.valueGone.has(known.id)) {
+        await this.writeValue(known.id, value);
+        this.valueGone.delete(known.id);
+        await this.reload();
+        const relinked = this.keys.get(known.id);
+        if (relinked) {
+          if (!this.activeId()) {
+            await this.setActive(relinked.id);
+          }
+          return { meta: relinked, existed: false, linked: known.where };
+        }
+      }
       const meta: KeyMeta = {
-        id: `k${Date.now().toString(36)}${randomBytes(4).toString('hex')}`,
-        label: this.uniqueLabel(input.label),
-        environment: input.environment,
+        id: known?.id ?? `k${Date.now().toString(36)}${randomHex(4)}`,
+        label: this.uniqueLabel(known?.label ?? input.label),
+        environment: known?.environment ?? input.environment,
         baseUrl: input.baseUrl,
-        addedAt: new Date().toISOString(),
+        addedAt: known?.addedAt ?? new Date().toISOString(),
         masked: maskKey(value),
         fingerprint,
         source: input.source,
@@ -272,7 +325,7 @@ export class KeyStore implements Disposable {
       if (!this.activeId()) {
         await this.setActive(meta.id);
       }
-      return { meta: this.keys.get(meta.id) ?? meta, existed: false };
+      return { meta: this.keys.get(meta.id) ?? meta, existed: false, linked: known?.where };
     });
   }
 
@@ -336,6 +389,83 @@ export class KeyStore implements Disposable {
       }
       this.changed.fire();
       return true;
+    });
+  }
+
+  /**
+   * Recorded keys this device's secret storage does not hold: lost from it (this device held
+   * them) or stored on another device (the record came through Settings Sync). Empty until the
+   * check at start has run, and when the list of keys could not be read.
+   */
+  missing(): MissingKey[] {
+    if (!this.checked || this.loadError) {
+      return [];
+    }
+    const gone = new Set(this.removed.map((t) => t.id));
+    return missingKeys(this.record, new Set(this.keys.keys()), this.device).filter((k) => !gone.has(k.id));
+  }
+
+  /** Forgets recorded keys the user chose not to log in with again; nothing else is deleted. */
+  forgetMissing(ids: string[]): Promise<void> {
+    return this.serialize(async () => {
+      const forget = ids.filter((id) => !this.keys.has(id));
+      const at = this.stamp();
+      for (const id of forget.filter((i) => this.valueGone.has(i))) {
+        this.valueGone.delete(id);
+        this.intents.set(id, { removedAt: at, patch: {}, stamps: {}, lastUnsettled: Date.now() });
+      }
+      await this.saveRecord(forgetInRecord(this.readRecord(), forget, at));
+      await this.reload({ mustWrite: true });
+      this.changed.fire();
+    });
+  }
+
+  /**
+   * `avala.*` secrets that no index entry points to (values of removed or never-listed keys,
+   * leftovers of older versions), with the masked value of those that hold a key. `undefined`
+   * where the host cannot list secret names (VS Code before 1.105).
+   */
+  unreferencedSecrets(): Promise<UnreferencedSecret[] | undefined> {
+    return this.serialize(async () => {
+      if (!this.secrets.keys) {
+        return undefined;
+      }
+      await this.reload();
+      const names = this.unreferenced(await this.secrets.keys());
+      const found: UnreferencedSecret[] = [];
+      for (const name of names) {
+        const value = name.startsWith(VALUE_PREFIX) ? await Promise.resolve(this.secrets.get(name)).catch(() => undefined) : undefined;
+        const shape = value === undefined ? undefined : checkKeyShape(value);
+        found.push({ name, masked: shape?.ok ? maskKey(shape.key) : undefined });
+      }
+      return found;
+    });
+  }
+
+  /** Deletes the named secrets that still no entry points to; answers the names deleted. */
+  deleteUnreferenced(names: string[]): Promise<string[]> {
+    return this.serialize(async () => {
+      await this.reload();
+      const still = new Set(this.unreferenced(names));
+      const deleted: string[] = [];
+      for (const name of names.filter((n) => still.has(n))) {
+        await this.secrets.delete(name);
+        this.orphans.delete(name.slice(VALUE_PREFIX.length));
+        deleted.push(name);
+      }
+      this.changed.fire();
+      return deleted;
+    });
+  }
+
+  /** Of `names`, the `avala.*` secrets the index, an entry, a lost entry or an own write in flight do not explain. */
+  private unreferenced(names: string[]): string[] {
+    return names.filter((name) => {
+      if (!name.startsWith('avala.') || name === INDEX_SECRET) {
+        return false;
+      }
+      const id = name.startsWith(VALUE_PREFIX) ? name.slice(VALUE_PREFIX.length) : undefined;
+      return !id || !(this.keys.has(id) || this.valueGone.has(id) || this.intents.has(id));
     });
   }
 
@@ -450,7 +580,7 @@ export class KeyStore implements Disposable {
         return candidate;
       }
     }
-    return `${base} (${randomBytes(2).toString('hex')})`;
+    return `${base} (${randomHex(2)})`;
   }
 
   private serialize<T>(task: () => Promise<T>): Promise<T> {
@@ -633,7 +763,7 @@ export class KeyStore implements Disposable {
       // A closed window writes nothing more (a re-read queued before it closed may still run).
       return;
     }
-    const before = JSON.stringify(this.list());
+    const before = this.shape();
     let doc: IndexDocument | undefined;
     try {
       for (let attempt = 0; attempt < 4; attempt++) {
@@ -661,8 +791,9 @@ export class KeyStore implements Disposable {
     if (!doc) {
       return;
     }
-    this.keys = new Map(doc.keys.map((k) => [k.id, k] as const));
+    this.keys = new Map(doc.keys.filter((k) => !this.valueGone.has(k.id)).map((k) => [k.id, k] as const));
     this.removed = doc.removed;
+    await this.saveRecord(mergeRecord(this.readRecord(), [...this.keys.values()], doc.removed, this.device));
     for (const stamp of doc.keys.flatMap((k) => Object.values(k.changed ?? {}))) {
       this.lastStamp = Math.max(this.lastStamp, stamp ?? 0);
     }
@@ -671,8 +802,25 @@ export class KeyStore implements Disposable {
         this.orphans.delete(id);
       }
     }
-    if (JSON.stringify(this.list()) !== before) {
+    if (this.shape() !== before) {
       this.changed.fire();
+    }
+  }
+
+  /** What listeners see: the keys and the recorded keys missing here. */
+  private shape(): string {
+    return JSON.stringify([this.list(), this.missing()]);
+  }
+
+  private readRecord(): KeyRecord {
+    return parseRecord(this.globalState.get(RECORD_STATE));
+  }
+
+  /** Writes the record when it changed; a failed write is not the keyring's problem and is retried at the next read. */
+  private async saveRecord(next: KeyRecord): Promise<void> {
+    this.record = next;
+    if (!sameRecord(next, this.readRecord())) {
+      await Promise.resolve(this.globalState.update(RECORD_STATE, next)).catch(() => undefined);
     }
   }
 
@@ -685,14 +833,32 @@ export class KeyStore implements Disposable {
    */
   private async sweep(): Promise<SweepResult> {
     if (this.loadError) {
-      return { dropped: [] };
+      return { dropped: [], lost: [] };
     }
-    const dropped: string[] = [];
+    const absent: string[] = [];
     for (const meta of [...this.keys.values()]) {
       if (!this.intents.has(meta.id) && (await this.valueState(meta.id)) === 'absent') {
-        dropped.push(meta.id);
+        absent.push(meta.id);
       }
     }
+    // Every value gone at once is secret storage forgetting, not another window removing keys
+    // one by one: recorded keys are kept (hidden, named by `missing`) until the user chooses.
+    const everyValueGone = absent.length > 0 && absent.length === this.keys.size;
+    const before = this.shape();
+    for (const id of absent) {
+      if (everyValueGone && this.recordAtStart.keys.some((k) => k.id === id)) {
+        this.valueGone.add(id);
+        this.keys.delete(id);
+      }
+    }
+    const dropped = absent.filter((id) => !this.valueGone.has(id));
+    this.checked = true;
+    if (this.shape() !== before) {
+      this.changed.fire();
+    }
+    const lost = this.missing()
+      .filter((k) => k.where === 'lost')
+      .map((k) => k.id);
     for (const id of dropped) {
       this.intents.set(id, { removedAt: this.stamp(), patch: {}, stamps: {}, lastUnsettled: Date.now() });
     }
@@ -702,11 +868,11 @@ export class KeyStore implements Disposable {
     let names: string[];
     try {
       if (!this.secrets.keys) {
-        return { dropped };
+        return { dropped, lost };
       }
       names = await this.secrets.keys();
     } catch {
-      return { dropped };
+      return { dropped, lost };
     }
     const unlisted = names
       .filter((name) => name.startsWith(VALUE_PREFIX))
@@ -715,7 +881,7 @@ export class KeyStore implements Disposable {
     for (const id of unlisted) {
       this.watchValue(id);
     }
-    return { dropped, unlisted };
+    return { dropped, unlisted, lost };
   }
 
   /** A key value changed in the keyring: once writes have settled, is it listed, removed, or an orphan? */
@@ -727,8 +893,12 @@ export class KeyStore implements Disposable {
     this.later(this.settleMs, () => {
       this.orphanChecks.delete(id);
       void this.serialize(async () => {
+        if (this.valueGone.has(id) && (await this.valueState(id)) === 'present') {
+          // Another window logged in with the lost key again.
+          this.valueGone.delete(id);
+        }
         await this.reload();
-        if (this.keys.has(id) || this.removed.some((t) => t.id === id) || this.intents.has(id)) {
+        if (this.keys.has(id) || this.valueGone.has(id) || this.removed.some((t) => t.id === id) || this.intents.has(id)) {
           return;
         }
         if ((await this.valueState(id)) === 'present') {

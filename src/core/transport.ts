@@ -3,7 +3,7 @@
 import { Agent, errors, type Dispatcher } from 'undici';
 import type { HeaderBag } from './classify';
 import { AvalaApiError } from './errors';
-import * as l10n from './l10n';
+import { networkError, timeoutError, tooLargeError, unfinishedError } from './networkError';
 
 export interface TransportRequest {
   method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
@@ -26,27 +26,6 @@ export interface Transport {
   close(): Promise<void>;
 }
 
-const NETWORK_CODES = new Set([
-  'ECONNREFUSED',
-  'ECONNRESET',
-  'ENOTFOUND',
-  'EAI_AGAIN',
-  'EHOSTUNREACH',
-  'ENETUNREACH',
-  'EPIPE',
-  'UND_ERR_SOCKET',
-  'UND_ERR_CLOSED',
-]);
-
-function codeOf(error: unknown): string | undefined {
-  const code = (error as { code?: unknown })?.code;
-  if (typeof code === 'string') {
-    return code;
-  }
-  const cause = (error as { cause?: unknown })?.cause;
-  return cause && cause !== error ? codeOf(cause) : undefined;
-}
-
 /** Maps what undici and the socket throw to one typed error; never includes request headers. */
 export function toTransportError(error: unknown, host: string, timeoutMs: number): AvalaApiError {
   if (error instanceof AvalaApiError) {
@@ -58,23 +37,9 @@ export function toTransportError(error: unknown, host: string, timeoutMs: number
     error instanceof errors.BodyTimeoutError ||
     (error as Error)?.name === 'TimeoutError'
   ) {
-    return new AvalaApiError(
-      'timeout',
-      l10n.t('The Avala API at {0} did not answer within {1} s.', host, Math.round(timeoutMs / 100) / 10),
-      { cause: error },
-    );
+    return timeoutError(host, timeoutMs, error);
   }
-  const code = codeOf(error);
-  const suffix = code && NETWORK_CODES.has(code) ? ` (${code})` : '';
-  const message =
-    code === 'ECONNREFUSED'
-      ? l10n.t('The Avala API at {0} refused the connection{1}.', host, suffix)
-      : code === 'ECONNRESET' || code === 'UND_ERR_SOCKET'
-        ? l10n.t('The Avala API at {0} closed the connection{1}.', host, suffix)
-        : code === 'ENOTFOUND' || code === 'EAI_AGAIN'
-          ? l10n.t('The Avala API at {0} could not be found (DNS){1}.', host, suffix)
-          : l10n.t('The Avala API at {0} could not be reached{1}.', host, suffix);
-  return new AvalaApiError('network', message, { cause: error });
+  return networkError(error, host);
 }
 
 export function createTransport(connectTimeoutMs: number): Transport {
@@ -110,19 +75,10 @@ export function createTransport(connectTimeoutMs: number): Transport {
       }
       const declared = Number(response.headers['content-length']);
       if (Number.isFinite(declared) && declared > request.maxBytes) {
+        // Destroying the body makes it emit an AbortError: handled here, or it would be uncaught.
+        response.body.once('error', () => undefined);
         response.body.destroy();
-        throw new AvalaApiError(
-          'malformedResponse',
-          l10n.t(
-            'The Avala API at {0} sent a response of {1} bytes, over the {2}-byte limit; it was not read.',
-            url.host,
-            declared,
-            request.maxBytes,
-          ),
-          {
-            status: response.statusCode,
-          },
-        );
+        throw tooLargeError(url.host, request.maxBytes, response.statusCode, declared);
       }
       const body = await new Promise<string>((resolve, reject) => {
         const stream = response.body;
@@ -135,20 +91,9 @@ export function createTransport(connectTimeoutMs: number): Transport {
         stream.on('data', (chunk: Buffer) => {
           size += chunk.length;
           if (size > request.maxBytes) {
-            fail(
-              new AvalaApiError(
-                'malformedResponse',
-                l10n.t('The Avala API at {0} sent more than {1} bytes; the response was dropped.', url.host, request.maxBytes),
-                { status: response.statusCode },
-              ),
-            );
+            fail(tooLargeError(url.host, request.maxBytes, response.statusCode));
           } else if (Date.now() > deadline) {
-            fail(
-              new AvalaApiError(
-                'timeout',
-                l10n.t('The Avala API at {0} did not finish answering within {1} s.', url.host, Math.round(request.timeoutMs / 500) / 2),
-              ),
-            );
+            fail(unfinishedError(url.host, request.timeoutMs));
           } else {
             chunks.push(chunk);
           }

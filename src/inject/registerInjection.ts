@@ -8,6 +8,15 @@ import type { KeyAccessGate } from './keyAccess';
 import type { TerminalKeyInjector } from './terminalInjector';
 
 /** Terminals, debug sessions and tasks get a key through their environment, never a file. */
+/** The commands key injection registers; a host without terminals answers them with one line (keys/desktopOnly). */
+export const INJECTION_COMMANDS: readonly string[] = [
+  'avala.apiKey',
+  'avala.pickKey',
+  'avala.openTerminalWithKey',
+  'avala.setFolderKey',
+  'avala.manageWorkspaceKeyAccess',
+];
+
 export function registerInjection(services: Services): vscode.Disposable[] {
   const { context, store, settings, log, loopbackNotice } = services;
   const noticeBaseUrl = (baseUrl: string) => void loopbackNotice.value.check(baseUrl);

@@ -18,7 +18,8 @@ const MAX_ENV_FILE_BYTES = 256 * 1024;
 /** AVALA_API_KEY from VS Code's own environment and from the workspace's .env files. */
 export async function findEnvironmentKeys(): Promise<EnvironmentKeyCandidate[]> {
   const found: EnvironmentKeyCandidate[] = [];
-  const fromProcess = process.env[ENV.apiKey];
+  // No `process` in a web worker extension host (vscode.dev).
+  const fromProcess = typeof process === 'undefined' ? undefined : process.env[ENV.apiKey];
   if (fromProcess) {
     const shape = checkKeyShape(fromProcess);
     if (shape.ok) {

@@ -5,8 +5,10 @@ import type { KeyMeta, KeySource } from '../core/keyIndex';
 import type { KeyStore } from '../core/keyStore';
 import type { Log } from '../log';
 import type { SignUpForm } from './core/signupForm';
+import { cleanUpSecretStorage } from './cleanUpSecrets';
 import { ImportFlow } from './importFlow';
 import { LogInFlow } from './logInFlow';
+import { forgetMissing, reportLost } from './lostKeys';
 import { ManageKeys } from './manageKeys';
 import { SignUpFlow } from './signUpFlow';
 
@@ -30,8 +32,10 @@ export class KeyCommands {
   private readonly logInFlow: LogInFlow;
   private readonly importFlow: ImportFlow;
   private readonly manageKeys: ManageKeys;
+  private readonly deps: KeyCommandDeps;
 
   constructor(deps: KeyCommandDeps) {
+    this.deps = deps;
     const { store, api, settings, log, reveal } = deps;
     const logIn = (prefilled?: string, source?: KeySource, origin?: string) => this.logIn(prefilled, source, origin);
     this.manageKeys = new ManageKeys({ store, log, logIn: () => logIn(), missionControlUrl: () => settings.current.missionControlUrl });
@@ -68,6 +72,21 @@ export class KeyCommands {
 
   copyKey(arg?: KeyArg): Promise<boolean> {
     return this.manageKeys.copyKey(arg);
+  }
+
+  /** Answers the names of the secrets deleted. */
+  cleanUpSecretStorage(): Promise<string[]> {
+    return cleanUpSecretStorage({ store: this.deps.store, log: this.deps.log });
+  }
+
+  /** The one message about keys secret storage lost, with Log In Again / Forget Them. */
+  reportLostKeys(): Promise<void> {
+    return reportLost(this.deps.store, this.deps.log);
+  }
+
+  /** Forgets one recorded missing key, or every lost one. */
+  forgetMissingKeys(id?: string): Promise<void> {
+    return forgetMissing(this.deps.store, this.deps.log, id);
   }
 
   openMissionControl(): Promise<void> {

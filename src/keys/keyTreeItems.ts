@@ -5,6 +5,7 @@ import { detailRows, needsRotation, shownState, type DetailRow, type RowIcon } f
 import { describeState, type KeyState } from '../core/keyState';
 import { escapeMarkdown } from '../core/markdown';
 import type { KeyMeta } from '../core/keyIndex';
+import type { MissingKey } from '../core/keyRecord';
 import type { KeysTreeDeps } from './keysTree';
 
 const STATE_ICON: Record<KeyState, [string, string | undefined]> = {
@@ -67,6 +68,31 @@ export class KeyTreeItems {
         ? vscode.l10n.t('{0}, {1}, {2}, active key', meta.label, meta.environment, describeState(state))
         : `${meta.label}, ${meta.environment}, ${describeState(state)}`,
     };
+    return item;
+  }
+
+  /** A recorded key that is not stored here: its name, what happened, and what to do. */
+  missingItem(key: MissingKey): vscode.TreeItem {
+    const lost = key.where === 'lost';
+    const item = new vscode.TreeItem(key.label, vscode.TreeItemCollapsibleState.None);
+    item.id = `missing:${key.id}`;
+    const what = lost ? vscode.l10n.t('lost from the keyring — log in again') : vscode.l10n.t('stored on another device — log in here');
+    item.description = `${what} · ${key.environment}`;
+    item.iconPath = new vscode.ThemeIcon(lost ? 'warning' : 'cloud', lost ? new vscode.ThemeColor('list.warningForeground') : undefined);
+    item.contextValue = lost ? 'avalaMissingKey.lost' : 'avalaMissingKey.elsewhere';
+    item.tooltip = new vscode.MarkdownString(
+      `**${escapeMarkdown(key.label)}** · ${escapeMarkdown(key.environment)}\n\n${
+        lost
+          ? vscode.l10n.t(
+              'Secret storage on this device no longer holds this key. Log in with the same key to use it again (it keeps this name), or forget it.',
+            )
+          : vscode.l10n.t(
+              'This key is stored on another device (its name came through Settings Sync). Log in with the same key to use it here.',
+            )
+      }`,
+    );
+    item.command = { command: 'avala.login', title: vscode.l10n.t('Log In') };
+    item.accessibilityInformation = { label: `${key.label}, ${key.environment}, ${what}` };
     return item;
   }
 

@@ -16,9 +16,15 @@ export interface KeysTreeDeps {
   store: KeyStore;
   settings: Settings;
   activity: CheckActivity;
+  /** One line about what this host cannot do (the web worker host), shown above the keys. */
+  hostNote?: () => string;
 }
 
-export type Node = { type: 'key'; keyId: string } | { type: 'detail'; keyId: string; row: DetailRow; index: number };
+export type Node =
+  | { type: 'key'; keyId: string }
+  | { type: 'detail'; keyId: string; row: DetailRow; index: number }
+  /** A recorded key this device's secret storage does not hold (lost, or stored on another device). */
+  | { type: 'missing'; keyId: string };
 
 /**
  * The Keys view: renders the key store and the validator's results; never calls the API. The
@@ -67,7 +73,10 @@ export class KeysTree implements vscode.TreeDataProvider<Node>, vscode.Disposabl
 
   getChildren(node?: Node): Node[] {
     if (!node) {
-      return this.deps.store.list().map((k) => this.keyNode(k.id));
+      return [
+        ...this.deps.store.list().map((k) => this.keyNode(k.id)),
+        ...this.deps.store.missing().map((k): Node => ({ type: 'missing', keyId: k.id })),
+      ];
     }
     if (node.type !== 'key') {
       return [];
@@ -89,6 +98,10 @@ export class KeysTree implements vscode.TreeDataProvider<Node>, vscode.Disposabl
   }
 
   getTreeItem(node: Node): vscode.TreeItem {
+    if (node.type === 'missing') {
+      const missing = this.deps.store.missing().find((k) => k.id === node.keyId);
+      return missing ? this.items.value.missingItem(missing) : new vscode.TreeItem(vscode.l10n.t('(removed)'));
+    }
     const meta = this.deps.store.get(node.keyId);
     if (!meta) {
       return new vscode.TreeItem(vscode.l10n.t('(removed)'));
@@ -110,9 +123,18 @@ export class KeysTree implements vscode.TreeDataProvider<Node>, vscode.Disposabl
   }
 
   private updateMessage(): void {
+    const lost = this.deps.store.missing().filter((k) => k.where === 'lost').length;
     const problems: string[] = [];
+    // Above the keys; with none, the welcome content says it (a message would hide its buttons).
+    const note = this.deps.store.list().length > 0 ? this.deps.hostNote?.() : undefined;
+    if (note) {
+      problems.push(note);
+    }
     if (this.deps.store.loadError) {
       problems.push(this.deps.store.loadError.message);
+    }
+    if (lost > 0) {
+      problems.push(vscode.l10n.t('Secret storage lost {0} key(s) this device held: log in with them again, or forget them.', lost));
     }
     const baseUrlProblem = this.deps.settings.current.apiBaseUrlProblem;
     if (baseUrlProblem) {

@@ -5,7 +5,7 @@ import { AvalaApiError } from '../core/errors';
 import { checkKeyShape } from '../core/keyFormat';
 import { describeState, type KeyCheck } from '../core/keyState';
 import type { KeyMeta, KeySource } from '../core/keyIndex';
-import type { KeyStore } from '../core/keyStore';
+import { fingerprintOf, type KeyStore } from '../core/keyStore';
 import { redactedMessage } from '../core/redact';
 import { scopesSummary } from '../core/scopes';
 import type { Log } from '../log';
@@ -142,26 +142,33 @@ export class LogInFlow {
     scopes: string[] | undefined,
     origin?: string,
   ): Promise<KeyMeta | undefined> {
+    // The same key as one recorded lost here or stored on another device: it keeps its name.
+    const known = this.deps.store.missing().find((k) => k.fingerprint === fingerprintOf(key.trim()));
     const count = this.deps.store.list().length;
-    const label = await vscode.window.showInputBox({
-      title: vscode.l10n.t('Avala: name this key'),
-      prompt: vscode.l10n.t('A label to tell this key apart, e.g. the name it has in Mission Control (production-backend, ci-pipeline).'),
-      value: count === 0 ? vscode.l10n.t('default') : vscode.l10n.t('key {0}', count + 1),
-      ignoreFocusOut: true,
-      validateInput: checkLabel,
-    });
+    const label = known
+      ? known.label
+      : await vscode.window.showInputBox({
+          title: vscode.l10n.t('Avala: name this key'),
+          prompt: vscode.l10n.t(
+            'A label to tell this key apart, e.g. the name it has in Mission Control (production-backend, ci-pipeline).',
+          ),
+          value: count === 0 ? vscode.l10n.t('default') : vscode.l10n.t('key {0}', count + 1),
+          ignoreFocusOut: true,
+          validateInput: checkLabel,
+        });
     if (label === undefined) {
       void vscode.window.showInformationMessage(vscode.l10n.t('Cancelled: the key was not stored.'));
       return undefined;
     }
-    const environment = await pickEnvironment(vscode.l10n.t('Avala: environment for "{0}"', label.trim()));
+    const environment = known ? known.environment : await pickEnvironment(vscode.l10n.t('Avala: environment for "{0}"', label.trim()));
     if (!environment) {
       void vscode.window.showInformationMessage(vscode.l10n.t('Cancelled: the key was not stored.'));
       return undefined;
     }
     let meta: KeyMeta;
+    let linked: string | undefined;
     try {
-      ({ meta } = await this.deps.store.add({
+      ({ meta, linked } = await this.deps.store.add({
         value: key,
         label: label.trim(),
         environment,
@@ -171,6 +178,11 @@ export class LogInFlow {
         lastCheck: check,
         storedUnchecked: check.state === 'unreachable' || undefined,
       }));
+      if (linked) {
+        // A relinked entry keeps its name; this log-in's check is the news.
+        meta =
+          (await this.deps.store.update(meta.id, { scopes, lastCheck: check, storedUnchecked: check.state === 'unreachable' })) ?? meta;
+      }
     } catch (error) {
       void vscode.window.showErrorMessage(redactedMessage(error));
       return undefined;
@@ -185,7 +197,9 @@ export class LogInFlow {
         : vscode.l10n.t('not checked: {0}', describeState(check.state));
     void vscode.window
       .showInformationMessage(
-        vscode.l10n.t('Logged in with "{0}" ({1}). It is now the active key.', meta.label, what),
+        linked
+          ? vscode.l10n.t('Logged in with "{0}" again ({1}): it is stored on this device now and is the active key.', meta.label, what)
+          : vscode.l10n.t('Logged in with "{0}" ({1}). It is now the active key.', meta.label, what),
         vscode.l10n.t('Show Keys'),
       )
       .then((a) => (a ? this.deps.reveal(meta.id) : undefined));

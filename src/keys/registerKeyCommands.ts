@@ -19,6 +19,7 @@ export function registerKeyCommands(commands: Lazy<KeyCommands>): vscode.Disposa
     c('avala.renameKey', (arg?: KeyArg) => commands.value.renameKey(arg)),
     c('avala.copyKey', (arg?: KeyArg) => commands.value.copyKey(arg)),
     c('avala.copySelectedKey', (arg?: KeyArg) => commands.value.copyKey(arg)),
+    c('avala.cleanUpSecretStorage', () => commands.value.cleanUpSecretStorage()),
     c('avala.openMissionControl', () => commands.value.openMissionControl()),
     c('avala.openKeyInMissionControl', () => commands.value.openMissionControl()),
   ];

@@ -17,7 +17,7 @@ describe('Avala in code-server', () => {
       /^extension\.vsixmanifest$/,
       /^\[Content_Types\]\.xml$/,
       /^extension\/(?:package\.json|package\.nls(?:\.[\w-]+)?\.json|readme\.md|changelog\.md|LICENSE\.txt)$/,
-      /^extension\/dist\/[\w-]+\.js$/,
+      /^extension\/dist\/(?:browser\/)?[\w-]+\.js$/,
       /^extension\/l10n\/bundle\.l10n(?:\.[\w-]+)?\.json$/,
       /^extension\/media\/[\w/-]+\.(?:png|svg|md)$/,
     ];
@@ -28,6 +28,7 @@ describe('Avala in code-server', () => {
     );
     for (const needed of [
       'extension/dist/extension.js',
+      'extension/dist/browser/extension.js',
       'extension/package.nls.json',
       'extension/l10n/bundle.l10n.json',
       'extension/readme.md',

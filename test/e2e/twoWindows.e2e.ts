@@ -31,10 +31,20 @@ import {
 
 const ORPHAN_NOTICE = /Secret storage holds an Avala key value that is not in the list of keys/;
 
-/** The labels the Keys view of `page` lists, sorted. */
+const LOST_ROW = 'lost from the keyring';
+
+/** The labels of the stored keys the Keys view of `page` lists, sorted (rows of keys secret storage lost are not keys). */
 async function listedKeys(page: Page): Promise<string[]> {
   await openViewContainer(page, 'Avala');
-  return (await view(page, 'Keys').locator('.monaco-list-row .label-name').allInnerTexts()).map((name) => name.trim()).sort();
+  const rows = view(page, 'Keys').locator('.monaco-list-row').filter({ hasNotText: LOST_ROW });
+  return (await rows.locator('.label-name').allInnerTexts()).map((name) => name.trim()).sort();
+}
+
+/** The labels the Keys view of `page` names as lost from secret storage. */
+async function lostKeys(page: Page): Promise<string[]> {
+  await openViewContainer(page, 'Avala');
+  const rows = view(page, 'Keys').locator('.monaco-list-row').filter({ hasText: LOST_ROW });
+  return (await rows.locator('.label-name').allInnerTexts()).map((name) => name.trim()).sort();
 }
 
 async function expectKeys(page: Page, labels: string[], which: string): Promise<void> {
@@ -195,5 +205,10 @@ describe('Two code-server windows on one user-data dir', function () {
     console.log(`      (after both windows added a key and reloaded, they list: ${final.join(', ')})`);
     assert.ok(final.includes('both-y'), 'the key both windows had is kept');
     assert.ok(final.includes('both-z') || final.includes('both-w'), "at least the last writer's new key is kept");
+    // A key the last writer's copy dropped is not silently gone: it is named as lost, to log in with again.
+    const lost = await lostKeys(a);
+    for (const label of ['both-z', 'both-w'].filter((l) => !final.includes(l))) {
+      assert.ok(lost.includes(label), `"${label}" is named as lost from the keyring (lost: ${lost.join(', ') || 'none'})`);
+    }
   });
 });

@@ -96,6 +96,12 @@ export interface EmulatorConfig {
   rateLimitPerMinute?: number;
   signupLimitPerMinute?: number;
   anonymousLimitPerMinute?: number;
+  /**
+   * The Access-Control-Allow-Origin the API answers with, for VS Code in a browser (vscode.dev,
+   * code-server's web worker host): '*' (default), one origin, or '' for none, so a browser
+   * refuses the answer the way it would refuse an API that does not allow it.
+   */
+  corsOrigin?: string;
 }
 
 export interface RunningEmulator {
@@ -612,6 +618,10 @@ function validateConfig(input: unknown): EmulatorConfig {
       out[name] = c[name] as number;
     }
   }
+  if (c.corsOrigin !== undefined) {
+    if (typeof c.corsOrigin !== 'string' || /[\r\n]/.test(c.corsOrigin)) throw new TypeError('corsOrigin must be a one-line string');
+    out.corsOrigin = c.corsOrigin;
+  }
   return out;
 }
 
@@ -725,6 +735,7 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<Running
     rateLimitPerMinute: opts.rateLimitPerMinute ?? 100,
     signupLimitPerMinute: opts.signupLimitPerMinute ?? 5,
     anonymousLimitPerMinute: opts.anonymousLimitPerMinute ?? 30,
+    corsOrigin: '*',
   }) as Required<EmulatorConfig>;
 
   let config: Required<EmulatorConfig> = { ...initialConfig };
@@ -1358,7 +1369,26 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<Running
   const server = http.createServer((req, res) => {
     const { pathname, query } = splitUrl(req.url ?? '/');
     let handler: Promise<void>;
-    if (pathname === API_PREFIX || pathname.startsWith(`${API_PREFIX}/`)) handler = handleApi(req, res, pathname, query);
+    const api = pathname === API_PREFIX || pathname.startsWith(`${API_PREFIX}/`);
+    if (api && config.corsOrigin) {
+      // What a browser needs to send X-Avala-Api-Key and read the answer (statuses, Retry-After, rate limits).
+      res.setHeader('Access-Control-Allow-Origin', config.corsOrigin);
+      res.setHeader('Access-Control-Expose-Headers', 'Retry-After, X-RateLimit-Limit, X-RateLimit-Remaining, X-RateLimit-Reset, Location');
+      if (config.corsOrigin !== '*') res.setHeader('Vary', 'Origin');
+    }
+    if (api && (req.method ?? '').toUpperCase() === 'OPTIONS' && req.headers['access-control-request-method']) {
+      // A CORS preflight: answered without a key, never recorded as an API call.
+      req.resume();
+      if (config.corsOrigin) {
+        res.setHeader('Access-Control-Allow-Methods', 'GET, POST, PUT, PATCH, DELETE');
+        res.setHeader('Access-Control-Allow-Headers', 'X-Avala-Api-Key, X-Avala-Client, Content-Type, Accept');
+        res.setHeader('Access-Control-Max-Age', '600');
+      }
+      res.writeHead(204, { 'Content-Length': '0' });
+      res.end();
+      return;
+    }
+    if (api) handler = handleApi(req, res, pathname, query);
     else if (pathname === ADMIN_PREFIX || pathname.startsWith(`${ADMIN_PREFIX}/`)) handler = handleAdmin(req, res, pathname, query);
     else {
       req.resume();

@@ -2,9 +2,11 @@
 // are not touched): many keys, concurrent adds, two stores as two windows, change events.
 import * as assert from 'node:assert/strict';
 import { INDEX_SECRET } from '../../src/core/keyIndex';
+import { RECORD_STATE, parseRecord } from '../../src/core/keyRecord';
 import { KeyStore } from '../../src/core/keyStore';
 import { waitFor } from '../harness/wait';
-import { runnerContext } from './support';
+import * as vscode from 'vscode';
+import { EXTENSION_ID, runnerContext } from './support';
 
 const BASE = 'https://api.avala.ai/api/v1';
 const key = (n: number) => `avk_${n.toString(16).padStart(40, 'c')}`;
@@ -28,6 +30,7 @@ describe('KeyStore on VS Code SecretStorage', function () {
       await store.remove(meta.id);
     }
     await context.secrets.delete(INDEX_SECRET);
+    await context.globalState.update(RECORD_STATE, undefined);
     for (const s of stores.splice(0)) {
       s.dispose();
     }
@@ -122,5 +125,63 @@ describe('KeyStore on VS Code SecretStorage', function () {
     } finally {
       await context.secrets.delete('avala.key.kintegrationorphan');
     }
+  });
+
+  it('names keys after secret storage lost them, from the record in globalState, and relinks one logged in again', async () => {
+    const context = runnerContext();
+    const first = open();
+    await first.ready;
+    const kept = (await first.add({ value: key(900), label: 'lost one', environment: 'staging', baseUrl: BASE, source: 'login' })).meta;
+    first.dispose();
+    // What an in-memory fallback leaves at the next start: no index, no values; globalState as it was.
+    await context.secrets.delete(`avala.key.${kept.id}`);
+    await context.secrets.delete(INDEX_SECRET);
+    const record = JSON.stringify(context.globalState.get(RECORD_STATE));
+    assert.ok(!record.includes(key(900)) && !record.includes(key(900).slice(-4)), 'the record holds no key');
+    const second = open();
+    const swept = await second.swept;
+    assert.deepEqual(swept.lost, [kept.id]);
+    assert.deepEqual(
+      second.missing().map((k) => [k.label, k.environment, k.where]),
+      [['lost one', 'staging', 'lost']],
+    );
+    const again = await second.add({ value: key(900), label: 'typed', environment: 'development', baseUrl: BASE, source: 'login' });
+    assert.equal(again.linked, 'lost');
+    assert.equal(again.meta.label, 'lost one');
+    assert.equal(await second.getValue(kept.id), key(900));
+    assert.deepEqual(
+      parseRecord(context.globalState.get(RECORD_STATE)).keys.map((k) => k.label),
+      ['lost one'],
+    );
+  });
+
+  it('lists and deletes avala.* secrets no entry points to through SecretStorage.keys()', async () => {
+    const context = runnerContext();
+    const store = open();
+    await store.ready;
+    const kept = (await store.add({ value: key(901), label: 'kept', environment: 'development', baseUrl: BASE, source: 'login' })).meta;
+    await context.secrets.store('avala.key.kintegrationstray', key(902));
+    try {
+      const found = await store.unreferencedSecrets();
+      assert.ok(found, 'this host lists secret names');
+      assert.deepEqual(
+        found.map((f) => f.name),
+        ['avala.key.kintegrationstray'],
+      );
+      assert.deepEqual(await store.deleteUnreferenced(['avala.key.kintegrationstray', `avala.key.${kept.id}`]), [
+        'avala.key.kintegrationstray',
+      ]);
+      assert.equal(await context.secrets.get('avala.key.kintegrationstray'), undefined);
+      assert.equal(await store.getValue(kept.id), key(901));
+    } finally {
+      await context.secrets.delete('avala.key.kintegrationstray');
+    }
+  });
+
+  it('the cleanup command runs in the host and finds nothing to delete in a fresh profile', async () => {
+    const avala = vscode.extensions.getExtension(EXTENSION_ID);
+    await avala?.activate();
+    const deleted = await vscode.commands.executeCommand<string[]>('avala.cleanUpSecretStorage');
+    assert.deepEqual(deleted, [], 'a fresh profile holds no Avala secret that no key points to');
   });
 });

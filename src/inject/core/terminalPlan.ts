@@ -1,9 +1,9 @@
 // What terminals should see, computed without vscode: which variables go in the
 // environment variable collection (and its per-folder scopes), what changes to write,
 // and which open terminals still carry an older environment.
-import { createHash } from 'node:crypto';
 import { ENV, keyEnvironment } from '../../core/environment';
 import * as l10n from '../../core/l10n';
+import { sha256Hex } from '../../core/sha256';
 
 /** Every variable the extension may put in a terminal or debug session. */
 export const INJECTED_NAMES: readonly string[] = [ENV.apiKey, ENV.baseUrl, ENV.allowInsecure];
@@ -123,7 +123,7 @@ export function planDigest(plan: TerminalPlan): string {
     ['', plan.workspace.env],
     ...[...plan.folders.entries()].sort(([a], [b]) => a.localeCompare(b)).map(([uri, scope]) => [uri, scope.env]),
   ];
-  return createHash('sha256').update(JSON.stringify(parts)).digest('hex');
+  return sha256Hex(JSON.stringify(parts));
 }
 
 /**

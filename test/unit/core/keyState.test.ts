@@ -35,6 +35,7 @@ describe('which API failures are transient', () => {
     timeout: true,
     redirect: true,
     malformedResponse: true,
+    blocked: true,
   };
   for (const [reason, expected] of Object.entries(transient) as [ApiErrorReason, boolean][]) {
     it(`${reason} is ${expected ? '' : 'not '}transient, and a transient failure never makes a key look unusable`, () => {

@@ -3,6 +3,7 @@ import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { AvalaApiError } from '../../../src/core/errors';
 import { createTransport, type Transport } from '../../../src/core/transport';
+import { transportContract } from '../../support/transportContract';
 
 /** A loopback server whose handler a test writes. */
 async function serve(handler: http.RequestListener): Promise<{ url: URL; close(): Promise<void> }> {
@@ -111,3 +112,5 @@ describe('the transport', function () {
     }
   });
 });
+
+transportContract('undici', () => createTransport(2000));

@@ -709,6 +709,52 @@ describe('Avala API emulator', () => {
     });
   });
 
+  describe('CORS, for VS Code in a browser', () => {
+    const preflight = () =>
+      call('/users/me/permissions/', {
+        method: 'OPTIONS',
+        headers: {
+          Origin: 'https://vscode.dev',
+          'Access-Control-Request-Method': 'GET',
+          'Access-Control-Request-Headers': 'x-avala-api-key',
+        },
+      });
+
+    it('answers a preflight for X-Avala-Api-Key without a key, and records no API call', async () => {
+      await start();
+      const res = await preflight();
+      assert.equal(res.status, 204);
+      assert.equal(res.headers.get('access-control-allow-origin'), '*');
+      assert.match(res.headers.get('access-control-allow-headers') ?? '', /X-Avala-Api-Key/i);
+      assert.match(res.headers.get('access-control-allow-headers') ?? '', /X-Avala-Client/i, 'the header the client names itself in');
+      assert.match(res.headers.get('access-control-allow-methods') ?? '', /GET/);
+      assert.equal(emu.requests.length, 0);
+    });
+
+    it('lets the page read answers, errors and Retry-After included', async () => {
+      await start();
+      const key = emu.createKey({ name: 'cors' });
+      const ok = await call('/users/me/permissions/', { key: key.key, headers: { Origin: 'https://vscode.dev' } });
+      assert.equal(ok.headers.get('access-control-allow-origin'), '*');
+      const refused = await call('/users/me/permissions/', { key: 'avk_0000000000000000000000000000000000000000' });
+      assert.equal(refused.status, 401);
+      assert.equal(refused.headers.get('access-control-allow-origin'), '*');
+      assert.match(refused.headers.get('access-control-expose-headers') ?? '', /Retry-After/);
+    });
+
+    it('configured with no origin, answers without CORS headers, so a browser refuses the answer', async () => {
+      await start();
+      emu.configure({ corsOrigin: '' });
+      const res = await preflight();
+      assert.equal(res.headers.get('access-control-allow-origin'), null);
+      assert.equal(res.headers.get('access-control-allow-headers'), null);
+      emu.configure({ corsOrigin: 'https://vscode.dev' });
+      assert.equal((await preflight()).headers.get('access-control-allow-origin'), 'https://vscode.dev');
+      emu.reset();
+      assert.equal((await preflight()).headers.get('access-control-allow-origin'), '*');
+    });
+  });
+
   describe('admin API', () => {
     beforeEach(() => start());
 
