@@ -60,6 +60,8 @@ const LAZY = {
   loopbackNotice: 'src/inject/loopbackNotice.ts',
   // Restore or delete a key value no entry lists: the first time the store finds one.
   orphanedKeys: 'src/keys/orphanedKeys.ts',
+  // The key store's add, update, remove, its check at start and its clean-up (forget, unreferenced secrets, orphans): once the keyring is read after startup.
+  keyStoreWrites: 'src/core/keyStoreWrites.ts',
   // What the status bar's picker and the notices' buttons run: at the first click or notice.
   keyActions: 'src/validation/keyActions.ts',
 };

@@ -1,8 +1,9 @@
 import { Emitter, type Disposable, type Event } from './events';
-import { checkKeyShape, maskKey } from './keyFormat';
+import type { KeyStoreWrites, WritesHost } from './keyStoreWrites';
+import { Lazy } from './lazy';
 import * as l10n from './l10n';
 import { redact } from './redact';
-import { randomHex, sha256Hex } from './sha256';
+import { sha256Hex } from './sha256';
 import type { KeyCheck } from './keyState';
 import {
   INDEX_SECRET,
@@ -17,16 +18,7 @@ import {
   type PatchField,
   type Tombstone,
 } from './keyIndex';
-import {
-  RECORD_STATE,
-  forgetInRecord,
-  mergeRecord,
-  missingKeys,
-  parseRecord,
-  sameRecord,
-  type KeyRecord,
-  type MissingKey,
-} from './keyRecord';
+import { RECORD_STATE, mergeRecord, missingKeys, parseRecord, sameRecord, type KeyRecord, type MissingKey } from './keyRecord';
 
 /** The part of vscode.SecretStorage the store needs. */
 export interface SecretBackend {
@@ -86,10 +78,10 @@ export interface KeyValue {
   baseUrl: string;
 }
 
-const VALUE_PREFIX = 'avala.key.';
-const ACTIVE_STATE = 'avala.activeKeyId';
-const FOLDER_ACTIVE_STATE = 'avala.folderActiveKeyIds';
-const DEFAULT_STATE = 'avala.defaultKeyId';
+export const VALUE_PREFIX = 'avala.key.';
+export const ACTIVE_STATE = 'avala.activeKeyId';
+export const FOLDER_ACTIVE_STATE = 'avala.folderActiveKeyIds';
+export const DEFAULT_STATE = 'avala.defaultKeyId';
 
 // A function, not a constant: the words are looked up in the user's language when shown.
 export function keyringHelp(): string {
@@ -107,7 +99,7 @@ export function fingerprintOf(value: string): string {
  * every index this window reads until it has held there for `settleMs`, so a stale write from
  * another window cannot undo it.
  */
-interface Intent {
+export interface Intent {
   add?: KeyMeta;
   removedAt?: number;
   patch: KeyPatch;
@@ -202,6 +194,12 @@ export class KeyStore implements Disposable {
   private readonly workspaceState: StateBackend;
   private readonly globalState: StateBackend;
   private readonly device: string;
+  /** Adding, updating, removing, the check at start and clean-up: a lazy chunk of its own (./keyStoreWrites). */
+  private readonly writes = new Lazy<KeyStoreWrites>(() => {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const { KeyStoreWrites } = require('./keyStoreWrites') as typeof import('./keyStoreWrites');
+    return new KeyStoreWrites(this.writesHost());
+  });
 
   constructor(deps: KeyStoreDeps) {
     // Copied into fields: the backends are read in two dozen places.
@@ -222,7 +220,7 @@ export class KeyStore implements Disposable {
     });
     this.ready = this.serialize(() => this.reload());
     // Not part of `ready`: what another window left behind is found in the background.
-    this.swept = this.ready.then(() => this.serialize(() => this.sweep()));
+    this.swept = this.ready.then(() => this.serialize(() => this.writes.value.sweep()));
     this.swept.catch(() => undefined);
   }
 
@@ -274,122 +272,17 @@ export class KeyStore implements Disposable {
    * stored is the trimmed key `checkKeyShape` approves, whatever path it came from.
    */
   add(input: NewKey): Promise<AddResult> {
-    return this.serialize(async () => {
-      const shape = checkKeyShape(input.value);
-      if (!shape.ok) {
-        throw new Error(shape.message);
-      }
-      const value = shape.key;
-      await this.reload();
-      const fingerprint = fingerprintOf(value);
-      const existing = [...this.keys.values()].find((k) => k.fingerprint === fingerprint);
-      if (existing) {
-        return { meta: existing, existed: true };
-      }
-      // The same key as one recorded missing here: it takes that key's place, name and all.
-      const known = this.missing().find((k) => k.fingerprint === fingerprint);
-      if (known && this.valueGone.has(known.id)) {
-        await this.writeValue(known.id, value);
-        this.valueGone.delete(known.id);
-        await this.reload();
-        const relinked = this.keys.get(known.id);
-        if (relinked) {
-          if (!this.activeId()) {
-            await this.setActive(relinked.id);
-          }
-          return { meta: relinked, existed: false, linked: known.where };
-        }
-      }
-      const meta: KeyMeta = {
-        id: known?.id ?? `k${Date.now().toString(36)}${randomHex(4)}`,
-        label: this.uniqueLabel(known?.label ?? input.label),
-        environment: known?.environment ?? input.environment,
-        baseUrl: input.baseUrl,
-        addedAt: known?.addedAt ?? new Date().toISOString(),
-        masked: maskKey(value),
-        fingerprint,
-        source: input.source,
-        scopes: input.scopes,
-        lastCheck: input.lastCheck,
-        storedUnchecked: input.storedUnchecked || undefined,
-      };
-      await this.writeValue(meta.id, value);
-      try {
-        await this.commit(meta.id, { add: meta, patch: {}, stamps: {}, lastUnsettled: Date.now() });
-      } catch (error) {
-        // Nothing half-stored: without an index entry the value would be unreachable.
-        this.intents.delete(meta.id);
-        await Promise.resolve(this.secrets.delete(VALUE_PREFIX + meta.id)).catch(() => this.reportOrphan(meta.id));
-        throw error;
-      }
-      if (!this.activeId()) {
-        await this.setActive(meta.id);
-      }
-      return { meta: this.keys.get(meta.id) ?? meta, existed: false, linked: known?.where };
-    });
+    return this.serialize(() => this.writes.value.add(input));
   }
 
   /** Changes metadata (label, environment, scopes, last check). Never the value. */
   update(id: string, patch: KeyPatch): Promise<KeyMeta | undefined> {
-    return this.serialize(async () => {
-      await this.reload();
-      if (!this.keys.has(id)) {
-        return undefined;
-      }
-      const own: KeyPatch = { ...patch };
-      if (patch.label !== undefined) {
-        own.label = this.uniqueLabel(patch.label, id);
-      }
-      const fields = PATCH_FIELDS.filter((f) => f in own);
-      const stamp = this.stamp();
-      const previous = this.intents.get(id);
-      const intent: Intent = previous
-        ? { ...previous, patch: { ...previous.patch }, stamps: { ...previous.stamps } }
-        : { patch: {}, stamps: {}, lastUnsettled: Date.now() };
-      for (const field of fields) {
-        (intent.patch as Record<string, unknown>)[field] = own[field];
-        intent.stamps[field] = stamp;
-      }
-      intent.lastUnsettled = Date.now();
-      try {
-        await this.commit(id, intent);
-      } catch (error) {
-        if (previous) {
-          this.intents.set(id, previous);
-        } else {
-          this.intents.delete(id);
-        }
-        throw error;
-      }
-      return this.keys.get(id);
-    });
+    return this.serialize(() => this.writes.value.update(id, patch));
   }
 
   /** Forgets a key here. It is not revoked at Avala: that happens in Mission Control. */
   remove(id: string): Promise<boolean> {
-    return this.serialize(async () => {
-      await this.reload();
-      if (!this.keys.has(id)) {
-        return false;
-      }
-      // Value first: a window repairing a lost write only re-adds ids whose value still exists.
-      await this.secrets.delete(VALUE_PREFIX + id);
-      await this.commit(id, { removedAt: this.stamp(), patch: {}, stamps: {}, lastUnsettled: Date.now() });
-      for (const [state, key] of [
-        [this.workspaceState, ACTIVE_STATE],
-        [this.globalState, DEFAULT_STATE],
-      ] as const) {
-        if (state.get<string>(key) === id) {
-          await state.update(key, undefined);
-        }
-      }
-      const folders = this.workspaceState.get<Record<string, string>>(FOLDER_ACTIVE_STATE) ?? {};
-      if (Object.values(folders).includes(id)) {
-        await this.workspaceState.update(FOLDER_ACTIVE_STATE, Object.fromEntries(Object.entries(folders).filter(([, v]) => v !== id)));
-      }
-      this.changed.fire();
-      return true;
-    });
+    return this.serialize(() => this.writes.value.remove(id));
   }
 
   /**
@@ -407,17 +300,7 @@ export class KeyStore implements Disposable {
 
   /** Forgets recorded keys the user chose not to log in with again; nothing else is deleted. */
   forgetMissing(ids: string[]): Promise<void> {
-    return this.serialize(async () => {
-      const forget = ids.filter((id) => !this.keys.has(id));
-      const at = this.stamp();
-      for (const id of forget.filter((i) => this.valueGone.has(i))) {
-        this.valueGone.delete(id);
-        this.intents.set(id, { removedAt: at, patch: {}, stamps: {}, lastUnsettled: Date.now() });
-      }
-      await this.saveRecord(forgetInRecord(this.readRecord(), forget, at));
-      await this.reload({ mustWrite: true });
-      this.changed.fire();
-    });
+    return this.serialize(() => this.writes.value.forgetMissing(ids));
   }
 
   /**
@@ -426,47 +309,12 @@ export class KeyStore implements Disposable {
    * where the host cannot list secret names (VS Code before 1.105).
    */
   unreferencedSecrets(): Promise<UnreferencedSecret[] | undefined> {
-    return this.serialize(async () => {
-      if (!this.secrets.keys) {
-        return undefined;
-      }
-      await this.reload();
-      const names = this.unreferenced(await this.secrets.keys());
-      const found: UnreferencedSecret[] = [];
-      for (const name of names) {
-        const value = name.startsWith(VALUE_PREFIX) ? await Promise.resolve(this.secrets.get(name)).catch(() => undefined) : undefined;
-        const shape = value === undefined ? undefined : checkKeyShape(value);
-        found.push({ name, masked: shape?.ok ? maskKey(shape.key) : undefined });
-      }
-      return found;
-    });
+    return this.serialize(() => this.writes.value.unreferencedSecrets());
   }
 
   /** Deletes the named secrets that still no entry points to; answers the names deleted. */
   deleteUnreferenced(names: string[]): Promise<string[]> {
-    return this.serialize(async () => {
-      await this.reload();
-      const still = new Set(this.unreferenced(names));
-      const deleted: string[] = [];
-      for (const name of names.filter((n) => still.has(n))) {
-        await this.secrets.delete(name);
-        this.orphans.delete(name.slice(VALUE_PREFIX.length));
-        deleted.push(name);
-      }
-      this.changed.fire();
-      return deleted;
-    });
-  }
-
-  /** Of `names`, the `avala.*` secrets the index, an entry, a lost entry or an own write in flight do not explain. */
-  private unreferenced(names: string[]): string[] {
-    return names.filter((name) => {
-      if (!name.startsWith('avala.') || name === INDEX_SECRET) {
-        return false;
-      }
-      const id = name.startsWith(VALUE_PREFIX) ? name.slice(VALUE_PREFIX.length) : undefined;
-      return !id || !(this.keys.has(id) || this.valueGone.has(id) || this.intents.has(id));
-    });
+    return this.serialize(() => this.writes.value.deleteUnreferenced(names));
   }
 
   /** Secrets named like a key value that no entry lists and no removal explains. */
@@ -476,44 +324,12 @@ export class KeyStore implements Disposable {
 
   /** Gives an orphaned value an entry again, so it can be seen, used or removed. */
   recoverOrphan(id: string, label: string, baseUrl: string): Promise<KeyMeta | undefined> {
-    return this.serialize(async () => {
-      const value = await this.getValue(id);
-      this.orphans.delete(id);
-      const shape = value === undefined ? undefined : checkKeyShape(value);
-      if (!shape?.ok) {
-        this.changed.fire();
-        return undefined;
-      }
-      await this.reload();
-      if (this.keys.has(id)) {
-        return this.keys.get(id);
-      }
-      const meta: KeyMeta = {
-        id,
-        label: this.uniqueLabel(label),
-        environment: 'development',
-        baseUrl,
-        addedAt: new Date().toISOString(),
-        masked: maskKey(shape.key),
-        fingerprint: fingerprintOf(shape.key),
-        source: 'login',
-        storedUnchecked: true,
-      };
-      await this.commit(id, { add: meta, patch: {}, stamps: {}, lastUnsettled: Date.now() });
-      return this.keys.get(id);
-    });
+    return this.serialize(() => this.writes.value.recoverOrphan(id, label, baseUrl));
   }
 
   /** Deletes an orphaned value from the keyring. */
   deleteOrphan(id: string): Promise<void> {
-    return this.serialize(async () => {
-      if (this.keys.has(id)) {
-        return;
-      }
-      await this.secrets.delete(VALUE_PREFIX + id);
-      this.orphans.delete(id);
-      this.changed.fire();
-    });
+    return this.serialize(() => this.writes.value.deleteOrphan(id));
   }
 
   /** The active key id: the folder's own, else the workspace's, else the global default. */
@@ -568,21 +384,6 @@ export class KeyStore implements Disposable {
     this.changed.dispose();
   }
 
-  private uniqueLabel(wanted: string, selfId?: string): string {
-    const base = wanted.trim() || l10n.t('Avala key');
-    const taken = new Set([...this.keys.values()].filter((k) => k.id !== selfId).map((k) => k.label.toLowerCase()));
-    if (!taken.has(base.toLowerCase())) {
-      return base;
-    }
-    for (let n = 2; n < 10_000; n++) {
-      const candidate = `${base} (${n})`;
-      if (!taken.has(candidate.toLowerCase())) {
-        return candidate;
-      }
-    }
-    return `${base} (${randomHex(2)})`;
-  }
-
   private serialize<T>(task: () => Promise<T>): Promise<T> {
     const run = this.queue.then(task, task);
     this.queue = run.catch(() => undefined);
@@ -616,35 +417,6 @@ export class KeyStore implements Disposable {
     await this.reload({ mustWrite: true });
     for (const ms of this.verifyAfterMs) {
       this.later(ms, () => void this.serialize(() => this.reload()).catch(() => undefined));
-    }
-  }
-
-  private async writeValue(id: string, value: string): Promise<void> {
-    try {
-      await this.secrets.store(VALUE_PREFIX + id, value);
-    } catch (error) {
-      throw new KeyringError(
-        l10n.t(
-          'The key could not be saved in secret storage ({0}). Nothing was stored. {1}',
-          String((error as Error).message),
-          keyringHelp(),
-        ),
-        'write',
-      );
-    }
-    let readBack: string | undefined;
-    try {
-      readBack = await this.secrets.get(VALUE_PREFIX + id);
-    } catch (error) {
-      readBack = undefined;
-      void error;
-    }
-    if (readBack !== value) {
-      await Promise.resolve(this.secrets.delete(VALUE_PREFIX + id)).catch(() => this.reportOrphan(id));
-      throw new KeyringError(
-        l10n.t('Secret storage accepted the key but did not give it back. Nothing was stored. {0}', keyringHelp()),
-        'verify',
-      );
     }
   }
 
@@ -824,66 +596,6 @@ export class KeyStore implements Disposable {
     }
   }
 
-  /**
-   * Looks for what a window that never heard of another's change leaves behind (code-server
-   * keeps each window's view of secret storage apart until it reloads, so the last writer's
-   * index wins): an entry whose value is gone was removed elsewhere and is dropped with a
-   * tombstone, and a stored value no entry lists is checked as a possible orphan. A value
-   * that cannot be read is left alone.
-   */
-  private async sweep(): Promise<SweepResult> {
-    if (this.loadError) {
-      return { dropped: [], lost: [] };
-    }
-    const absent: string[] = [];
-    for (const meta of [...this.keys.values()]) {
-      if (!this.intents.has(meta.id) && (await this.valueState(meta.id)) === 'absent') {
-        absent.push(meta.id);
-      }
-    }
-    // Every value gone at once is secret storage forgetting, not another window removing keys
-    // one by one: recorded keys are kept (hidden, named by `missing`) until the user chooses.
-    const everyValueGone = absent.length > 0 && absent.length === this.keys.size;
-    const before = this.shape();
-    for (const id of absent) {
-      if (everyValueGone && this.recordAtStart.keys.some((k) => k.id === id)) {
-        this.valueGone.add(id);
-        this.keys.delete(id);
-      }
-    }
-    const dropped = absent.filter((id) => !this.valueGone.has(id));
-    this.checked = true;
-    if (this.shape() !== before) {
-      this.changed.fire();
-    }
-    const lost = this.missing()
-      .filter((k) => k.where === 'lost')
-      .map((k) => k.id);
-    for (const id of dropped) {
-      this.intents.set(id, { removedAt: this.stamp(), patch: {}, stamps: {}, lastUnsettled: Date.now() });
-    }
-    if (dropped.length > 0) {
-      await this.reload({ mustWrite: true }).catch(() => undefined);
-    }
-    let names: string[];
-    try {
-      if (!this.secrets.keys) {
-        return { dropped, lost };
-      }
-      names = await this.secrets.keys();
-    } catch {
-      return { dropped, lost };
-    }
-    const unlisted = names
-      .filter((name) => name.startsWith(VALUE_PREFIX))
-      .map((name) => name.slice(VALUE_PREFIX.length))
-      .filter((id) => !this.keys.has(id) && !this.removed.some((t) => t.id === id));
-    for (const id of unlisted) {
-      this.watchValue(id);
-    }
-    return { dropped, unlisted, lost };
-  }
-
   /** A key value changed in the keyring: once writes have settled, is it listed, removed, or an orphan? */
   private watchValue(id: string): void {
     if (this.orphanChecks.has(id)) {
@@ -892,20 +604,39 @@ export class KeyStore implements Disposable {
     this.orphanChecks.add(id);
     this.later(this.settleMs, () => {
       this.orphanChecks.delete(id);
-      void this.serialize(async () => {
-        if (this.valueGone.has(id) && (await this.valueState(id)) === 'present') {
-          // Another window logged in with the lost key again.
-          this.valueGone.delete(id);
-        }
-        await this.reload();
-        if (this.keys.has(id) || this.valueGone.has(id) || this.removed.some((t) => t.id === id) || this.intents.has(id)) {
-          return;
-        }
-        if ((await this.valueState(id)) === 'present') {
-          this.reportOrphan(id);
-        }
-      }).catch(() => undefined);
+      void this.serialize(() => this.writes.value.checkValue(id)).catch(() => undefined);
     });
+  }
+
+  /** What ./keyStoreWrites works with: this store's state and its steps, nothing else. */
+  private writesHost(): WritesHost {
+    return {
+      secrets: this.secrets,
+      workspaceState: this.workspaceState,
+      globalState: this.globalState,
+      keys: () => this.keys,
+      removed: () => this.removed,
+      intents: this.intents,
+      orphans: this.orphans,
+      valueGone: this.valueGone,
+      recordAtStart: this.recordAtStart,
+      loadFailed: () => this.loadError !== undefined,
+      markChecked: () => void (this.checked = true),
+      missing: () => this.missing(),
+      readRecord: () => this.readRecord(),
+      saveRecord: (next) => this.saveRecord(next),
+      reload: (opts) => this.reload(opts),
+      commit: (id, intent) => this.commit(id, intent),
+      stamp: () => this.stamp(),
+      getValue: (id) => this.getValue(id),
+      valueState: (id) => this.valueState(id),
+      watchValue: (id) => this.watchValue(id),
+      reportOrphan: (id) => this.reportOrphan(id),
+      activeId: () => this.activeId(),
+      setActive: (id) => this.setActive(id),
+      shape: () => this.shape(),
+      fire: () => this.changed.fire(),
+    };
   }
 
   private reportOrphan(id: string): void {

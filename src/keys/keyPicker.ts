@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
 import { hostOf } from '../core/baseUrl';
-import { describeState } from '../core/keyState';
+import { describeState } from '../core/keyStateWords';
 import type { KeyMeta } from '../core/keyIndex';
 import type { KeyStore } from '../core/keyStore';
 import { shownState } from './core/keyRows';

@@ -2,7 +2,8 @@
 // loaded by keysTree.ts when VS Code first asks for an item (the view becomes visible).
 import * as vscode from 'vscode';
 import { detailRows, needsRotation, shownState, type DetailRow, type RowIcon } from './core/keyRows';
-import { describeState, type KeyState } from '../core/keyState';
+import type { KeyState } from '../core/keyState';
+import { describeState } from '../core/keyStateWords';
 import { escapeMarkdown } from '../core/markdown';
 import type { KeyMeta } from '../core/keyIndex';
 import type { MissingKey } from '../core/keyRecord';

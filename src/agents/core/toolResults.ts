@@ -5,7 +5,8 @@
 // and the whole text passes redaction on the way out.
 import { hostOf } from '../../core/baseUrl';
 import type { KeyMeta } from '../../core/keyIndex';
-import { describeState, relativeTime, type KeyCheck } from '../../core/keyState';
+import type { KeyCheck } from '../../core/keyState';
+import { describeState, relativeTime } from '../../core/keyStateWords';
 import * as l10n from '../../core/l10n';
 import { redact } from '../../core/redact';
 import { FULL_ACCESS_ADVICE, scopeMeaning, scopesCover } from '../../core/scopes';

@@ -1,6 +1,7 @@
 // What the Keys view shows for a key, computed without vscode so it can be tested
 // (and benchmarked at 500 keys) in plain Node.
-import { describeState, relativeTime, type KeyState } from '../../core/keyState';
+import type { KeyState } from '../../core/keyState';
+import { describeState, relativeTime } from '../../core/keyStateWords';
 import type { KeyMeta } from '../../core/keyIndex';
 import { hostOf } from '../../core/baseUrl';
 import * as l10n from '../../core/l10n';

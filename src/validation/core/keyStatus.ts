@@ -3,7 +3,8 @@
 // chunk (see LAZY in esbuild.mjs): loaded at the status bar's first render, once the keyring is read.
 import { DETAIL } from '../../core/classify';
 import type { KeyMeta } from '../../core/keyIndex';
-import { isKeyFailure, needsAttention, relativeTime, type KeyCheck, type KeyState } from '../../core/keyState';
+import { isKeyFailure, needsAttention, type KeyCheck, type KeyState } from '../../core/keyState';
+import { relativeTime } from '../../core/keyStateWords';
 import { hostOf } from '../../core/baseUrl';
 import * as l10n from '../../core/l10n';
 import { escapeMarkdown } from '../../core/markdown';
