@@ -11,9 +11,10 @@
 import * as assert from 'node:assert/strict';
 import type { Page } from 'playwright-core';
 import { waitFor } from '../harness';
-import { emulator, session } from './hooks';
+import { emulator, openSession, reportOnFailure, type Session } from './hooks';
 import { fileSources, filesUnder, searchLeaks, textSources } from './leakSearch';
 import {
+  avalaActivated,
   clickNotificationButton,
   fillInput,
   logIn,
@@ -27,7 +28,7 @@ import {
 } from './workbench';
 
 const LOST_NOTICE = /Secret storage lost 2 Avala key\(s\) this device held/;
-const activations = () => (session().vscode.avalaLog() ?? '').split('Avala activated').length - 1;
+const activations = (s: Session) => (s.vscode.avalaLog() ?? '').split('Avala activated').length - 1;
 
 /**
  * Empties code-server's secret storage: its embedder provider keeps every secret of every
@@ -46,9 +47,23 @@ async function keyRows(page: Page): Promise<string[]> {
 }
 
 describe('A keyring that forgets (code-server)', function () {
+  // A window of its own: emptying secret storage must not touch the shared window's keys, and
+  // the message counts exactly the keys this test stored.
+  let s: Session;
+  let stopReporting: (() => void) | undefined;
+  before(async function () {
+    this.timeout(300_000);
+    s = await openSession();
+    await avalaActivated(s.vscode);
+    stopReporting = reportOnFailure({ page: s.page, vscode: s.vscode });
+  });
+  after(async () => {
+    stopReporting?.();
+    await s?.close();
+  });
+
   it('names the keys secret storage lost, deletes nothing, and a log-in with the same key takes its place', async function () {
     this.timeout(300_000);
-    const s = session();
     const page = s.page;
     const alpha = emulator().createKey({ name: 'lost-alpha', scopes: ['datasets:read'] });
     const beta = emulator().createKey({ name: 'lost-beta' });
@@ -57,17 +72,19 @@ describe('A keyring that forgets (code-server)', function () {
     // Let the workbench write its storage (it flushes within a second).
     await page.waitForTimeout(2_000);
 
-    const before = activations();
+    const before = activations(s);
     await page.goto(new URL('/manifest.json', s.vscode.url).toString());
     assert.ok((await page.evaluate<number>(CLEAR_SECRET_STORAGE)) > 0, "code-server's secret storage held something to forget");
     await openWorkbench(page, s.vscode.url, s.workspace);
-    await waitFor(() => activations() > before, { description: 'Avala to activate again', timeoutMs: 120_000 });
+    await waitFor(() => activations(s) > before, { description: 'Avala to activate again', timeoutMs: 120_000 });
 
     const notice = await waitForNotification(page, LOST_NOTICE);
     const text = await notice.innerText();
     assert.match(text, /"lost-alpha", "lost-beta"/);
     assert.match(text, /password-store/, 'the message names the platform fix');
     assert.match(text, /nothing was deleted/);
+    // The toast slides in: let it settle before the picture.
+    await page.waitForTimeout(600);
     await screenshot(page, 'lostKeyring/lost-message');
 
     await openViewContainer(page, 'Avala');
