@@ -170,6 +170,7 @@ export async function measureTyping(keystrokes: number, runs: number): Promise<T
     store: { onDidChange: noEvent, ready: Promise.resolve(), findByValue: () => undefined },
     gitIgnored: { onDidChange: noEvent, isIgnored: () => Promise.resolve(false), forget: () => undefined },
     ignored: { onDidChange: noEvent, has: () => false },
+    notLive: { onDidChange: noEvent, has: () => false },
     settings: { enabled: () => true } satisfies DetectionSettings,
     log: { debug: () => undefined, info: () => undefined, warn: () => undefined, error: () => undefined },
   } as unknown as HardcodedKeyDiagnosticsDeps;
