@@ -15,7 +15,7 @@ import { ensureCodeServer, formatDuration, packageExtension, repoRoot } from '..
 import { fileBytes, measureLoad, measureMemory, measureScan, measureTree, measureValidation, simulateIdle } from './bench/nodeRows';
 import { measureTyping } from './bench/typing';
 import { fmtKB, fmtMs, ratio, spread, summarize } from './bench/stats';
-import { measureWindows } from './bench/windows';
+import { builtinGitHubAuthentication, measureWindows } from './bench/windows';
 
 interface Row {
   id: string;
@@ -60,16 +60,7 @@ async function main(): Promise<void> {
 
   const vsix = await packageExtension();
   const install = await ensureCodeServer();
-  const builtinMain = path.join(
-    path.dirname(path.dirname(install.codeServer)),
-    'code-server',
-    'lib',
-    'vscode',
-    'extensions',
-    'github-authentication',
-    'dist',
-    'extension.js',
-  );
+  const builtinMain = path.join(builtinGitHubAuthentication(install.codeServer), 'dist', 'extension.js');
   const ourMain = path.join(repoRoot, 'dist', 'extension.js');
 
   // Plain-Node rows first, while no code-server competes for the two cores.

@@ -37,6 +37,11 @@ const KEY_LABEL = 'bench';
 /** Where code-server's workbench keeps VS Code's secret storage, encrypted. */
 const SEALED_SECRETS = "localStorage.getItem('secrets.provider')";
 
+/** The folder of the GitHub Authentication extension built into the code-server at `codeServerBin`: the anchor of rows 1, 2 and 8. */
+export function builtinGitHubAuthentication(codeServerBin: string): string {
+  return path.join(path.dirname(path.dirname(codeServerBin)), 'code-server', 'lib', 'vscode', 'extensions', 'github-authentication');
+}
+
 export interface WindowSample {
   window: number;
   /** What Running Extensions shows: code loading + activate() call, ms. */
@@ -149,14 +154,7 @@ export async function measureWindows(options: {
       settings: { 'avala.apiBaseUrl': emulator.baseUrl, 'avala.allowInsecureLoopback': true },
     });
     const install = await ensureCodeServer();
-    const builtinDir = path.join(
-      path.dirname(path.dirname(install.codeServer)),
-      'code-server',
-      'lib',
-      'vscode',
-      'extensions',
-      'github-authentication',
-    );
+    const builtinDir = builtinGitHubAuthentication(install.codeServer);
     const ourDir = fs.readdirSync(vscode.extensionsDir).find((name) => name.startsWith(`${extensionId}-`));
     const installedBytes = ourDir ? folderBytes(path.join(vscode.extensionsDir, ourDir)) : NaN;
     const builtinInstalledBytes = fs.existsSync(builtinDir) ? folderBytes(builtinDir) : NaN;

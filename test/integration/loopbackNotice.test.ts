@@ -1,16 +1,9 @@
 import * as assert from 'node:assert/strict';
 import { Ipv6LoopbackNotice } from '../../src/inject/loopbackNotice';
-import type { Log } from '../../src/log';
-import { MemoryMemento } from '../support/fakes';
+import { MemoryMemento, recordingLog } from '../support/fakes';
 
 describe('a key for http://[::1]: the one notice that TypeScript tools need 127.0.0.1', () => {
-  const logged: string[] = [];
-  const log = {
-    info: (m: string) => logged.push(m),
-    warn: (m: string) => logged.push(m),
-    error: (m: string) => logged.push(m),
-    debug: () => undefined,
-  } as unknown as Log;
+  const { log, lines: logged } = recordingLog();
 
   it('is shown the first time AVALA_BASE_URL is http://[::1]…, with the 127.0.0.1 address, and never again for that URL', () => {
     const state = new MemoryMemento();

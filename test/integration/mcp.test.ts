@@ -7,7 +7,6 @@ import { type KeyMeta } from '../../src/core/keyIndex';
 import { KeyStore } from '../../src/core/keyStore';
 import { AvalaMcpServerProvider, type McpDeps } from '../../src/ecosystem/mcpServer';
 import { registerMcpServer } from '../../src/ecosystem/registerEcosystem';
-import type { Log } from '../../src/log';
 import { readMcpSettings } from '../../src/config';
 import { DEFAULT_BASE_URL } from '../../src/core/baseUrl';
 import { fileSources, filesUnder, searchLeaks } from '../e2e/leakSearch';
@@ -15,7 +14,7 @@ import { resultsDir } from '../harness/paths';
 import { avalaLog } from '../harness/vscode';
 import { waitFor } from '../harness/wait';
 import { keyDigest, type McpLaunch } from './mcpStandIn';
-import { MemoryMemento, SharedKeyring } from '../support/fakes';
+import { MemoryMemento, recordingLog, SharedKeyring } from '../support/fakes';
 import { acceptingPrompts, logInWith } from './prompts';
 import { activatedAvala, apiBaseUrl, emulator, runnerMcp, type AdminKey } from './support';
 
@@ -206,7 +205,7 @@ describe("a production key, given to the published server through VS Code's MCP 
     });
     provider = new AvalaMcpServerProvider({
       store,
-      log: silentLog,
+      log: recordingLog().log,
       workspaceState: new MemoryMemento(),
       globalState: new MemoryMemento(),
       logIn: async () => undefined,
@@ -239,16 +238,8 @@ describe("a production key, given to the published server through VS Code's MCP 
   });
 });
 
-const silentLog = { info: () => undefined, warn: () => undefined, error: () => undefined, debug: () => undefined } as unknown as Log;
-
 describe('the MCP server provider in this VS Code, with a store of its own', () => {
-  const logged: string[] = [];
-  const log = {
-    info: (m: string) => logged.push(m),
-    warn: (m: string) => logged.push(m),
-    error: (m: string) => logged.push(m),
-    debug: () => undefined,
-  } as unknown as Log;
+  const { log, lines: logged } = recordingLog();
   /** The user's settings, but a server that reads AVALA_BASE_URL unless a test says otherwise. */
   let readsBaseUrl = true;
   let store: KeyStore;

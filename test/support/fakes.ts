@@ -1,5 +1,6 @@
 // Small in-memory stand-ins for the parts of VS Code the core uses.
 import type { SecretBackend, StateBackend } from '../../src/core/keyStore';
+import type { Log } from '../../src/log';
 
 type Listener = (e: { key: string }) => unknown;
 
@@ -122,4 +123,11 @@ export class MemoryMemento implements StateBackend {
 
 export function fakeKey(n: number): string {
   return `avk_${n.toString(16).padStart(40, '0')}`;
+}
+
+/** A log that keeps what it is told (info, warn and error; debug is dropped), for tests that read it back. */
+export function recordingLog(): { log: Log; lines: string[] } {
+  const lines: string[] = [];
+  const keep = (message: string) => void lines.push(message);
+  return { log: { info: keep, warn: keep, error: keep, debug: () => undefined } as unknown as Log, lines };
 }
